@@ -1,0 +1,129 @@
+"""Outbox -> channels. Deliveries are leased, sent, then marked; failures are retried with exponential
+backoff and jitter (honouring Retry-After), and a delivery that runs out of attempts is kept as
+``failed``, visible in ``dealradar alerts list --failed`` and re-sendable with ``alerts retry``.
+
+The delivery id is fixed when the event is queued, so a receiver sees the same id on every retry.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from crawler.alerts.channels import Channel, Delivery, DeliveryError, build_channel
+from crawler.alerts.payloads import build_payload
+from crawler.config import Settings
+from crawler.extract import parse_date
+from storage.repository import PendingDelivery, Repository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    base: timedelta = timedelta(seconds=30)
+    cap: timedelta = timedelta(hours=1)
+
+    def next_delay(self, attempts_done: int, retry_after: float | None) -> timedelta:
+        """Exponential with full jitter on the upper half; a server's Retry-After wins when longer."""
+        raw = min(self.cap.total_seconds(), self.base.total_seconds() * 2 ** max(0, attempts_done - 1))
+        delay = raw * (0.5 + random.random() / 2)
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, self.cap.total_seconds()))
+        return timedelta(seconds=delay)
+
+
+def build_channels(settings: Settings) -> dict[str, Channel]:
+    """Every configured channel by its label; a channel that cannot be built is a config error."""
+    from crawler.errors import ConfigError
+
+    channels: dict[str, Channel] = {}
+    for i, ch in enumerate(settings.alerts.channels):
+        name = ch.label(i)
+        cfg = {k: v for k, v in ch.as_dict().items() if k in ("webhook", "secret", "email", "apprise")}
+        try:
+            channels[name] = build_channel(cfg, name=name, allow_private=settings.crawl.allow_private_addresses)
+        except ValueError as exc:
+            raise ConfigError(f"alerts.channels[{i}]", str(exc)) from None
+    return channels
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    a = settings.alerts
+    return RetryPolicy(max_attempts=a.max_attempts, base=a.retry_base, cap=a.retry_max)
+
+
+def payload_for(pending: PendingDelivery) -> dict[str, Any]:
+    body = pending.body
+    occurred = parse_date(body.get("occurred_at")) or pending.created_at
+    if not pending.event.startswith("deal."):
+        return {"event": pending.event, "delivery_id": pending.delivery_id, "occurred_at": occurred.isoformat(),
+                **{k: v for k, v in body.items() if k != "occurred_at"}}
+    return build_payload(pending.event, pending.delivery_id, occurred, body.get("deal") or {},
+                         changes=body.get("changes"), conflict=body.get("conflict"))
+
+
+def deliver(pending: PendingDelivery, channel: Channel, repo: Repository, policy: RetryPolicy,
+            now: datetime) -> str:
+    """Send one leased delivery and record the outcome; returns sent | retry | failed."""
+    attempt = pending.attempts + 1
+    try:
+        payload = payload_for(pending)
+        channel.send(Delivery(pending.delivery_id, pending.event, payload, attempt))
+    except DeliveryError as exc:
+        if exc.retryable and attempt < policy.max_attempts:
+            next_at = now + policy.next_delay(attempt, exc.retry_after)
+            repo.mark_retry(pending.id, error=str(exc), next_attempt_at=next_at)
+            log.warning("alert delivery failed, will retry channel=%s delivery=%s attempt=%d next=%s error=%s",
+                        pending.channel, pending.delivery_id, attempt, next_at.isoformat(), exc)
+            return "retry"
+        repo.mark_failed(pending.id, error=str(exc))
+        log.error("alert delivery failed for good channel=%s delivery=%s attempts=%d error=%s",
+                  pending.channel, pending.delivery_id, attempt, exc)
+        return "failed"
+    except Exception as exc:  # a bug in one channel must not stop the others; keep the delivery
+        repo.mark_retry(pending.id, error=f"{type(exc).__name__}: {exc}",
+                        next_attempt_at=now + policy.next_delay(attempt, None))
+        log.exception("alert channel crashed channel=%s delivery=%s", pending.channel, pending.delivery_id)
+        return "retry"
+    repo.mark_sent(pending.id)
+    log.info("alert sent channel=%s event=%s delivery=%s", pending.channel, pending.event, pending.delivery_id)
+    return "sent"
+
+
+def dispatch_once(settings: Settings, repo: Repository, *, channels: Mapping[str, Channel] | None = None,
+                  now: datetime | None = None, limit: int = 200) -> DispatchResult:
+    """Deliver everything due now, once each; safe to run in several processes at the same time."""
+    channels = dict(channels) if channels is not None else build_channels(settings)
+    policy = retry_policy(settings)
+    result = DispatchResult()
+    if not channels:
+        return result
+    while True:
+        now_ = now or datetime.now(UTC)
+        batch = repo.claim_deliveries(now=now_, limit=limit, channels=channels.keys())
+        if not batch:
+            return result
+        for pending in batch:
+            outcome = deliver(pending, channels[pending.channel], repo, policy, now_)
+            if outcome == "sent":
+                result.sent += 1
+            elif outcome == "retry":
+                result.retried += 1
+            else:
+                result.failed += 1
+        if len(batch) < limit or now is not None:
+            return result

@@ -1,0 +1,52 @@
+"""Composition root: settings in, wired components out. Nothing else builds objects from settings."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from crawler.alerts.rules import AlertRules, should_alert
+from crawler.config import ChannelSettings, Settings
+from crawler.deals import Resources, load_resources
+from crawler.events import ResolutionPolicy
+from crawler.pipeline import ArticleProcessor
+from storage.repository import ChannelRoute, Repository
+
+_RULE_KEYS = ("min_amount_usd", "ai_only", "companies", "investors", "deal_types", "events")
+
+
+def parser_resources(settings: Settings) -> Resources:
+    return load_resources(aliases_path=settings.deals.aliases, rates_path=settings.deals.currency_rates)
+
+
+def resolution_policy(settings: Settings) -> ResolutionPolicy:
+    return ResolutionPolicy(window=settings.deals.window, tolerance=settings.deals.conflict_tolerance)
+
+
+def channel_rules(settings: Settings, channel: ChannelSettings) -> AlertRules:
+    """Global alert rules with the channel's own overrides on top."""
+    values: dict[str, Any] = {k: getattr(settings.alerts, k) for k in _RULE_KEYS}
+    for key in _RULE_KEYS:
+        override = getattr(channel, key)
+        if override is not None:
+            values[key] = override
+    return AlertRules(**{k: tuple(v) if isinstance(v, list | tuple) else v for k, v in values.items()})
+
+
+def _accepts(rules: AlertRules, event: str, deal: dict[str, Any]) -> bool:
+    return should_alert(event, deal, rules)
+
+
+def channel_routes(settings: Settings) -> list[ChannelRoute]:
+    """Deal-event routes for every non-operator channel."""
+    routes = []
+    for i, ch in enumerate(settings.alerts.channels):
+        if ch.operator:
+            continue
+        routes.append(ChannelRoute(ch.label(i), partial(_accepts, channel_rules(settings, ch))))
+    return routes
+
+
+def build_processor(settings: Settings, repo: Repository) -> ArticleProcessor:
+    return ArticleProcessor(repo, parser_resources(settings), channels=channel_routes(settings),
+                            policy=resolution_policy(settings))

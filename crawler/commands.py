@@ -1,0 +1,128 @@
+"""What the CLI commands do, as plain functions that tests call directly."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from crawler.config import Settings, SourceSettings
+from crawler.errors import ConfigError
+from crawler.items import ArticleItem
+from crawler.report import CrawlSummary
+
+log = logging.getLogger(__name__)
+
+
+def select_sources(settings: Settings, names: Sequence[str] = ()) -> list[SourceSettings]:
+    if not names:
+        return [s for s in settings.sources if s.enabled]
+    known = {s.name for s in settings.sources}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigError("sources", f"no source named {', '.join(map(repr, unknown))}")
+    return [settings.source(n) for n in names]
+
+
+def crawl_once(settings: Settings, names: Sequence[str] = (), *, send_alerts: bool = True,
+               show_progress: bool = True, log_level: str = "WARNING") -> CrawlSummary:
+    """One pass: crawl in a child process, then deliver the alerts it queued."""
+    from crawler.progress import CrawlProgress
+    from crawler.runner import CrawlFailed, run_crawl
+
+    sources = select_sources(settings, names)
+    if not sources:
+        return CrawlSummary()
+    with CrawlProgress([s.name for s in sources], enabled=show_progress) as progress:
+        try:
+            summary = run_crawl(settings, sources, progress=progress.advance, log_level=log_level)
+        except CrawlFailed as exc:
+            from crawler.errors import DealRadarError
+
+            raise DealRadarError(f"crawl failed: {exc}") from exc
+    if send_alerts:
+        from crawler.alerts.dispatcher import dispatch_once
+        from storage.repository import Repository
+
+        repo = Repository.open(settings.storage.url)
+        try:
+            result = dispatch_once(settings, repo)
+            summary.alerts_sent, summary.alerts_failed = result.sent, result.failed
+            summary.alerts_pending = repo.pending_count()
+        finally:
+            repo.close()
+    return summary
+
+
+def _article_from_input(obj: dict[str, Any], now: datetime) -> tuple[str, str, datetime | None]:
+    """Title, text and date of one batch-input article; ``html`` goes through the real extractor."""
+    from crawler.extract import extract_article, parse_date
+
+    published = parse_date(obj.get("published")) if isinstance(obj.get("published"), str) else None
+    title = obj.get("title") or ""
+    if obj.get("text") is not None:
+        return title, str(obj["text"]), published
+    html = str(obj.get("html") or "")
+    art = extract_article(ArticleItem(url=obj.get("url") or "about:blank", source="extract", html=html,
+                                      entry_title=title or None, entry_published=published, fetched_at=now), now=now)
+    return title or art.title or "", art.text, published or art.published
+
+
+def extract_batch(settings: Settings, lines: Iterable[str]) -> Iterator[str]:
+    """The fixed batch contract: one prediction per input line, same order, even for bad lines."""
+    from crawler.app import parser_resources
+    from crawler.deals import parse_article
+
+    resources = parser_resources(settings)
+    now = datetime.now(UTC)
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            print(f"dealradar: line {n}: not JSON ({exc.msg}); predicting no deal", file=sys.stderr)
+            yield json.dumps({"id": None, "is_deal": False, "deals": []})
+            continue
+        ident = obj.get("id") if isinstance(obj, dict) else None
+        try:
+            title, text, published = _article_from_input(obj, now)
+            result = parse_article(title, text, published, resources=resources)
+            out = {"id": ident, "is_deal": result.is_deal, "deals": [d.to_record() for d in result.deals]}
+        except Exception as exc:  # one bad article must not cost the rest of the batch
+            print(f"dealradar: line {n} (id {ident}): {type(exc).__name__}: {exc}", file=sys.stderr)
+            out = {"id": ident, "is_deal": False, "deals": []}
+        yield json.dumps(out, ensure_ascii=False)
+
+
+def extract_one(settings: Settings, target: str) -> dict[str, Any]:
+    """Parse one article from a URL, a file or stdin (``-``); HTML is detected and extracted first."""
+    from crawler.app import parser_resources
+    from crawler.deals import parse_article
+    from crawler.extract import extract_article
+    from crawler.fetch import fetch_page
+
+    now = datetime.now(UTC)
+    url = target
+    if target.startswith(("http://", "https://")):
+        page = fetch_page(target, settings.crawl)
+        raw, url = page.text, page.url
+    elif target == "-":
+        raw, url = sys.stdin.read(), "stdin"
+    else:
+        path = Path(target)
+        if not path.is_file():
+            raise ConfigError("", f"no such file: {target}")
+        raw, url = path.read_bytes().decode("utf-8", errors="replace"), path.resolve().as_uri()
+    if raw.lstrip()[:1] == "<":
+        art = extract_article(ArticleItem(url=url, source="extract", html=raw, fetched_at=now), now=now)
+        title, text, published = art.title or "", art.text, art.published
+    else:
+        first, _, rest = raw.strip().partition("\n")
+        title, text, published = first.strip(), rest.strip() or first.strip(), None
+    result = parse_article(title, text, published, resources=parser_resources(settings))
+    return {"url": url, "title": title, "is_deal": result.is_deal, "deals": [d.to_record() for d in result.deals]}

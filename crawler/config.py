@@ -1,0 +1,340 @@
+"""Configuration: YAML -> ``${VAR}`` expansion -> validated, frozen ``Settings``.
+
+This is the only module that reads ``os.environ``. Every error names the key path
+(``sources[2].every``) so the CLI can print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from platformdirs import user_data_dir
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from crawler.errors import ConfigError
+
+ENV_CONFIG = "DEALRADAR_CONFIG"
+LOCAL_CONFIG = "dealradar.yaml"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def parse_duration(value: Any) -> timedelta:
+    """Accept ``30s``, ``10m``, ``1h``, ``1d``, ``1w`` or a bare number of seconds."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration like 30s, 10m, 1h, 1d, got {value!r}")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        m = _DURATION.match(str(value))
+        if not m:
+            raise ValueError(f"expected a duration like 30s, 10m, 1h, 1d, got {value!r}")
+        seconds = float(m.group(1)) * _UNITS[m.group(2)]
+    if seconds < 0:
+        raise ValueError("a duration cannot be negative")
+    return timedelta(seconds=seconds)
+
+
+def parse_size(value: Any) -> int:
+    """Accept ``10MB``, ``512KB``, ``1GB`` or a number of bytes."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", str(value), re.I)
+    if not m:
+        raise ValueError(f"expected a size like 10MB, got {value!r}")
+    unit = (m.group(2) or "b").lower()[0]
+    return int(float(m.group(1)) * {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Size = Annotated[int, BeforeValidator(parse_size)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def default_storage_url() -> str:
+    """SQLite under the user's data directory, so a bare install works anywhere."""
+    return f"sqlite:///{Path(user_data_dir('dealradar')) / 'dealradar.db'}"
+
+
+class StorageSettings(_Model):
+    url: str = Field(default_factory=default_storage_url)
+
+    @model_validator(mode="after")
+    def _known_scheme(self) -> StorageSettings:
+        if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", self.url):
+            raise ValueError("url must start with sqlite:/// or postgresql://")
+        return self
+
+
+class CrawlSettings(_Model):
+    allow_private_addresses: bool = False
+    obey_robots: bool = True
+    delay: Duration = timedelta(seconds=1)
+    concurrency_per_host: int = Field(2, ge=1, le=64)
+    concurrency: int = Field(16, ge=1, le=512)
+    autothrottle: bool = True
+    timeout: Duration = timedelta(seconds=30)
+    max_response_size: Size = 10 * 1024 * 1024
+    retries: int = Field(3, ge=0, le=20)
+    max_retry_after: Duration = timedelta(minutes=5)
+    max_article_age: Duration = timedelta(days=7)
+    user_agent: str = "DealRadar/0.1 (+https://github.com/dealradar/dealradar; news monitoring bot)"
+
+
+class SourceSettings(_Model):
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    feed: str | None = None
+    sitemap: str | None = None
+    start_urls: tuple[str, ...] = ()
+    follow: str | None = None
+    every: Duration = timedelta(minutes=30)
+    cron: str | None = None
+    outlet: str | None = None
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> SourceSettings:
+        kinds = [k for k in ("feed", "sitemap", "start_urls") if getattr(self, k)]
+        if len(kinds) != 1:
+            raise ValueError("give exactly one of feed, sitemap or start_urls")
+        for url in (self.feed, self.sitemap, *self.start_urls):
+            if url and not re.match(r"^https?://[^/\s]+", url):
+                raise ValueError(f"not an http(s) URL: {url!r}")
+        if self.follow is not None:
+            try:
+                re.compile(self.follow)
+            except re.error as exc:
+                raise ValueError(f"follow is not a valid regular expression: {exc}") from None
+        if self.every < timedelta(seconds=1):
+            raise ValueError("every must be at least 1s")
+        return self
+
+    @property
+    def kind(self) -> Literal["feed", "sitemap", "listing"]:
+        if self.feed:
+            return "feed"
+        return "sitemap" if self.sitemap else "listing"
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        if self.feed:
+            return (self.feed,)
+        if self.sitemap:
+            return (self.sitemap,)
+        return self.start_urls
+
+
+class AlertRuleSettings(_Model):
+    min_amount_usd: float = Field(0, ge=0)
+    ai_only: bool = True
+    companies: tuple[str, ...] = ()
+    investors: tuple[str, ...] = ()
+    deal_types: tuple[
+        Literal[
+            "equity", "debt", "joint_venture", "compute_commitment", "infrastructure",
+            "acquisition", "financing_undisclosed_structure",
+        ],
+        ...,
+    ] = ()
+    events: tuple[Literal["deal.new", "deal.updated", "deal.conflict"], ...] = (
+        "deal.new", "deal.updated", "deal.conflict",
+    )
+
+
+class ChannelSettings(_Model):
+    """One alert channel: exactly one of ``webhook``, ``email`` or ``apprise``."""
+
+    name: str | None = None
+    webhook: str | None = None
+    secret: str | None = None
+    email: dict[str, Any] | None = None
+    apprise: str | tuple[str, ...] | None = None
+    digest: Literal["hourly", "daily"] | None = None
+    operator: bool = False
+    min_amount_usd: float | None = Field(None, ge=0)
+    ai_only: bool | None = None
+    companies: tuple[str, ...] | None = None
+    investors: tuple[str, ...] | None = None
+    deal_types: tuple[str, ...] | None = None
+    events: tuple[str, ...] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ChannelSettings:
+        kinds = [k for k in ("webhook", "email", "apprise") if getattr(self, k)]
+        if len(kinds) != 1:
+            raise ValueError("give exactly one of webhook, email or apprise")
+        if self.webhook and not re.match(r"^https?://[^/\s]+", self.webhook):
+            raise ValueError(f"webhook is not an http(s) URL: {self.webhook!r}")
+        if self.email is not None:
+            missing = [k for k in ("smtp", "from", "to") if not self.email.get(k)]
+            if missing:
+                raise ValueError(f"email needs {', '.join(missing)}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ("webhook", "email", "apprise") if getattr(self, k))
+
+    def label(self, index: int) -> str:
+        return self.name or f"{self.kind}-{index + 1}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class AlertSettings(AlertRuleSettings):
+    channels: tuple[ChannelSettings, ...] = ()
+    max_attempts: int = Field(8, ge=1, le=100)
+    retry_base: Duration = timedelta(seconds=30)
+    retry_max: Duration = timedelta(hours=1)
+
+
+class DealSettings(_Model):
+    window: Duration = timedelta(days=30)
+    conflict_tolerance: float = Field(0.10, ge=0, le=1)
+    aliases: str | None = None
+    currency_rates: str | None = None
+
+
+class DaemonSettings(_Model):
+    log_format: Literal["plain", "json"] = "plain"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    http: str | None = "127.0.0.1:9464"
+    jitter: Duration = timedelta(seconds=10)
+    per_host_limit: int = Field(1, ge=1, le=32)
+    min_interval: Duration = timedelta(minutes=2)
+    max_interval: Duration = timedelta(hours=6)
+    adaptive: bool = False
+    failure_alert_after: int = Field(6, ge=1)
+    max_backoff: Duration = timedelta(hours=6)
+    dispatch_every: Duration = timedelta(seconds=5)
+
+
+class Settings(_Model):
+    storage: StorageSettings = StorageSettings()
+    crawl: CrawlSettings = CrawlSettings()
+    sources: tuple[SourceSettings, ...] = ()
+    alerts: AlertSettings = AlertSettings()
+    deals: DealSettings = DealSettings()
+    daemon: DaemonSettings = DaemonSettings()
+    path: str | None = None
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Settings:
+        seen: set[str] = set()
+        for i, src in enumerate(self.sources):
+            if src.name in seen:
+                raise ValueError(f"sources[{i}].name: duplicate source name {src.name!r}")
+            seen.add(src.name)
+        return self
+
+    def source(self, name: str) -> SourceSettings:
+        for src in self.sources:
+            if src.name == name:
+                return src
+        raise ConfigError("sources", f"no source named {name!r}")
+
+
+def bundled_config_path() -> Path:
+    return Path(str(resources.files("config") / "dealradar.yaml"))
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``-c`` first, then ``$DEALRADAR_CONFIG``, then ``./dealradar.yaml``, then the bundled default."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError("", f"config file not found: {path}")
+        return path
+    env = os.environ.get(ENV_CONFIG)
+    if env:
+        path = Path(env)
+        if not path.is_file():
+            raise ConfigError("", f"{ENV_CONFIG} points to a missing file: {path}")
+        return path
+    local = Path.cwd() / LOCAL_CONFIG
+    if local.is_file():
+        return local
+    return bundled_config_path()
+
+
+def _expand(node: Any, path: str, env: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        return {k: _expand(v, f"{path}.{k}" if path else str(k), env) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_expand(v, f"{path}[{i}]", env) for i, v in enumerate(node)]
+    if isinstance(node, str) and "${" in node:
+
+        def sub(m: re.Match[str]) -> str:
+            name, default = m.group(1), m.group(2)
+            if name in env:
+                return env[name]
+            if default is not None:
+                return default
+            raise ConfigError(path, f"environment variable {name} is not set")
+
+        return _ENV_REF.sub(sub, node)
+    return node
+
+
+def _loc_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif str(part).startswith("function-") or part in ("tagged-union",):
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def settings_from_dict(data: Any, *, env: dict[str, str] | None = None, path: str | None = None) -> Settings:
+    """Validate an already-parsed YAML document."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError("", "the configuration must be a mapping at the top level")
+    data = _expand(data, "", dict(os.environ) if env is None else env)
+    if path is not None:
+        data = {**data, "path": path}
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        msg = err["msg"].removeprefix("Value error, ")
+        key = _loc_path(err["loc"])
+        if ": " in msg and msg.split(": ", 1)[0].startswith("sources["):
+            key, msg = msg.split(": ", 1)
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        raise ConfigError(key, msg) from None
+
+
+def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:
+    """Find, read, expand and validate the configuration."""
+    path = find_config(explicit)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("", f"cannot read {path}: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError("", f"{path} is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    return settings_from_dict(data, path=str(path))

@@ -1,0 +1,212 @@
+"""HTML -> main text and metadata (trafilatura), canonical URL, content hash and near-duplicate fingerprint.
+
+Pure apart from the clock value passed in: no network, no database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from crawler.items import ArticleItem
+from crawler.urlpolicy import canonical_url, outlet_of
+
+log = logging.getLogger(__name__)
+
+# Page furniture that trafilatura sometimes keeps: tickers, related-story rails, ads, comment forms.
+_FURNITURE = re.compile(
+    r"(^|[\s_-])(ticker|breaking-?bar|related|recommended|more-stories|read-?more|promo|advert|ads?|sponsor|"
+    r"newsletter|subscribe|cookie|consent|comments?|comment-form|share|social|footer|nav|menu|sidebar)([\s_-]|$)",
+    re.I,
+)
+_DATE_META = (
+    "article:published_time", "og:published_time", "datePublished", "publish-date", "pubdate",
+    "dc.date", "dc.date.issued", "date", "sailthru.date", "parsely-pub-date",
+)
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+", re.U)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedArticle:
+    url: str
+    source: str
+    outlet: str
+    title: str | None
+    text: str
+    published: datetime
+    published_from: str  # page | feed | http | fetched
+    language: str | None
+    content_hash: str
+    simhash: int
+    fetched_at: datetime
+    guid: str | None = None
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """ISO 8601 or RFC 822 to an aware UTC datetime; None for anything unparseable or absurd."""
+    if not value or not isinstance(value, str):
+        return None
+    value = value.strip()
+    dt: datetime | None = None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            dt = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    dt = dt.astimezone(UTC)
+    if not (1995 <= dt.year <= 2100):
+        return None
+    return dt
+
+
+def content_hash(text: str) -> str:
+    """Same words, same hash: whitespace and case do not make a different article."""
+    return hashlib.sha256(_WS.sub(" ", text).strip().lower().encode("utf-8")).hexdigest()
+
+
+def simhash(text: str) -> int:
+    """64-bit SimHash over word 3-shingles; edits to a headline or a sentence move it only a few bits."""
+    words = _WORD.findall(text.lower())
+    if len(words) < 3:
+        words = words + [""] * (3 - len(words))
+    weights = [0] * 64
+    for i in range(len(words) - 2):
+        h = int.from_bytes(hashlib.blake2b(" ".join(words[i : i + 3]).encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += 1 if h >> bit & 1 else -1
+    return sum(1 << bit for bit in range(64) if weights[bit] > 0)
+
+
+def hamming(a: int, b: int) -> int:
+    return (a ^ b).bit_count()
+
+
+def _strip_furniture(tree: lxml.html.HtmlElement) -> None:
+    for el in list(tree.iter("nav", "footer", "aside", "form", "script", "style", "noscript", "iframe")):
+        if el.getparent() is not None:
+            el.drop_tree()
+    for el in list(tree.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None or el.tag in ("html", "body", "article", "main"):
+            continue
+        marker = f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}"
+        if marker.strip() and _FURNITURE.search(marker):
+            el.drop_tree()
+
+
+def _page_date(tree: lxml.html.HtmlElement) -> datetime | None:
+    for meta in tree.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
+        if key.lower() in {k.lower() for k in _DATE_META}:
+            dt = parse_date(meta.get("content"))
+            if dt:
+                return dt
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            try:
+                data = json.loads(script.text)
+            except ValueError:
+                continue
+            for node in data if isinstance(data, list) else [data]:
+                if isinstance(node, dict):
+                    dt = parse_date(node.get("datePublished"))
+                    if dt:
+                        return dt
+    for t in tree.iter("time"):
+        dt = parse_date(t.get("datetime"))
+        if dt:
+            return dt
+    return None
+
+
+def _page_title(tree: lxml.html.HtmlElement) -> str | None:
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:title" and meta.get("content"):
+            return meta.get("content").strip()
+    h1 = next(iter(tree.iter("h1")), None)
+    if h1 is not None and h1.text_content().strip():
+        return _WS.sub(" ", h1.text_content()).strip()
+    title = tree.find(".//title")
+    if title is not None and title.text:
+        return title.text.strip()
+    return None
+
+
+def _fallback_text(tree: lxml.html.HtmlElement) -> str:
+    paras = [_WS.sub(" ", p.text_content()).strip() for p in tree.iter("p")]
+    return "\n\n".join(p for p in paras if p)
+
+
+def extract_article(item: ArticleItem, *, now: datetime) -> ExtractedArticle:
+    """Main text and metadata of a fetched page, with the feed entry's fields as fallback."""
+    html = item.html or ""
+    url = canonical_url(item.final_url or item.url)
+    tree: lxml.html.HtmlElement | None
+    try:
+        tree = lxml.html.document_fromstring(html) if html.strip() else None
+    except (etree.ParserError, ValueError) as exc:
+        log.warning("unparseable HTML url=%s error=%s", url, exc)
+        tree = None
+
+    title = page_date = language = None
+    text = ""
+    if tree is not None:
+        title = _page_title(tree)
+        page_date = _page_date(tree)
+        language = (tree.get("lang") or "").split("-")[0].lower() or None
+        _strip_furniture(tree)
+        cleaned = lxml.html.tostring(tree, encoding="unicode")
+        text = (
+            trafilatura.extract(
+                cleaned, url=url, include_comments=False, include_tables=False, favor_precision=True,
+                deduplicate=False,
+            )
+            or ""
+        )
+        if not text.strip():
+            text = _fallback_text(tree)
+    text = text.strip() or (item.entry_summary or "").strip()
+    title = title or item.entry_title
+    if title and text.startswith(title):
+        # trafilatura keeps the <h1>; the title travels separately, so don't count it twice.
+        text = text[len(title):].lstrip()
+
+    if page_date:
+        published, published_from = page_date, "page"
+    elif item.entry_published:
+        published, published_from = item.entry_published.astimezone(UTC), "feed"
+    elif item.http_last_modified:
+        published, published_from = item.http_last_modified.astimezone(UTC), "http"
+    else:
+        published, published_from = (item.fetched_at or now).astimezone(UTC), "fetched"
+
+    fingerprint_text = f"{text}" if text else (title or url)
+    return ExtractedArticle(
+        url=url,
+        source=item.source,
+        outlet=outlet_of(url),
+        title=title,
+        text=text,
+        published=published,
+        published_from=published_from,
+        language=language,
+        content_hash=content_hash(fingerprint_text),
+        simhash=simhash(fingerprint_text),
+        fetched_at=(item.fetched_at or now).astimezone(UTC),
+        guid=item.entry_guid,
+    )

@@ -1,0 +1,86 @@
+"""Human-readable output for the CLI (rich tables). Machine output is JSON and lives in the commands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from crawler.report import CrawlSummary
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def money(value: float | None) -> str:
+    """$5B, $300M, $1.25B: how people write deal sizes."""
+    if value is None:
+        return "—"
+    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if abs(value) >= size:
+            return f"${value / size:.2f}".rstrip("0").rstrip(".") + unit
+    return f"${value:,.0f}"
+
+
+def when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def print_crawl_summary(summary: CrawlSummary) -> None:
+    table = Table(title="Crawl summary")
+    for col in ("source", "fetched", "new", "dup", "seen", "not modified", "deals new", "updated", "conflicts",
+                "errors"):
+        table.add_column(col, justify="left" if col == "source" else "right")
+    for s in summary.sources:
+        table.add_row(s.source, str(s.fetched), str(s.new_articles), str(s.duplicates), str(s.already_seen),
+                      "yes" if s.not_modified else "", str(s.deals_new), str(s.deals_updated), str(s.conflicts),
+                      f"[red]{len(s.errors)}[/]" if s.errors else "0")
+    out = console()
+    out.print(table)
+    out.print(f"articles new {summary.total('new_articles')}, deals new {summary.total('deals_new')}, "
+              f"updated {summary.total('deals_updated')}, conflicts {summary.total('conflicts')}; "
+              f"alerts sent {summary.alerts_sent}, failed {summary.alerts_failed}, pending {summary.alerts_pending}")
+    for s in summary.sources:
+        for err in s.errors[:10]:
+            out.print(f"[red]error[/] {s.source}: {err}", markup=True)
+        if len(s.errors) > 10:
+            out.print(f"[red]error[/] {s.source}: ... and {len(s.errors) - 10} more")
+        for w in s.warnings[:5]:
+            out.print(f"[yellow]warning[/] {s.source}: {w}")
+
+
+def print_extraction(result: dict[str, Any]) -> None:
+    out = console()
+    out.print(f"[bold]{result.get('title') or result.get('url')}[/]")
+    out.print(f"is_deal: {result['is_deal']}")
+    if not result["deals"]:
+        return
+    table = Table()
+    for col in ("company", "type", "amount", "round", "investors (lead*)", "valuation", "status", "AI"):
+        table.add_column(col)
+    for d in result["deals"]:
+        leads = set(d.get("lead_investors") or [])
+        inv = ", ".join(f"{i}*" if i in leads else i for i in d.get("investors") or [])
+        table.add_row(d["company"], d["deal_type"], d.get("amount_text") or money(d.get("amount_usd")),
+                      d.get("round") or "—", inv or "—", money(d.get("valuation_usd")), d["status"],
+                      "yes" if d.get("ai_related") else "no")
+    out.print(table)
+    for d in result["deals"]:
+        for ev in d.get("evidence") or []:
+            out.print(f"  [dim]{d['company']}: “{ev.get('text')}” [{ev.get('start')}:{ev.get('end')}][/]")
+
+
+def print_sources(rows: Sequence[tuple[Any, Any]]) -> None:
+    table = Table(title="Sources")
+    for col in ("name", "kind", "every", "last run", "status", "failures", "articles", "next run", "last error"):
+        table.add_column(col)
+    for src, st in rows:
+        table.add_row(src.name, src.kind, str(src.every), when(st.last_run_at if st else None),
+                      (st.last_status or "—") if st else "never", str(st.consecutive_failures if st else 0),
+                      str(st.articles_total if st else 0), when(st.next_run_at if st else None),
+                      ((st.last_error or "")[:60]) if st else "")
+    console().print(table)

@@ -1,0 +1,143 @@
+"""Run one crawl pass over some sources through Scrapy.
+
+A Twisted reactor cannot be restarted in one process, so every pass runs in a fresh child
+process (multiprocessing, spawn). The parent — the CLI or the daemon — stays free of Twisted,
+gets progress events through a queue and the ``CrawlSummary`` back when the child ends.
+A child that dies (killed, out of memory) loses nothing stored: articles are committed one
+by one, and URLs in flight were never marked seen, so the next pass fetches them.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import queue
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from crawler.config import Settings, SourceSettings
+from crawler.report import CrawlSummary, SourceReport
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[str, str], None]
+
+_SPIDERS = {
+    "feed": "spiders.feed.FeedSpider",
+    "sitemap": "spiders.sitemap.NewsSitemapSpider",
+    "listing": "spiders.listing.ListingSpider",
+}
+
+
+def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings], *,
+                          progress: ProgressFn | None = None, log_level: str = "WARNING") -> CrawlSummary:
+    """The child's side. Starts a reactor, so call it at most once per process."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.misc import load_object
+
+    from crawler.app import build_processor
+    from spiders.settings import scrapy_settings
+    from storage.repository import Repository
+
+    repo = Repository.open(settings.storage.url)
+    repo.sync_sources(settings.sources)
+    processor = build_processor(settings, repo)
+    started = datetime.now(UTC)
+    reports = {src.name: SourceReport(src.name) for src in sources}
+    process = CrawlerProcess(scrapy_settings(settings.crawl, log_level=log_level), install_root_handler=False)
+    for src in sources:
+        spidercls = load_object(_SPIDERS[src.kind])
+        crawler = process.create_crawler(spidercls)
+        process.crawl(crawler, source=src, crawl_settings=settings.crawl, repo=repo, report=reports[src.name],
+                      now=started, processor=processor, progress=progress)
+    process.start()
+
+    finished = datetime.now(UTC)
+    summary = CrawlSummary(list(reports.values()))
+    for src in sources:
+        rep = reports[src.name]
+        complete = rep.ok and rep.pending_articles <= 0 and not rep.errors
+        # Keep the old validators unless every article the feed listed was stored: otherwise a 304
+        # next time would hide the ones that failed now.
+        state = repo.source_state(src.name)
+        etag = rep.etag if complete else (state.etag if state else None)
+        last_mod = rep.last_modified if complete else (state.last_modified if state else None)
+        repo.record_source_run(
+            src.name, at=finished, ok=rep.ok, status="not-modified" if rep.not_modified else ("ok" if rep.ok else "error"),
+            error=rep.fatal, etag=etag, last_modified=last_mod, new_articles=rep.new_articles,
+            poll_hint_s=rep.poll_hint_s,
+        )
+    repo.close()
+    return summary
+
+
+def _child(settings: Settings, names: list[str], events: Any, log_level: str) -> None:
+    logging.basicConfig(level=getattr(logging, log_level, logging.WARNING),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    sources = [settings.source(n) for n in names]
+
+    def progress(source: str, status: str) -> None:
+        events.put(("article", source, status))
+
+    try:
+        summary = crawl_in_this_process(settings, sources, progress=progress, log_level=log_level)
+        events.put(("done", summary.to_dict(), None))
+    except BaseException as exc:
+        events.put(("failed", f"{type(exc).__name__}: {exc}", None))
+        raise
+
+
+def _summary_from_dict(data: dict[str, Any]) -> CrawlSummary:
+    return CrawlSummary([SourceReport(**s) for s in data["sources"]], data.get("alerts_sent", 0),
+                        data.get("alerts_failed", 0), data.get("alerts_pending", 0))
+
+
+class CrawlFailed(RuntimeError):
+    """The crawl child process died or raised before producing a summary."""
+
+
+def run_crawl(settings: Settings, sources: Sequence[SourceSettings], *, progress: ProgressFn | None = None,
+              timeout: timedelta | None = None, log_level: str = "WARNING",
+              should_stop: Callable[[], bool] | None = None) -> CrawlSummary:
+    """One pass over ``sources`` in a child process; returns its summary, or raises CrawlFailed."""
+    ctx = mp.get_context("spawn")
+    events: Any = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(settings, [s.name for s in sources], events, log_level),
+                       name="dealradar-crawl", daemon=True)
+    proc.start()
+    deadline = datetime.now(UTC) + timeout if timeout else None
+    result: CrawlSummary | None = None
+    failure: str | None = None
+    try:
+        while True:
+            try:
+                kind, a, b = events.get(timeout=0.2)
+            except queue.Empty:
+                if not proc.is_alive():
+                    # Drain anything sent just before exit.
+                    try:
+                        kind, a, b = events.get(timeout=0.5)
+                    except queue.Empty:
+                        break
+                elif (deadline and datetime.now(UTC) > deadline) or (should_stop and should_stop()):
+                    proc.terminate()
+                    failure = "crawl stopped before it finished"
+                    break
+                else:
+                    continue
+            if kind == "article" and progress is not None:
+                progress(a, b)
+            elif kind == "done":
+                result = _summary_from_dict(a)
+            elif kind == "failed":
+                failure = a
+    finally:
+        proc.join(timeout=15)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+        events.close()
+    if result is None:
+        raise CrawlFailed(failure or f"crawl process exited with status {proc.exitcode}")
+    return result

@@ -1,0 +1,113 @@
+"""Downloader middlewares: the private-address guard and retries that wait as the server asks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.utils.misc import load_object
+
+from crawler.urlpolicy import PrivateAddressError, check_url
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = {408, 429, 500, 502, 503, 504, 522, 524}
+
+
+class RefusedRequest(IgnoreRequest):
+    """The URL points at an address the configuration does not allow."""
+
+
+class UrlPolicyMiddleware:
+    """Checked on every request, so every redirect hop is checked too (redirects come back through here)."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> UrlPolicyMiddleware:
+        return cls(crawler.settings.getbool("DEALRADAR_ALLOW_PRIVATE"))
+
+    def process_request(self, request: Request) -> None:
+        try:
+            check_url(request.url, allow_private=self.allow_private)
+        except PrivateAddressError as exc:
+            raise RefusedRequest(str(exc)) from None
+
+
+def retry_after_seconds(value: bytes | str | None, *, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds: either delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class BackoffRetryMiddleware:
+    """Retries 5xx, 408, 429 and network errors with exponential backoff and jitter, and waits out
+    ``Retry-After`` on 429/503 (Scrapy's own RetryMiddleware retries at once). A Retry-After longer than
+    ``DEALRADAR_MAX_RETRY_AFTER`` gives up for this pass and reports it."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        s = crawler.settings
+        self.max_retries = s.getint("DEALRADAR_RETRIES", 3)
+        self.max_retry_after = s.getfloat("DEALRADAR_MAX_RETRY_AFTER", 300.0)
+        self.base = s.getfloat("DEALRADAR_BACKOFF_BASE", 0.5)
+        self.cap = s.getfloat("DEALRADAR_BACKOFF_MAX", 30.0)
+        self.exceptions = tuple(load_object(x) if isinstance(x, str) else x for x in s.getlist("RETRY_EXCEPTIONS"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> BackoffRetryMiddleware:
+        return cls(crawler)
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.cap, self.base * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+
+    async def _retry(self, request: Request, reason: str, delay: float | None) -> Request | None:
+        attempt = request.meta.get("retry_times", 0) + 1
+        new = get_retry_request(request, spider=self.crawler.spider, reason=reason,
+                                max_retry_times=request.meta.get("max_retry_times", self.max_retries),
+                                give_up_log_level="WARNING")
+        if new is None:
+            return None
+        wait = self._backoff(attempt) if delay is None else delay
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return new
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("dont_retry") or response.status not in RETRY_STATUSES:
+            return response
+        delay = None
+        if response.status in (429, 503):
+            delay = retry_after_seconds(response.headers.get(b"Retry-After"))
+            if delay is not None and delay > self.max_retry_after:
+                log.warning("server asks to wait %.0fs (over the %.0fs limit) url=%s", delay,
+                            self.max_retry_after, request.url)
+                response.meta["retry_after_s"] = delay  # the spider reports it and the scheduler honours it
+                return response
+        new = await self._retry(request, f"HTTP {response.status}", delay)
+        return new or response
+
+    async def process_exception(self, request: Request, exception: Exception) -> Request | None:
+        if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions):
+            return None
+        return await self._retry(request, type(exception).__name__, None)

@@ -1,0 +1,52 @@
+"""The only Scrapy item pipeline: hands each ArticleItem to the core and counts what it did."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.errors import StorageError
+from crawler.items import ArticleItem
+
+log = logging.getLogger(__name__)
+
+
+class HandOffPipeline:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> HandOffPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        spider = self.crawler.spider
+        report = spider.report
+        report.pending_articles -= 1
+        try:
+            done = spider.processor.process(item)
+        except StorageError as exc:
+            report.error(f"{item.url}: {exc}")
+            report.fatal = report.fatal or f"storage failure: {exc}"
+            raise DropItem(f"not stored: {exc}") from exc
+        except Exception as exc:  # one bad page must not end the crawl; it is reported with its URL
+            log.exception("article processing failed url=%s", item.url)
+            report.error(f"{item.url}: processing failed: {type(exc).__name__}: {exc}")
+            raise DropItem(f"processing failed: {exc}") from exc
+        outcome = done.outcome
+        if outcome.status == "new":
+            report.new_articles += 1
+            report.deal_articles += int(done.is_deal)
+        elif outcome.status == "duplicate":
+            report.duplicates += 1
+        else:
+            report.already_seen += 1
+        report.deals_new += outcome.deals_new
+        report.deals_updated += outcome.deals_updated
+        report.conflicts += outcome.conflicts
+        progress = getattr(spider, "progress", None)
+        if progress is not None:
+            progress(spider.source.name, outcome.status)
+        return item

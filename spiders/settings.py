@@ -1,0 +1,44 @@
+"""Scrapy settings built from DealRadar's crawl settings: polite by default, no scrapy.cfg needed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.config import CrawlSettings
+
+
+def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict[str, Any]:
+    delay = crawl.delay.total_seconds()
+    return {
+        "BOT_NAME": "dealradar",
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "CONCURRENT_REQUESTS": crawl.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_host,
+        "DOWNLOAD_DELAY": delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": delay > 0,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(delay, 1.0),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(crawl.concurrency_per_host),
+        "DOWNLOAD_TIMEOUT": crawl.timeout.total_seconds(),
+        "DOWNLOAD_MAXSIZE": crawl.max_response_size,
+        "DOWNLOAD_WARNSIZE": 0,
+        "REDIRECT_MAX_TIMES": 10,
+        "RETRY_ENABLED": False,  # spiders.middlewares.BackoffRetryMiddleware replaces it
+        "DEALRADAR_RETRIES": crawl.retries,
+        "DEALRADAR_MAX_RETRY_AFTER": crawl.max_retry_after.total_seconds(),
+        "DEALRADAR_ALLOW_PRIVATE": crawl.allow_private_addresses,
+        "DOWNLOADER_MIDDLEWARES": {
+            "spiders.middlewares.UrlPolicyMiddleware": 50,
+            "spiders.middlewares.BackoffRetryMiddleware": 560,
+        },
+        "ITEM_PIPELINES": {"spiders.pipelines.HandOffPipeline": 300},
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": log_level,
+        "LOG_ENABLED": True,
+        "HTTPCACHE_ENABLED": False,
+        "DNS_TIMEOUT": 15,
+        "REACTOR_THREADPOOL_MAXSIZE": 4,
+        "DEPTH_LIMIT": 3,
+    }

@@ -1,0 +1,596 @@
+"""The one storage API the core calls. It hides SQL and hands back plain values, never ORM rows.
+
+``store_article`` is the heart: one transaction stores the article, its deal mentions, the deal
+changes they cause and the outbox rows for those changes, so a crash loses nothing and a
+restart sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from crawler.errors import StorageError
+from crawler.events import DealState, Mention, ResolutionPolicy, SourceRef, apply_mention, company_key, match_deal
+from crawler.extract import ExtractedArticle, hamming
+from storage.engine import make_engine, make_session_factory
+from storage.migrate import upgrade
+from storage.models import (
+    AlertEventRow,
+    ArticleAliasRow,
+    ArticleRow,
+    DealRow,
+    DeliveryRow,
+    MentionRow,
+    SourceRow,
+)
+
+NEAR_DUPLICATE_BITS = 3
+NEAR_DUPLICATE_WINDOW = timedelta(days=30)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    name: str
+    kind: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    last_run_at: datetime | None
+    next_run_at: datetime | None
+    last_success_at: datetime | None
+    last_new_article_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+    consecutive_failures: int
+    failure_alerted: bool
+    poll_hint_s: int | None
+    articles_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRoute:
+    """A channel as storage sees it: a name and a predicate deciding which events it gets."""
+
+    name: str
+    accepts: Callable[[str, dict[str, Any]], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    id: int
+    event: str
+    deal_id: int | None
+    body: dict[str, Any]
+    channels: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class ArticleOutcome:
+    """What one article did to the database."""
+
+    status: str  # new | duplicate | seen
+    article_id: int | None = None
+    duplicate_of: int | None = None
+    mentions: int = 0
+    deals_new: int = 0
+    deals_updated: int = 0
+    conflicts: int = 0
+    events: list[StoredEvent] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDelivery:
+    id: int
+    delivery_id: str
+    channel: str
+    event: str
+    attempts: int
+    body: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryInfo:
+    id: int
+    delivery_id: str
+    channel: str
+    event: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    sent_at: datetime | None
+    deal_id: int | None
+    company: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DealSummary:
+    id: int
+    record: dict[str, Any]
+    sources: list[dict[str, Any]]
+    state: dict[str, Any]
+    first_seen: datetime
+    last_seen: datetime
+
+
+def _source_state(row: SourceRow) -> SourceState:
+    return SourceState(
+        name=row.name, kind=row.kind, url=row.url, etag=row.etag, last_modified=row.last_modified,
+        last_run_at=row.last_run_at, next_run_at=row.next_run_at, last_success_at=row.last_success_at,
+        last_new_article_at=row.last_new_article_at, last_status=row.last_status, last_error=row.last_error,
+        consecutive_failures=row.consecutive_failures or 0, failure_alerted=bool(row.failure_alerted),
+        poll_hint_s=row.poll_hint_s, articles_total=row.articles_total or 0,
+    )
+
+
+def _bands(h: int) -> tuple[int, int, int, int]:
+    # Any two fingerprints within 3 bits share at least one of four 16-bit bands exactly.
+    return (h & 0xFFFF, h >> 16 & 0xFFFF, h >> 32 & 0xFFFF, h >> 48 & 0xFFFF)
+
+
+class Repository:
+    """Storage for one database URL. Thread-safe for use from one process; each call is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = make_session_factory(engine)
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Repository:
+        """Open (and by default migrate) the database, turning driver errors into one clear StorageError."""
+        try:
+            engine = make_engine(url)
+            if migrate:
+                upgrade(engine)
+            else:
+                with engine.connect():
+                    pass
+        except (SQLAlchemyError, OSError) as exc:
+            raise StorageError(f"cannot open database {_redact(url)}: {_short(exc)}") from exc
+        return cls(engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    def _write(self, fn: Callable[[Session], Any]) -> Any:
+        try:
+            with self._session() as session, session.begin():
+                return fn(session)
+        except OperationalError as exc:
+            raise StorageError(f"database write failed: {_short(exc)}") from exc
+
+    # ---- sources -------------------------------------------------------------------------
+
+    def sync_sources(self, sources: Iterable[Any]) -> None:
+        """Make the sources table match the configuration (kind and URL); keeps fetch state."""
+
+        def run(s: Session) -> None:
+            rows = {r.name: r for r in s.scalars(select(SourceRow))}
+            for src in sources:
+                row = rows.get(src.name)
+                url = src.urls[0]
+                if row is None:
+                    s.add(SourceRow(name=src.name, kind=src.kind, url=url, consecutive_failures=0,
+                                    articles_total=0, failure_alerted=False))
+                elif row.kind != src.kind or row.url != url:
+                    row.kind, row.url, row.etag, row.last_modified = src.kind, url, None, None
+
+        self._write(run)
+
+    def source_state(self, name: str) -> SourceState | None:
+        with self._session() as s:
+            row = s.scalar(select(SourceRow).where(SourceRow.name == name))
+            return _source_state(row) if row else None
+
+    def list_sources(self) -> list[SourceState]:
+        with self._session() as s:
+            return [_source_state(r) for r in s.scalars(select(SourceRow).order_by(SourceRow.name))]
+
+    def record_source_run(
+        self,
+        name: str,
+        *,
+        at: datetime,
+        ok: bool,
+        status: str,
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        new_articles: int = 0,
+        next_run_at: datetime | None = None,
+        poll_hint_s: int | None = None,
+    ) -> SourceState:
+        """Record one pass over a source; failures count up, a success resets the count."""
+
+        def run(s: Session) -> SourceState:
+            row = s.scalar(select(SourceRow).where(SourceRow.name == name))
+            if row is None:
+                raise StorageError(f"unknown source {name!r}")
+            row.last_run_at = at
+            row.last_status = status
+            if ok:
+                row.last_success_at = at
+                row.consecutive_failures = 0
+                row.last_error = None
+                if etag is not None or last_modified is not None:
+                    row.etag, row.last_modified = etag, last_modified
+            else:
+                row.consecutive_failures = (row.consecutive_failures or 0) + 1
+                row.last_error = error
+            if new_articles:
+                row.last_new_article_at = at
+                row.articles_total = (row.articles_total or 0) + new_articles
+            if next_run_at is not None:
+                row.next_run_at = next_run_at
+            if poll_hint_s is not None:
+                row.poll_hint_s = poll_hint_s
+            return _source_state(row)
+
+        return self._write(run)
+
+    def set_source_schedule(self, name: str, next_run_at: datetime) -> None:
+        self._write(lambda s: s.execute(
+            update(SourceRow).where(SourceRow.name == name).values(next_run_at=next_run_at)))
+
+    def set_failure_alerted(self, name: str, alerted: bool) -> None:
+        self._write(lambda s: s.execute(
+            update(SourceRow).where(SourceRow.name == name).values(failure_alerted=alerted)))
+
+    # ---- articles ------------------------------------------------------------------------
+
+    def seen_urls(self, urls: Iterable[str]) -> set[str]:
+        """Which of these canonical URLs are already stored (as an article or an alias)."""
+        urls = list(set(urls))
+        found: set[str] = set()
+        with self._session() as s:
+            for i in range(0, len(urls), 500):
+                chunk = urls[i : i + 500]
+                found.update(s.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(chunk))))
+                found.update(s.scalars(select(ArticleAliasRow.url).where(ArticleAliasRow.url.in_(chunk))))
+        return found
+
+    def is_seen(self, url: str) -> bool:
+        return bool(self.seen_urls([url]))
+
+    def count_articles(self) -> int:
+        with self._session() as s:
+            return s.scalar(select(func.count(ArticleRow.id))) or 0
+
+    def _find_duplicate(self, s: Session, art: ExtractedArticle) -> ArticleRow | None:
+        row = s.scalar(select(ArticleRow).where(ArticleRow.content_hash == art.content_hash).limit(1))
+        if row is not None:
+            return row
+        if len(art.text) < 200:  # too short for a fingerprint to mean anything
+            return None
+        b = _bands(art.simhash)
+        since = art.fetched_at - NEAR_DUPLICATE_WINDOW
+        candidates = s.scalars(
+            select(ArticleRow).where(
+                or_(ArticleRow.band0 == b[0], ArticleRow.band1 == b[1],
+                    ArticleRow.band2 == b[2], ArticleRow.band3 == b[3]),
+                ArticleRow.fetched_at >= since,
+            ).limit(200)
+        )
+        for cand in candidates:
+            if hamming(int(cand.simhash, 16), art.simhash) <= NEAR_DUPLICATE_BITS:
+                return cand
+        return None
+
+    def store_article(
+        self,
+        art: ExtractedArticle,
+        *,
+        is_deal: bool | None = None,
+        records: Sequence[dict[str, Any]] = (),
+        channels: Sequence[ChannelRoute] = (),
+        policy: ResolutionPolicy | None = None,
+        now: datetime | None = None,
+    ) -> ArticleOutcome:
+        """Store an article with its deal records, resolve them into deals and queue alerts, atomically.
+
+        A URL already stored returns ``seen``; the same or nearly the same text under another URL
+        (a syndicated copy, an edited headline or URL) is recorded as an alias and returns ``duplicate``.
+        """
+        now = now or utcnow()
+        policy = policy or ResolutionPolicy()
+
+        def run(s: Session) -> ArticleOutcome:
+            if s.scalar(select(ArticleRow.id).where(ArticleRow.url == art.url)) or s.scalar(
+                select(ArticleAliasRow.id).where(ArticleAliasRow.url == art.url)
+            ):
+                return ArticleOutcome("seen")
+            dup = self._find_duplicate(s, art)
+            if dup is not None:
+                s.add(ArticleAliasRow(url=art.url, article_id=dup.id, outlet=art.outlet, title=art.title,
+                                      reason="same-text" if dup.content_hash == art.content_hash else "near-duplicate",
+                                      seen_at=now))
+                outcome = ArticleOutcome("duplicate", duplicate_of=dup.id)
+                if dup.outlet != art.outlet:
+                    self._add_syndicated(s, dup, art, channels, policy, now, outcome)
+                return outcome
+            b = _bands(art.simhash)
+            row = ArticleRow(
+                url=art.url, source=art.source, outlet=art.outlet, title=art.title, guid=art.guid,
+                published=art.published, published_from=art.published_from, fetched_at=art.fetched_at,
+                language=art.language, text=art.text, content_hash=art.content_hash,
+                simhash=f"{art.simhash:016x}", band0=b[0], band1=b[1], band2=b[2], band3=b[3], is_deal=is_deal,
+            )
+            s.add(row)
+            s.flush()
+            outcome = ArticleOutcome("new", article_id=row.id)
+            for ordinal, record in enumerate(records):
+                ref = _source_ref(art, record)
+                mention = Mention.from_record(record, ref)
+                deal_id = self._resolve(s, mention, channels, policy, now, outcome)
+                s.add(MentionRow(
+                    article_id=row.id, ordinal=ordinal, deal_id=deal_id, company=mention.company,
+                    deal_type=mention.deal_type, amount_usd=mention.amount_usd, status=mention.status,
+                    confidence=float(record.get("confidence") or 0.0), record=_jsonable(record), created_at=now,
+                ))
+                outcome.mentions += 1
+            return outcome
+
+        try:
+            return self._write(run)
+        except IntegrityError:
+            # Another process stored the same URL between our check and our insert.
+            return ArticleOutcome("seen")
+
+    def _add_syndicated(self, s: Session, original: ArticleRow, art: ExtractedArticle,
+                        channels: Sequence[ChannelRoute], policy: ResolutionPolicy, now: datetime,
+                        outcome: ArticleOutcome) -> None:
+        """A copy of a stored article on another outlet: list it as a syndicated source of the same deals."""
+        for m in s.scalars(select(MentionRow).where(MentionRow.article_id == original.id)):
+            ref = _source_ref(art, m.record, syndication_key=original.content_hash)
+            self._resolve(s, Mention.from_record(m.record, ref), channels, policy, now, outcome)
+
+    def _resolve(self, s: Session, mention: Mention, channels: Sequence[ChannelRoute],
+                 policy: ResolutionPolicy, now: datetime, outcome: ArticleOutcome) -> int:
+        key = company_key(mention.company)
+        when = mention.source.published or now
+        rows = list(s.scalars(
+            select(DealRow).where(
+                DealRow.company_key == key,
+                DealRow.last_seen >= when - policy.window,
+                DealRow.first_seen <= when + policy.window,
+            )
+        ))
+        states = []
+        for r in rows:
+            st = DealState.from_dict(r.state)
+            st.id = r.id
+            states.append(st)
+        matched = match_deal(mention, states, policy)
+        state, events = apply_mention(matched, mention, now=now, policy=policy)
+        record = state.record()
+        if matched is None:
+            row = DealRow(company=record["company"], company_key=key, deal_type=record["deal_type"],
+                          round=record.get("round"), amount_usd=record.get("amount_usd"),
+                          valuation_usd=record.get("valuation_usd"), status=record["status"],
+                          ai_related=bool(record.get("ai_related", True)), state={},
+                          first_seen=state.first_seen, last_seen=state.last_seen, updated_at=now)
+            s.add(row)
+            s.flush()
+        else:
+            row = next(r for r in rows if r.id == matched.id)
+        state.id = row.id
+        row.company, row.deal_type, row.round = record["company"], record["deal_type"], record.get("round")
+        row.amount_usd, row.valuation_usd = record.get("amount_usd"), record.get("valuation_usd")
+        row.status, row.ai_related = record["status"], bool(record.get("ai_related", True))
+        row.first_seen, row.last_seen = state.first_seen, state.last_seen
+        row.state = _jsonable(state.to_dict())
+        if events:
+            row.updated_at = now
+        deal_body = {**_jsonable(record), "id": row.id, "sources": _jsonable(state.sources())}
+        for ev in events:
+            body: dict[str, Any] = {"deal": deal_body, "occurred_at": now.isoformat()}
+            if ev.kind == "deal.updated":
+                body["changes"] = _jsonable(list(ev.changes))
+                outcome.deals_updated += 1
+            elif ev.kind == "deal.conflict":
+                body["conflict"] = _jsonable(ev.conflict)
+                outcome.conflicts += 1
+            else:
+                outcome.deals_new += 1
+            outcome.events.append(self._queue_event(s, ev.kind, row.id, body, channels, now))
+        return row.id
+
+    def _queue_event(self, s: Session, event: str, deal_id: int | None, body: dict[str, Any],
+                     channels: Sequence[ChannelRoute], now: datetime) -> StoredEvent:
+        ev = AlertEventRow(deal_id=deal_id, event=event, body=body, created_at=now)
+        s.add(ev)
+        s.flush()
+        names = []
+        for ch in channels:
+            if ch.accepts(event, body.get("deal", {})):
+                s.add(DeliveryRow(event_id=ev.id, channel=ch.name, delivery_id=uuid.uuid4().hex,
+                                  status="pending", attempts=0, next_attempt_at=now, created_at=now))
+                names.append(ch.name)
+        return StoredEvent(ev.id, event, deal_id, body, tuple(names))
+
+    def queue_event(self, event: str, body: dict[str, Any], channels: Sequence[ChannelRoute],
+                    *, deal_id: int | None = None, now: datetime | None = None) -> StoredEvent:
+        """Queue an event that is not a deal change (operator alerts, test alerts)."""
+        return self._write(lambda s: self._queue_event(s, event, deal_id, body, channels, now or utcnow()))
+
+    # ---- deals ---------------------------------------------------------------------------
+
+    def list_deals(self, *, since: datetime | None = None, company: str | None = None,
+                   deal_type: str | None = None, min_amount: float | None = None,
+                   limit: int | None = None) -> list[DealSummary]:
+        with self._session() as s:
+            q = select(DealRow).order_by(DealRow.last_seen.desc(), DealRow.id.desc())
+            if since is not None:
+                q = q.where(DealRow.last_seen >= since)
+            if company:
+                q = q.where(DealRow.company_key == company_key(company))
+            if deal_type:
+                q = q.where(DealRow.deal_type == deal_type)
+            if min_amount is not None:
+                q = q.where(DealRow.amount_usd >= min_amount)
+            if limit:
+                q = q.limit(limit)
+            return [_deal_summary(r) for r in s.scalars(q)]
+
+    def get_deal(self, deal_id: int) -> DealSummary | None:
+        with self._session() as s:
+            row = s.get(DealRow, deal_id)
+            return _deal_summary(row) if row else None
+
+    def deal_events(self, deal_id: int) -> list[StoredEvent]:
+        with self._session() as s:
+            rows = s.scalars(select(AlertEventRow).where(AlertEventRow.deal_id == deal_id).order_by(AlertEventRow.id))
+            return [StoredEvent(r.id, r.event, r.deal_id, r.body, ()) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self._session() as s:
+            out = {
+                "articles": s.scalar(select(func.count(ArticleRow.id))) or 0,
+                "deal_articles": s.scalar(select(func.count(ArticleRow.id)).where(ArticleRow.is_deal.is_(True))) or 0,
+                "mentions": s.scalar(select(func.count(MentionRow.id))) or 0,
+                "deals": s.scalar(select(func.count(DealRow.id))) or 0,
+                "events": s.scalar(select(func.count(AlertEventRow.id))) or 0,
+            }
+            for status, n in s.execute(select(DeliveryRow.status, func.count(DeliveryRow.id)).group_by(DeliveryRow.status)):
+                out[f"deliveries_{status}"] = n
+            return out
+
+    # ---- outbox --------------------------------------------------------------------------
+
+    def claim_deliveries(self, *, now: datetime | None = None, limit: int = 50,
+                         lease: timedelta = timedelta(minutes=2),
+                         channels: Iterable[str] | None = None) -> list[PendingDelivery]:
+        """Lease due deliveries so that two dispatchers (daemon and a manual crawl) never send one twice."""
+        now = now or utcnow()
+
+        def run(s: Session) -> list[PendingDelivery]:
+            q = (
+                select(DeliveryRow, AlertEventRow)
+                .join(AlertEventRow, AlertEventRow.id == DeliveryRow.event_id)
+                .where(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= now,
+                       or_(DeliveryRow.claimed_until.is_(None), DeliveryRow.claimed_until < now))
+                .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
+                .limit(limit)
+            )
+            if channels is not None:
+                q = q.where(DeliveryRow.channel.in_(list(channels)))
+            if s.bind is not None and s.bind.dialect.name == "postgresql":
+                q = q.with_for_update(skip_locked=True, of=DeliveryRow)
+            out = []
+            for d, ev in s.execute(q):
+                d.claimed_until = now + lease
+                out.append(PendingDelivery(d.id, d.delivery_id, d.channel, ev.event, d.attempts, ev.body, ev.created_at))
+            return out
+
+        return self._write(run)
+
+    def mark_sent(self, delivery_pk: int, *, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        self._write(lambda s: s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_pk).values(
+            status="sent", sent_at=now, attempts=DeliveryRow.attempts + 1, claimed_until=None, last_error=None)))
+
+    def mark_retry(self, delivery_pk: int, *, error: str, next_attempt_at: datetime) -> None:
+        self._write(lambda s: s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_pk).values(
+            attempts=DeliveryRow.attempts + 1, last_error=error[:2000], next_attempt_at=next_attempt_at,
+            claimed_until=None)))
+
+    def mark_failed(self, delivery_pk: int, *, error: str) -> None:
+        self._write(lambda s: s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_pk).values(
+            status="failed", attempts=DeliveryRow.attempts + 1, last_error=error[:2000], claimed_until=None)))
+
+    def release_claim(self, delivery_pk: int) -> None:
+        self._write(lambda s: s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_pk).values(
+            claimed_until=None)))
+
+    def list_deliveries(self, status: str | None = None, *, limit: int = 200) -> list[DeliveryInfo]:
+        with self._session() as s:
+            q = (select(DeliveryRow, AlertEventRow).join(AlertEventRow, AlertEventRow.id == DeliveryRow.event_id)
+                 .order_by(DeliveryRow.id.desc()).limit(limit))
+            if status:
+                q = q.where(DeliveryRow.status == status)
+            return [
+                DeliveryInfo(d.id, d.delivery_id, d.channel, e.event, d.status, d.attempts, d.next_attempt_at,
+                             d.last_error, d.sent_at, e.deal_id, (e.body.get("deal") or {}).get("company"))
+                for d, e in s.execute(q)
+            ]
+
+    def requeue_failed(self, ids: Iterable[int] | None = None, *, now: datetime | None = None) -> int:
+        """Put failed deliveries back in the queue, keeping their delivery ids."""
+        now = now or utcnow()
+
+        def run(s: Session) -> int:
+            q = update(DeliveryRow).where(DeliveryRow.status == "failed")
+            if ids is not None:
+                q = q.where(DeliveryRow.id.in_(list(ids)))
+            return s.execute(q.values(status="pending", next_attempt_at=now, attempts=0, claimed_until=None)).rowcount
+
+        return self._write(run)
+
+    def pending_count(self) -> int:
+        with self._session() as s:
+            return s.scalar(select(func.count(DeliveryRow.id)).where(DeliveryRow.status == "pending")) or 0
+
+    def purge(self) -> None:
+        """Empty every table (tests and the demo)."""
+
+        def run(s: Session) -> None:
+            for model in (DeliveryRow, AlertEventRow, MentionRow, DealRow, ArticleAliasRow, ArticleRow, SourceRow):
+                s.execute(delete(model))
+
+        self._write(run)
+
+
+def _source_ref(art: ExtractedArticle, record: dict[str, Any], *, syndication_key: str | None = None) -> SourceRef:
+    evidence = record.get("evidence") or []
+    sentence = " ".join(e.get("text", "") for e in evidence if isinstance(e, dict)).strip() or None
+    return SourceRef(url=art.url, title=art.title, outlet=art.outlet, published=art.published,
+                     sentence=sentence, amount_text=record.get("amount_text"),
+                     syndication_key=syndication_key or art.content_hash)
+
+
+def _deal_summary(row: DealRow) -> DealSummary:
+    state = DealState.from_dict(row.state)
+    state.id = row.id
+    return DealSummary(row.id, _jsonable(state.record()), _jsonable(state.sources()), row.state,
+                       row.first_seen, row.last_seen)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _redact(url: str) -> str:
+    import re
+
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)

@@ -1,0 +1,81 @@
+"""Shared fixtures: a local news site, SQLite files in a temp dir, PostgreSQL at 127.0.0.1:5432 when it answers."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.config import Settings, settings_from_dict
+from crawler.sitehost import SiteServer
+
+PG_URL = os.environ.get("DEALRADAR_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep a developer's own config and proxies out of the tests."""
+    for var in ("DEALRADAR_CONFIG", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def postgres_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def site() -> Iterator[SiteServer]:
+    server = SiteServer().start()
+    server.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'dealradar.db'}"
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import text
+
+    from storage.engine import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_url() -> str:
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not running at 127.0.0.1:5432")
+    _reset_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'dealradar.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+def make_settings(db: str, sources: list[dict[str, Any]], **overrides: Any) -> Settings:
+    """Settings for a crawl of local servers: no politeness delay, private addresses allowed."""
+    crawl = {"allow_private_addresses": True, "delay": "0s", "autothrottle": False, "concurrency_per_host": 8,
+             "timeout": "10s", "retries": 2, "max_article_age": "3650d"}
+    crawl.update(overrides.pop("crawl", {}))
+    data: dict[str, Any] = {"storage": {"url": db}, "crawl": crawl, "sources": sources}
+    data.update(overrides)
+    return settings_from_dict(data, env={})
