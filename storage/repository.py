@@ -18,7 +18,16 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.errors import StorageError
-from crawler.events import DealState, Mention, ResolutionPolicy, SourceRef, apply_mention, company_key, match_deal
+from crawler.events import (
+    DealState,
+    Mention,
+    ResolutionPolicy,
+    SourceRef,
+    apply_mention,
+    candidate_window,
+    company_key,
+    match_deal,
+)
 from crawler.extract import ExtractedArticle, hamming
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade
@@ -362,46 +371,42 @@ class Repository:
         """A copy of a stored article on another outlet: list it as a syndicated source of the same deals."""
         for m in s.scalars(select(MentionRow).where(MentionRow.article_id == original.id)):
             ref = _source_ref(art, m.record, syndication_key=original.content_hash)
-            self._resolve(s, Mention.from_record(m.record, ref), channels, policy, now, outcome)
+            self._resolve(s, Mention.from_record(m.record, ref), channels, policy, now, outcome,
+                          linked=[m.deal_id] if m.deal_id else ())
 
     def _resolve(self, s: Session, mention: Mention, channels: Sequence[ChannelRoute],
-                 policy: ResolutionPolicy, now: datetime, outcome: ArticleOutcome) -> int:
+                 policy: ResolutionPolicy, now: datetime, outcome: ArticleOutcome,
+                 linked: Iterable[int] = ()) -> int:
+        """Join the mention to a deal (or start one), save the state and queue its events."""
         key = company_key(mention.company)
-        when = mention.source.published or now
-        rows = list(s.scalars(
-            select(DealRow).where(
-                DealRow.company_key == key,
-                DealRow.last_seen >= when - policy.window,
-                DealRow.first_seen <= when + policy.window,
-            )
-        ))
+        start, end = candidate_window(mention, now, policy)
+        q = select(DealRow).where(DealRow.company_key == key, DealRow.last_seen >= start, DealRow.first_seen <= end)
+        rows = {r.id: r for r in s.scalars(q)}
+        linked = [i for i in linked if i not in rows]
+        if linked:  # deals this article already feeds: a late re-crawl must not start a duplicate
+            rows.update({r.id: r for r in s.scalars(select(DealRow).where(DealRow.id.in_(linked)))})
         states = []
-        for r in rows:
+        for r in rows.values():
             st = DealState.from_dict(r.state)
             st.id = r.id
             states.append(st)
-        matched = match_deal(mention, states, policy)
+        matched = match_deal(mention, states, policy, now=now)
         state, events = apply_mention(matched, mention, now=now, policy=policy)
-        record = state.record()
+        if matched is not None and state is matched:
+            return matched.id  # type: ignore[return-value]
+        record = state.record(policy)
+        row = rows[matched.id] if matched is not None else DealRow(state={})
         if matched is None:
-            row = DealRow(company=record["company"], company_key=key, deal_type=record["deal_type"],
-                          round=record.get("round"), amount_usd=record.get("amount_usd"),
-                          valuation_usd=record.get("valuation_usd"), status=record["status"],
-                          ai_related=bool(record.get("ai_related", True)), state={},
-                          first_seen=state.first_seen, last_seen=state.last_seen, updated_at=now)
             s.add(row)
-            s.flush()
-        else:
-            row = next(r for r in rows if r.id == matched.id)
-        state.id = row.id
-        row.company, row.deal_type, row.round = record["company"], record["deal_type"], record.get("round")
+        row.company, row.company_key = record["company"], state.company_key
+        row.deal_type, row.round = record["deal_type"], record.get("round")
         row.amount_usd, row.valuation_usd = record.get("amount_usd"), record.get("valuation_usd")
         row.status, row.ai_related = record["status"], bool(record.get("ai_related", True))
-        row.first_seen, row.last_seen = state.first_seen, state.last_seen
+        row.first_seen, row.last_seen, row.updated_at = state.first_seen, state.last_seen, now
+        s.flush()
+        state.id = row.id
         row.state = _jsonable(state.to_dict())
-        if events:
-            row.updated_at = now
-        deal_body = {**_jsonable(record), "id": row.id, "sources": _jsonable(state.sources())}
+        deal_body = _jsonable(state.payload(policy))
         for ev in events:
             body: dict[str, Any] = {"deal": deal_body, "occurred_at": now.isoformat()}
             if ev.kind == "deal.updated":

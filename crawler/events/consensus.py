@@ -1,0 +1,186 @@
+"""Consensus over a deal's reports: which value each field takes, and which values disagree.
+
+Rule, per field (documented once here, used by ``DealState.record`` and conflict detection):
+
+1. Each independent source (one wire story however many sites carried it, one outlet, else one
+   host) has ONE current value per field: its latest report (published date, then application
+   order) that states the field. An outlet that revises its own figure replaces it.
+2. Current values that agree (equal; figures within the tolerance) form a cluster. The
+   consensus is the cluster backed by the most independent sources, then the one with the most
+   exactly-equal values, then the most authoritative status among its reports
+   (closed > announced > rumored), then the latest report.
+3. A cluster's value is its most repeated value (then the latest of them).
+
+Exceptions, because they are cumulative rather than voted: ``status`` is the most authoritative
+status anyone reported (it only moves forward); ``investors``/``lead_investors`` are the union
+of every report; ``ai_related`` is true if any report says so; ``confidence`` is the maximum.
+``deal_type`` prefers specific types: an undisclosed structure loses to equity or debt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.events.keys import UNDISCLOSED, company_key, normalise_round, rel_diff, status_rank
+from crawler.events.model import Report
+
+Getter = Callable[[Report], Any]
+Agree = Callable[[Any, Any], bool]
+
+#: The figures whose disagreement between independent sources is a conflict.
+FIGURE_FIELDS = ("amount_usd", "valuation_usd")
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Agreeing values of one field: ``current`` holds one report per independent source,
+    ``members`` every report backing the value (an outlet's earlier articles, wire copies)."""
+
+    value: Any
+    representative: Report
+    current: tuple[Report, ...]
+    members: tuple[Report, ...]
+    rank: tuple[Any, ...]
+
+
+def getter(field: str) -> Getter:
+    """Comparable value of a field in a report (rounds normalised, undisclosed type as None)."""
+    if field == "round":
+        return lambda r: normalise_round(r.mention.round)
+    if field == "deal_type":
+        return lambda r: r.mention.deal_type if r.mention.deal_type not in ("", UNDISCLOSED) else None
+    if field == "company":
+        return lambda r: r.mention.company or None
+    return lambda r: getattr(r.mention, field)
+
+
+def figure_agree(tolerance: float) -> Agree:
+    """Two figures agree when within ``tolerance`` relative difference."""
+    return lambda a, b: rel_diff(a, b) <= tolerance
+
+
+def equal(a: Any, b: Any) -> bool:
+    return a == b
+
+
+def current_by_source(reports: Iterable[Report], get: Getter) -> dict[str, Report]:
+    """The latest report per independent source that states the field."""
+    current: dict[str, Report] = {}
+    for report in reports:
+        if get(report) is None:
+            continue
+        key = report.mention.source.independence_key
+        if key not in current or report.order > current[key].order:
+            current[key] = report
+    return current
+
+
+def clusters(reports: Sequence[Report], get: Getter, agree: Agree = equal) -> list[Cluster]:
+    """Agreeing groups of the sources' current values, the consensus first (see module doc)."""
+    current = current_by_source(reports, get)
+    by_value: dict[Any, list[Report]] = {}
+    for report in current.values():
+        by_value.setdefault(get(report), []).append(report)
+    # Anchors are the most repeated, then latest, values; every other value joins the first
+    # anchor it agrees with. Anchoring (not chaining) keeps 5.0/5.4/5.8/6.2 from all merging.
+    ordered = sorted(
+        by_value, key=lambda v: (len(by_value[v]), max(r.order for r in by_value[v])), reverse=True
+    )
+    groups: list[tuple[Any, list[Report]]] = []
+    for value in ordered:
+        for anchor, backing in groups:
+            if agree(anchor, value):
+                backing.extend(by_value[value])
+                break
+        else:
+            groups.append((value, list(by_value[value])))
+    result = []
+    for anchor, backing in groups:
+        own = {r.mention.source.independence_key: get(r) for r in backing}
+        members = tuple(
+            r
+            for r in reports
+            if get(r) is not None
+            and r.mention.source.independence_key in own
+            and agree(own[r.mention.source.independence_key], get(r))
+        )
+        rank = (
+            len(backing),
+            sum(1 for r in backing if get(r) == anchor),
+            max(status_rank(r.mention.status) for r in members),
+            max(r.order for r in backing),
+        )
+        representative = max((r for r in backing if get(r) == anchor), key=lambda r: r.order)
+        result.append(
+            Cluster(anchor, representative, tuple(sorted(backing, key=lambda r: r.seq)), members, rank)
+        )
+    result.sort(key=lambda c: c.rank, reverse=True)
+    return result
+
+
+def union_names(names: Iterable[str]) -> list[str]:
+    """Names in first-seen order, one per company key (the first spelling wins)."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(company_key(name) or name.casefold(), name)
+    return list(seen.values())
+
+
+def consensus_record(reports: Sequence[Report], tolerance: float) -> dict[str, Any]:
+    """The deal's Deal record by the rule in the module docstring."""
+    if not reports:
+        raise ValueError("a deal has at least one report")
+    latest = max(reports, key=lambda r: r.order)
+
+    def pick(field: str, agree: Agree = equal) -> Report | None:
+        found = clusters(reports, getter(field), agree)
+        return found[0].representative if found else None
+
+    company = pick("company") or latest
+    deal_type = pick("deal_type")
+    round_ = pick("round")
+    amount = pick("amount_usd", figure_agree(tolerance))
+    valuation = pick("valuation_usd", figure_agree(tolerance))
+    status = max(reports, key=lambda r: (status_rank(r.mention.status), r.order))
+    return {
+        "company": company.mention.company,
+        "deal_type": deal_type.mention.deal_type if deal_type else latest.mention.deal_type,
+        "amount_usd": amount.mention.amount_usd if amount else None,
+        "amount_text": amount.mention.amount_text if amount else None,
+        "currency": amount.mention.currency if amount else None,
+        "round": round_.mention.round if round_ else None,
+        "investors": union_names(n for r in reports for n in r.mention.investors),
+        "lead_investors": union_names(n for r in reports for n in r.mention.lead_investors),
+        "valuation_usd": valuation.mention.valuation_usd if valuation else None,
+        "status": status.mention.status,
+        "ai_related": any(r.mention.ai_related for r in reports),
+        "confidence": max(r.mention.confidence for r in reports),
+    }
+
+
+def source_entries(reports: Iterable[Report]) -> list[dict[str, Any]]:
+    """One webhook ``sources`` entry per article, syndicated copies folded into one entry.
+
+    Each entry is ``SourceRef.to_dict()`` plus ``"syndicated"``; a syndicated entry (the first
+    copy seen) also lists the other copies under ``"also_at"`` so every link stays reachable.
+    An article reported more than once (edited, re-parsed) shows its latest report.
+    """
+    bundles: dict[str, dict[str, Report]] = {}
+    for report in sorted(reports, key=lambda r: r.seq):
+        urls = bundles.setdefault(report.mention.source.bundle_key, {})
+        known = urls.get(report.mention.source.url)
+        if known is None or report.order > known.order:
+            urls[report.mention.source.url] = report
+    entries = []
+    for urls in bundles.values():
+        first, *copies = urls.values()
+        entry = {**first.mention.source.to_dict(), "syndicated": bool(copies)}
+        if copies:
+            entry["also_at"] = [
+                {k: c.mention.source.to_dict()[k] for k in ("url", "title", "outlet", "published")}
+                for c in copies
+            ]
+        entries.append(entry)
+    return entries

@@ -1,0 +1,227 @@
+"""Crawls of a fixture news site served on 127.0.0.1, through the real Scrapy engine in a child process."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from conftest import make_settings
+
+from crawler.commands import crawl_once
+from crawler.sitehost import Reply, SiteServer, article_page, atom, news_sitemap, rss
+from storage.repository import Repository
+
+BODY = [
+    "Brightwave Systems, a Lisbon company that builds speech models for call centres, said on Monday it had "
+    "signed a partnership with a regional telecom operator to route customer calls through its software.",
+    "The company did not disclose financial terms. Its chief executive said the deployment would start in "
+    "the spring and cover four countries by the end of next year.",
+]
+
+
+def story(n: int) -> str:
+    return article_page(f"Story number {n} about speech software", [f"Story {n}. " + BODY[0], BODY[1] + f" ({n})"],
+                        published="2026-11-10T10:00:00Z")
+
+
+def publish_rss(site: SiteServer, path: str, links: list[str]) -> None:
+    site.add(path, Reply(rss([{"title": f"t{i}", "link": u, "guid": u, "pubDate": "Tue, 10 Nov 2026 10:00:00 GMT"}
+                              for i, u in enumerate(links)]), content_type="application/rss+xml"))
+
+
+def crawl(settings, *names):  # type: ignore[no-untyped-def]
+    return crawl_once(settings, names, send_alerts=False, show_progress=False)
+
+
+def test_feed_crawl_fetches_each_article_once_and_recrawl_is_conditional(site: SiteServer, sqlite_url: str) -> None:
+    for n in range(3):
+        site.add(f"/a/{n}", story(n))
+    # The same article twice under tracking parameters, and a fragment.
+    links = [site.url("/a/0"), site.url("/a/1?utm_source=rss&utm_medium=feed"), site.url("/a/1#comments"),
+             site.url("/a/2")]
+    publish_rss(site, "/feed.xml", links)
+    settings = make_settings(sqlite_url, [{"name": "wire", "feed": site.url("/feed.xml")}])
+
+    first = crawl(settings).sources[0]
+    assert first.ok and first.new_articles == 3 and first.fetched == 3
+    assert [len(site.hits(f"/a/{n}")) for n in range(3)] == [1, 1, 1]
+
+    second = crawl(settings).sources[0]
+    assert second.not_modified
+    assert second.fetched == 0
+    feed_hits = site.hits("/feed.xml")
+    assert feed_hits[-1].headers.get("if-none-match")
+    assert [len(site.hits(f"/a/{n}")) for n in range(3)] == [1, 1, 1]
+
+    repo = Repository.open(sqlite_url)
+    state = repo.source_state("wire")
+    assert state is not None and state.etag and state.last_status == "not-modified"
+    assert repo.count_articles() == 3
+
+
+def test_new_feed_entry_is_fetched_and_stored_ones_are_not(site: SiteServer, sqlite_url: str) -> None:
+    site.add("/a/1", story(1))
+    site.add("/a/2", story(2))
+    publish_rss(site, "/feed.xml", [site.url("/a/1")])
+    settings = make_settings(sqlite_url, [{"name": "wire", "feed": site.url("/feed.xml")}])
+    assert crawl(settings).sources[0].new_articles == 1
+    publish_rss(site, "/feed.xml", [site.url("/a/1"), site.url("/a/2")])
+    rep = crawl(settings).sources[0]
+    assert rep.new_articles == 1 and rep.already_seen == 1
+    assert len(site.hits("/a/1")) == 1 and len(site.hits("/a/2")) == 1
+
+
+def test_atom_rdf_sitemap_and_listing_sources(site: SiteServer, sqlite_url: str) -> None:
+    for n in range(8):
+        site.add(f"/2026/story-{n}", story(n))
+    site.add("/atom.xml", Reply(atom([{"title": "a", "link": site.url("/2026/story-0"),
+                                       "updated": "2026-11-10T10:00:00Z"}]), content_type="application/atom+xml"))
+    rdf = ('<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+           'xmlns="http://purl.org/rss/1.0/"><channel rdf:about="x"><title>r</title><link>x</link>'
+           '<description>d</description></channel>'
+           f'<item rdf:about="{site.url("/2026/story-1")}"><title>one</title><link>{site.url("/2026/story-1")}</link>'
+           "</item></rdf:RDF>")
+    site.add("/rdf.xml", Reply(rdf, content_type="application/rdf+xml"))
+    child = news_sitemap([{"loc": site.url("/2026/story-2"), "title": "two", "date": "2026-11-10T10:00:00Z"},
+                          {"loc": site.url("/2026/story-3"), "title": "old", "date": "2001-01-01T00:00:00Z"}])
+    site.add("/sitemap-news.xml.gz", Reply(gzip.compress(child.encode()), content_type="application/gzip"))
+    site.add("/sitemap.xml", Reply(
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{site.url('/sitemap-news.xml.gz')}</loc></sitemap></sitemapindex>",
+        content_type="application/xml"))
+    site.add("/section/", '<html><body><a href="/2026/story-4">four</a> <a href="/2026/story-5">five</a>'
+                          '<a href="/about">about</a><a href="http://example.invalid/2026/x">elsewhere</a></body></html>')
+    settings = make_settings(sqlite_url, [
+        {"name": "atom", "feed": site.url("/atom.xml")},
+        {"name": "rdf", "feed": site.url("/rdf.xml")},
+        {"name": "maps", "sitemap": site.url("/sitemap.xml")},
+        {"name": "section", "start_urls": [site.url("/section/")], "follow": r"/20\d\d/"},
+    ], crawl={"max_article_age": "30d"})
+    reports = {r.source: r for r in crawl(settings).sources}
+    assert reports["atom"].new_articles == 1
+    assert reports["rdf"].new_articles == 1
+    assert reports["maps"].new_articles == 1  # the 2001 entry is past the cut-off
+    assert reports["maps"].skipped == 1
+    assert reports["section"].new_articles == 2
+    assert not site.hits("/about") and not site.hits("/2026/story-3")
+
+
+def test_robots_txt_is_obeyed(site: SiteServer, sqlite_url: str) -> None:
+    site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    site.add("/private/1", story(1))
+    site.add("/open/2", story(2))
+    publish_rss(site, "/feed.xml", [site.url("/private/1"), site.url("/open/2")])
+    rep = crawl(make_settings(sqlite_url, [{"name": "wire", "feed": site.url("/feed.xml")}])).sources[0]
+    assert rep.new_articles == 1
+    assert not site.hits("/private/1") and site.hits("/open/2")
+
+
+def test_loopback_source_is_refused_without_the_setting(site: SiteServer, sqlite_url: str) -> None:
+    site.add("/a/1", story(1))
+    publish_rss(site, "/feed.xml", [site.url("/a/1")])
+    settings = make_settings(sqlite_url, [{"name": "wire", "feed": site.url("/feed.xml")}],
+                             crawl={"allow_private_addresses": False})
+    rep = crawl(settings).sources[0]
+    assert not rep.ok
+    assert "internal address" in (rep.fatal or "") or "loopback" in (rep.fatal or "")
+    assert site.hits("/feed.xml") == []
+
+
+def test_redirect_to_a_private_address_is_refused(site: SiteServer, sqlite_url: str) -> None:
+    from crawler.urlpolicy import PrivateAddressError, check_url
+
+    with pytest.raises(PrivateAddressError):
+        check_url("http://10.0.0.8/feed", allow_private=False)
+    with pytest.raises(PrivateAddressError):
+        check_url("http://[::1]:8080/", allow_private=False)
+    with pytest.raises(PrivateAddressError):
+        check_url("http://169.254.169.254/latest/meta-data", allow_private=False)
+    check_url("http://93.184.215.14/", allow_private=False)
+
+
+def test_oversized_response_is_cut_and_reported(site: SiteServer, sqlite_url: str) -> None:
+    site.add("/big", Reply(article_page("Big", ["word " * 400_000])))
+    site.add("/a/1", story(1))
+    publish_rss(site, "/feed.xml", [site.url("/big"), site.url("/a/1")])
+    settings = make_settings(sqlite_url, [{"name": "wire", "feed": site.url("/feed.xml")}],
+                             crawl={"max_response_size": "200KB"})
+    rep = crawl(settings).sources[0]
+    assert rep.new_articles == 1
+    assert any("/big" in e and "limit" in e for e in rep.errors), rep.errors
+    # The big page was not stored, so the feed's validators are not saved: it is tried again next time.
+    assert Repository.open(sqlite_url).source_state("wire").etag is None
+
+
+def test_server_error_then_success_is_retried(site: SiteServer, sqlite_url: str) -> None:
+    site.add("/a/1", [Reply("oops", status=500), Reply(story(1))])
+    site.add("/feed.xml", [Reply("busy", status=503, headers={"Retry-After": "1"}),
+                           Reply(rss([{"title": "x", "link": site.url("/a/1")}]), content_type="application/rss+xml")])
+    rep = crawl(make_settings(sqlite_url, [{"name": "wire", "feed": site.url("/feed.xml")}])).sources[0]
+    assert rep.ok and rep.new_articles == 1
+    feed_hits = site.hits("/feed.xml")
+    assert len(feed_hits) == 2
+    assert feed_hits[1].at - feed_hits[0].at >= 0.9  # Retry-After: 1 was waited out
+    assert len(site.hits("/a/1")) == 2
+
+
+def test_long_retry_after_ends_the_pass_and_is_remembered(site: SiteServer, sqlite_url: str) -> None:
+    site.add("/feed.xml", Reply("slow down", status=429, headers={"Retry-After": "3600"}))
+    rep = crawl(make_settings(sqlite_url, [{"name": "wire", "feed": site.url("/feed.xml")}])).sources[0]
+    assert not rep.ok and rep.poll_hint_s == 3600
+    assert len(site.hits("/feed.xml")) == 1
+    state = Repository.open(sqlite_url).source_state("wire")
+    assert state.consecutive_failures == 1 and state.poll_hint_s == 3600
+
+
+def test_malformed_feed_and_wrong_encoding_are_handled_with_warnings(
+        site: SiteServer, sqlite_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    page = article_page("Café société raises money", ["Le café est ouvert. " + BODY[0]]).replace("utf-8", "utf-8")
+    # Latin-1 bytes served as UTF-8: invalid byte sequences.
+    site.add("/latin", Reply(page.encode("latin-1", errors="replace"), content_type="text/html; charset=utf-8"))
+    broken = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>b</title>'
+              f'<item><title>one & two</title><link>{site.url("/latin")}</link></item>'
+              f"<item><title>no link</title></item>")  # unescaped & and no closing tags
+    site.add("/feed.xml", Reply(broken, content_type="application/rss+xml"))
+    site.add("/garbage.xml", Reply(b"\x00\x01 this is not a feed at all", content_type="application/rss+xml"))
+    settings = make_settings(sqlite_url, [{"name": "wire", "feed": site.url("/feed.xml")},
+                                          {"name": "junk", "feed": site.url("/garbage.xml")}])
+    reports = {r.source: r for r in crawl(settings).sources}
+    wire = reports["wire"]
+    assert wire.ok and wire.new_articles == 1
+    assert any("malformed feed" in w for w in wire.warnings)
+    assert any("encoding" in w for w in wire.warnings)
+    assert wire.skipped == 1  # the entry with no link, with its reason logged
+    junk = reports["junk"]
+    assert not junk.ok and "malformed feed" in (junk.fatal or "")
+
+
+def test_same_text_under_two_urls_is_one_article_and_edits_are_recognised(site: SiteServer, sqlite_url: str) -> None:
+    text = [BODY[0], BODY[1], "A third paragraph gives the plan for hiring in three more cities next year."]
+    site.add("/a/original", article_page("First headline", text))
+    site.add("/mirror/copy", article_page("First headline", text))
+    edited = [text[0].replace("Monday", "Tuesday"), text[1], text[2]]
+    site.add("/a/renamed-slug", article_page("A better headline after an edit", edited))
+    publish_rss(site, "/feed.xml", [site.url("/a/original"), site.url("/mirror/copy")])
+    settings = make_settings(sqlite_url, [{"name": "wire", "feed": site.url("/feed.xml")}])
+    rep = crawl(settings).sources[0]
+    assert rep.new_articles == 1 and rep.duplicates == 1
+    publish_rss(site, "/feed.xml", [site.url("/a/original"), site.url("/mirror/copy"), site.url("/a/renamed-slug")])
+    rep = crawl(settings).sources[0]
+    assert rep.new_articles == 0 and rep.duplicates == 1
+    repo = Repository.open(sqlite_url)
+    assert repo.count_articles() == 1
+    assert repo.seen_urls([site.url("/a/renamed-slug")])  # the alias is remembered: never fetched again
+
+
+def test_source_that_does_not_answer_is_reported_and_crawl_goes_on(site: SiteServer, sqlite_url: str) -> None:
+    from servers.webhook_receiver import free_port
+
+    site.add("/a/1", story(1))
+    publish_rss(site, "/feed.xml", [site.url("/a/1")])
+    dead = f"http://127.0.0.1:{free_port()}/feed.xml"
+    settings = make_settings(sqlite_url, [{"name": "dead", "feed": dead}, {"name": "wire", "feed": site.url("/feed.xml")}],
+                             crawl={"retries": 1})
+    reports = {r.source: r for r in crawl(settings).sources}
+    assert not reports["dead"].ok and "Refused" in (reports["dead"].fatal or "")
+    assert reports["wire"].new_articles == 1
+    assert Repository.open(sqlite_url).source_state("dead").consecutive_failures == 1

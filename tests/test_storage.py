@@ -1,0 +1,136 @@
+"""The repository on real databases: a SQLite file and PostgreSQL at 127.0.0.1:5432."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from crawler.config import SourceSettings
+from crawler.extract import ExtractedArticle, content_hash, simhash
+from storage.models import Base
+from storage.repository import ChannelRoute, Repository
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+TEXT = ("Tidewater Robotics, a Oslo maker of warehouse robots that run on vision models, has raised $40 million "
+        "in a Series B round led by Fjordline Ventures. The company will use the money to open a plant in Ohio "
+        "and to double its research staff over the next eighteen months, its founders said on Thursday.")
+
+
+def article(url: str, text: str = TEXT, outlet: str = "wire.example", published: datetime = NOW) -> ExtractedArticle:
+    return ExtractedArticle(url=url, source="wire", outlet=outlet, title="Tidewater raises $40M", text=text,
+                            published=published, published_from="page", language="en",
+                            content_hash=content_hash(text), simhash=simhash(text), fetched_at=NOW)
+
+
+def record(amount: float = 40e6, status: str = "closed", **kw: object) -> dict:
+    base = {"company": "Tidewater Robotics", "deal_type": "equity", "amount_usd": amount,
+            "amount_text": f"${amount / 1e6:.0f} million", "currency": "USD", "round": "Series B",
+            "investors": ["Fjordline Ventures"], "lead_investors": ["Fjordline Ventures"], "valuation_usd": None,
+            "status": status, "ai_related": True, "confidence": 0.9,
+            "evidence": [{"text": "Tidewater Robotics has raised $40 million", "start": 0, "end": 40}]}
+    base.update(kw)
+    return base
+
+
+ALL = [ChannelRoute("hook", lambda e, d: True), ChannelRoute("big-only", lambda e, d: (d.get("amount_usd") or 0) > 1e9)]
+
+
+def test_migrations_match_models(db_url: str) -> None:
+    repo = Repository.open(db_url)
+    with repo.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_sources_keep_fetch_state(db_url: str) -> None:
+    repo = Repository.open(db_url)
+    src = SourceSettings(name="wire", feed="https://wire.example/feed.xml")
+    repo.sync_sources([src])
+    repo.sync_sources([src])
+    repo.record_source_run("wire", at=NOW, ok=True, status="ok", etag='"abc"', last_modified="Tue, 10 Nov 2026",
+                           new_articles=3)
+    st = repo.record_source_run("wire", at=NOW + timedelta(minutes=5), ok=False, status="error", error="HTTP 500")
+    assert st.consecutive_failures == 1 and st.last_error == "HTTP 500" and st.etag == '"abc"'
+    assert st.articles_total == 3 and st.last_success_at == NOW and st.last_run_at.tzinfo is not None
+    st = repo.record_source_run("wire", at=NOW + timedelta(minutes=10), ok=True, status="not-modified",
+                                etag='"abc"', last_modified=None)
+    assert st.consecutive_failures == 0 and st.last_error is None
+    # A changed URL resets the validators.
+    repo.sync_sources([SourceSettings(name="wire", feed="https://wire.example/other.xml")])
+    assert repo.source_state("wire").etag is None
+
+
+def test_article_identity_url_hash_and_near_duplicate(db_url: str) -> None:
+    repo = Repository.open(db_url)
+    first = repo.store_article(article("https://wire.example/a"), now=NOW)
+    assert first.status == "new"
+    assert repo.store_article(article("https://wire.example/a"), now=NOW).status == "seen"
+    assert repo.store_article(article("https://mirror.example/copy", outlet="mirror.example"), now=NOW).status == "duplicate"
+    edited = TEXT.replace("Thursday", "Friday")
+    again = repo.store_article(article("https://wire.example/a-new-slug", text=edited), now=NOW)
+    assert again.status == "duplicate" and again.duplicate_of == first.article_id
+    other = repo.store_article(article("https://wire.example/b", text="A different story about ports. " * 12), now=NOW)
+    assert other.status == "new"
+    assert repo.count_articles() == 2
+    assert repo.seen_urls(["https://mirror.example/copy", "https://wire.example/a-new-slug", "https://x.example/"]) == {
+        "https://mirror.example/copy", "https://wire.example/a-new-slug"}
+
+
+def test_article_deals_and_outbox_in_one_transaction(db_url: str) -> None:
+    repo = Repository.open(db_url)
+    out = repo.store_article(article("https://wire.example/a"), is_deal=True, records=[record()], channels=ALL, now=NOW)
+    assert out.status == "new" and out.deals_new == 1
+    assert [(e.event, e.channels) for e in out.events] == [("deal.new", ("hook",))]
+    deals = repo.list_deals()
+    assert len(deals) == 1 and deals[0].record["company"] == "Tidewater Robotics"
+    assert deals[0].sources[0]["url"] == "https://wire.example/a"
+    # A second outlet with a different figure: same deal, one conflict.
+    text2 = "Another outlet wrote its own story. " + TEXT.replace("$40 million", "$55 million")[:200] + " More words follow."
+    out2 = repo.store_article(article("https://other.example/b", text=text2, outlet="other.example"), is_deal=True,
+                              records=[record(55e6, amount_text="$55 million")], channels=ALL, now=NOW)
+    assert out2.deals_new == 0 and out2.conflicts == 1
+    assert len(repo.list_deals()) == 1
+    counts = repo.counts()
+    assert counts["deliveries_pending"] == 2 and counts["events"] == 2
+
+
+def test_failed_resolution_stores_nothing(db_url: str) -> None:
+    repo = Repository.open(db_url)
+    def explode(event: str, deal: dict) -> bool:
+        raise RuntimeError("crash after the deal was written, before the outbox row")
+
+    with pytest.raises(RuntimeError):
+        repo.store_article(article("https://wire.example/a"), records=[record()],
+                           channels=[ChannelRoute("boom", explode)], now=NOW)
+    assert repo.count_articles() == 0 and repo.counts()["events"] == 0 and repo.list_deals() == []
+    assert not repo.is_seen("https://wire.example/a")
+
+
+def test_outbox_lease_retry_fail_and_requeue(db_url: str) -> None:
+    repo = Repository.open(db_url)
+    repo.store_article(article("https://wire.example/a"), records=[record()], channels=ALL, now=NOW)
+    [d] = repo.claim_deliveries(now=NOW)
+    assert repo.claim_deliveries(now=NOW) == []  # leased: a second dispatcher gets nothing
+    repo.mark_retry(d.id, error="HTTP 500", next_attempt_at=NOW + timedelta(seconds=30))
+    assert repo.claim_deliveries(now=NOW + timedelta(seconds=10)) == []
+    [again] = repo.claim_deliveries(now=NOW + timedelta(seconds=31))
+    assert again.delivery_id == d.delivery_id and again.attempts == 1
+    repo.mark_failed(again.id, error="gave up")
+    [failed] = repo.list_deliveries("failed")
+    assert failed.last_error == "gave up" and failed.company == "Tidewater Robotics"
+    assert repo.requeue_failed(now=NOW) == 1
+    [third] = repo.claim_deliveries(now=NOW + timedelta(minutes=5))
+    assert third.delivery_id == d.delivery_id
+    repo.mark_sent(third.id)
+    assert repo.list_deliveries("sent")[0].sent_at is not None and repo.pending_count() == 0
+
+
+def test_store_article_is_safe_when_the_url_appears_twice(db_url: str) -> None:
+    repo = Repository.open(db_url)
+    a = article("https://wire.example/a")
+    assert repo.store_article(a, now=NOW).status == "new"
+    assert repo.store_article(replace(a, text="changed text " * 30, content_hash="x" * 64), now=NOW).status == "seen"
