@@ -80,14 +80,23 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(_WS.sub(" ", text).strip().lower().encode("utf-8")).hexdigest()
 
 
-def simhash(text: str) -> int:
-    """64-bit SimHash over word 3-shingles; edits to a headline or a sentence move it only a few bits."""
+def shingles(text: str) -> set[str]:
+    """Word 3-shingles: the unit both the fingerprint and the duplicate check compare."""
     words = _WORD.findall(text.lower())
     if len(words) < 3:
         words = words + [""] * (3 - len(words))
+    return {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def simhash(text: str) -> int:
+    """64-bit SimHash over word 3-shingles; a small edit moves it only a few bits."""
     weights = [0] * 64
-    for i in range(len(words) - 2):
-        h = int.from_bytes(hashlib.blake2b(" ".join(words[i : i + 3]).encode(), digest_size=8).digest(), "big")
+    for shingle in shingles(text):
+        h = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
         for bit in range(64):
             weights[bit] += 1 if h >> bit & 1 else -1
     return sum(1 << bit for bit in range(64) if weights[bit] > 0)

@@ -27,10 +27,12 @@ class ListingSpider(DealRadarSpider):
             self.report.error(f"{response.url}: listing page is not HTML")
             return
         host = urlsplit(response.url).hostname
-        extractor = LinkExtractor(allow=(self.source.follow,) if self.source.follow else (), allow_domains=(host,) if host else ())
+        extractor = LinkExtractor(allow=(self.source.follow,) if self.source.follow else ())
         pattern = re.compile(self.source.follow) if self.source.follow else None
         entries = []
         for link in extractor.extract_links(response):
+            if urlsplit(link.url).hostname != host:  # article links stay on the listing's own site
+                continue
             if pattern is None or pattern.search(link.url):
                 entries.append(FeedEntry(url=link.url, title=(link.text or "").strip() or None))
         yield from self.article_requests(entries)

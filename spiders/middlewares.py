@@ -102,7 +102,7 @@ class BackoffRetryMiddleware:
             if delay is not None and delay > self.max_retry_after:
                 log.warning("server asks to wait %.0fs (over the %.0fs limit) url=%s", delay,
                             self.max_retry_after, request.url)
-                response.meta["retry_after_s"] = delay  # the spider reports it and the scheduler honours it
+                request.meta["retry_after_s"] = delay  # the spider reports it and the scheduler honours it
                 return response
         new = await self._retry(request, f"HTTP {response.status}", delay)
         return new or response

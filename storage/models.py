@@ -96,6 +96,10 @@ class ArticleRow(Base):
     band1: Mapped[int] = mapped_column(Integer, index=True)
     band2: Mapped[int] = mapped_column(Integer, index=True)
     band3: Mapped[int] = mapped_column(Integer, index=True)
+    band4: Mapped[int] = mapped_column(Integer, index=True)
+    band5: Mapped[int] = mapped_column(Integer, index=True)
+    band6: Mapped[int] = mapped_column(Integer, index=True)
+    band7: Mapped[int] = mapped_column(Integer, index=True)
     is_deal: Mapped[bool | None] = mapped_column(Boolean)
 
 

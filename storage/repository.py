@@ -28,7 +28,7 @@ from crawler.events import (
     company_key,
     match_deal,
 )
-from crawler.extract import ExtractedArticle, hamming
+from crawler.extract import ExtractedArticle, hamming, jaccard, shingles
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import (
@@ -41,8 +41,10 @@ from storage.models import (
     SourceRow,
 )
 
-NEAR_DUPLICATE_BITS = 3
+NEAR_DUPLICATE_BITS = 10  # SimHash distance worth a closer look
+NEAR_DUPLICATE_JACCARD = 0.7  # shared word 3-shingles that make two texts one article
 NEAR_DUPLICATE_WINDOW = timedelta(days=30)
+BANDS = 8
 
 
 def utcnow() -> datetime:
@@ -145,9 +147,13 @@ def _source_state(row: SourceRow) -> SourceState:
     )
 
 
-def _bands(h: int) -> tuple[int, int, int, int]:
-    # Any two fingerprints within 3 bits share at least one of four 16-bit bands exactly.
-    return (h & 0xFFFF, h >> 16 & 0xFFFF, h >> 32 & 0xFFFF, h >> 48 & 0xFFFF)
+def _bands(h: int) -> tuple[int, ...]:
+    # Any two fingerprints within 7 bits share at least one of eight 8-bit bands exactly.
+    return tuple(h >> (8 * i) & 0xFF for i in range(BANDS))
+
+
+def _band_columns(h: int) -> dict[str, int]:
+    return {f"band{i}": b for i, b in enumerate(_bands(h))}
 
 
 class Repository:
@@ -291,17 +297,21 @@ class Repository:
             return row
         if len(art.text) < 200:  # too short for a fingerprint to mean anything
             return None
-        b = _bands(art.simhash)
         since = art.fetched_at - NEAR_DUPLICATE_WINDOW
-        candidates = s.scalars(
-            select(ArticleRow).where(
-                or_(ArticleRow.band0 == b[0], ArticleRow.band1 == b[1],
-                    ArticleRow.band2 == b[2], ArticleRow.band3 == b[3]),
-                ArticleRow.fetched_at >= since,
-            ).limit(200)
-        )
-        for cand in candidates:
-            if hamming(int(cand.simhash, 16), art.simhash) <= NEAR_DUPLICATE_BITS:
+        same_band = or_(*(getattr(ArticleRow, name) == value for name, value in _band_columns(art.simhash).items()))
+        candidates = s.execute(
+            select(ArticleRow.id, ArticleRow.simhash)
+            .where(same_band, ArticleRow.fetched_at >= since)
+            .order_by(ArticleRow.id.desc())
+            .limit(1000)
+        ).all()
+        close = [cid for cid, h in candidates if hamming(int(h, 16), art.simhash) <= NEAR_DUPLICATE_BITS]
+        if not close:
+            return None
+        mine = shingles(art.text)
+        for cid in close[:20]:
+            cand = s.get(ArticleRow, cid)
+            if cand is not None and jaccard(mine, shingles(cand.text)) >= NEAR_DUPLICATE_JACCARD:
                 return cand
         return None
 
@@ -337,12 +347,11 @@ class Repository:
                 if dup.outlet != art.outlet:
                     self._add_syndicated(s, dup, art, channels, policy, now, outcome)
                 return outcome
-            b = _bands(art.simhash)
             row = ArticleRow(
                 url=art.url, source=art.source, outlet=art.outlet, title=art.title, guid=art.guid,
                 published=art.published, published_from=art.published_from, fetched_at=art.fetched_at,
                 language=art.language, text=art.text, content_hash=art.content_hash,
-                simhash=f"{art.simhash:016x}", band0=b[0], band1=b[1], band2=b[2], band3=b[3], is_deal=is_deal,
+                simhash=f"{art.simhash:016x}", is_deal=is_deal, **_band_columns(art.simhash),
             )
             s.add(row)
             s.flush()

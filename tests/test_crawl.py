@@ -19,8 +19,17 @@ BODY = [
 ]
 
 
+_WORDS = ("harbour market river signal lantern orchard copper meadow canyon falcon glacier summit prairie "
+          "beacon quarry harvest compass tundra delta marble ember willow cobalt saffron").split()
+
+
 def story(n: int) -> str:
-    return article_page(f"Story number {n} about speech software", [f"Story {n}. " + BODY[0], BODY[1] + f" ({n})"],
+    """A page whose text differs from every other story's, so near-duplicate detection keeps them apart."""
+    import random
+
+    rng = random.Random(n)
+    filler = " ".join(rng.choice(_WORDS) for _ in range(60))
+    return article_page(f"Story number {n} about speech software", [BODY[0], f"Notes {n}: {filler}.", BODY[1]],
                         published="2026-11-10T10:00:00Z")
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 04:26:15.917541
+Create Date: 2026-11-22 04:36:55.387527
 """
 from alembic import op
 import sqlalchemy as sa
@@ -35,6 +35,10 @@ def upgrade() -> None:
     sa.Column('band1', sa.Integer(), nullable=False),
     sa.Column('band2', sa.Integer(), nullable=False),
     sa.Column('band3', sa.Integer(), nullable=False),
+    sa.Column('band4', sa.Integer(), nullable=False),
+    sa.Column('band5', sa.Integer(), nullable=False),
+    sa.Column('band6', sa.Integer(), nullable=False),
+    sa.Column('band7', sa.Integer(), nullable=False),
     sa.Column('is_deal', sa.Boolean(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('url')
@@ -44,6 +48,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_articles_band1'), ['band1'], unique=False)
         batch_op.create_index(batch_op.f('ix_articles_band2'), ['band2'], unique=False)
         batch_op.create_index(batch_op.f('ix_articles_band3'), ['band3'], unique=False)
+        batch_op.create_index(batch_op.f('ix_articles_band4'), ['band4'], unique=False)
+        batch_op.create_index(batch_op.f('ix_articles_band5'), ['band5'], unique=False)
+        batch_op.create_index(batch_op.f('ix_articles_band6'), ['band6'], unique=False)
+        batch_op.create_index(batch_op.f('ix_articles_band7'), ['band7'], unique=False)
         batch_op.create_index(batch_op.f('ix_articles_content_hash'), ['content_hash'], unique=False)
 
     op.create_table('deals',
@@ -190,6 +198,10 @@ def downgrade() -> None:
     op.drop_table('deals')
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_articles_content_hash'))
+        batch_op.drop_index(batch_op.f('ix_articles_band7'))
+        batch_op.drop_index(batch_op.f('ix_articles_band6'))
+        batch_op.drop_index(batch_op.f('ix_articles_band5'))
+        batch_op.drop_index(batch_op.f('ix_articles_band4'))
         batch_op.drop_index(batch_op.f('ix_articles_band3'))
         batch_op.drop_index(batch_op.f('ix_articles_band2'))
         batch_op.drop_index(batch_op.f('ix_articles_band1'))
