@@ -188,6 +188,197 @@ def db_upgrade(ctx: click.Context, config: str | None) -> None:
     click.echo(f"database at revision {current_revision(repo.engine)} ({repo.dialect})")
 
 
+# ---- deals ---------------------------------------------------------------------------------
+
+
+def _deal_json(d: Any) -> dict[str, Any]:
+    return {**d.record, "id": d.id, "sources": d.sources, "first_seen": d.first_seen.isoformat(),
+            "last_seen": d.last_seen.isoformat()}
+
+
+@main.group()
+def deals() -> None:
+    """What DealRadar has found."""
+
+
+def _deal_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option("--since", help="Only deals seen within this long (7d) or since this ISO date.")(fn)
+    fn = click.option("--company", help="Only this company (aliases count).")(fn)
+    fn = click.option("--type", "deal_type", help="Only this deal type (equity, debt, ...).")(fn)
+    fn = click.option("--min-amount", type=float, help="Only deals of at least this many US dollars.")(fn)
+    return fn
+
+
+def _find_deals(ctx: click.Context, since: str | None, company: str | None, deal_type: str | None,
+                min_amount: float | None) -> list[Any]:
+    return _repo(ctx).list_deals(since=parse_since(since), company=company, deal_type=deal_type,
+                                 min_amount=min_amount)
+
+
+@deals.command("list")
+@config_option
+@_deal_filters
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of deal records with id and sources.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV, one deal per row.")
+@click.pass_context
+@handle_errors
+def deals_list(ctx: click.Context, config: str | None, since: str | None, company: str | None,
+               deal_type: str | None, min_amount: float | None, as_json: bool, as_csv: bool) -> None:
+    from crawler.render import print_deals, write_deals_csv
+
+    _take_config(ctx, config)
+    found = _find_deals(ctx, since, company, deal_type, min_amount)
+    if as_json:
+        click.echo(json.dumps([_deal_json(d) for d in found], indent=2, ensure_ascii=False))
+    elif as_csv:
+        write_deals_csv(found, sys.stdout)
+    else:
+        print_deals(found)
+
+
+@deals.command("show")
+@config_option
+@click.argument("deal_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@handle_errors
+def deals_show(ctx: click.Context, config: str | None, deal_id: int, as_json: bool) -> None:
+    """Every figure, source, sentence and conflict of one deal."""
+    from crawler.render import print_deal
+
+    _take_config(ctx, config)
+    repo = _repo(ctx)
+    deal = repo.get_deal(deal_id)
+    if deal is None:
+        _fail(f"no deal with id {deal_id}", 1)
+    events = repo.deal_events(deal_id)
+    if as_json:
+        click.echo(json.dumps({**_deal_json(deal), "state": deal.state,
+                               "events": [{"event": e.event, **e.body} for e in events]}, indent=2, default=str))
+    else:
+        print_deal(deal, events)
+
+
+@deals.command("export")
+@config_option
+@_deal_filters
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout).")
+@click.pass_context
+@handle_errors
+def deals_export(ctx: click.Context, config: str | None, since: str | None, company: str | None,
+                 deal_type: str | None, min_amount: float | None, fmt: str, output: Any) -> None:
+    """Every matching deal with all its sources, for other tools."""
+    from crawler.render import write_deals_csv
+
+    _take_config(ctx, config)
+    found = _find_deals(ctx, since, company, deal_type, min_amount)
+    if fmt == "csv":
+        write_deals_csv(found, output)
+    elif fmt == "json":
+        output.write(json.dumps([_deal_json(d) for d in found], indent=2, ensure_ascii=False) + "\n")
+    else:
+        for d in found:
+            output.write(json.dumps(_deal_json(d), ensure_ascii=False) + "\n")
+
+
+# ---- alerts --------------------------------------------------------------------------------
+
+
+@main.group()
+def alerts() -> None:
+    """The alert outbox: what was sent, what waits, what failed."""
+
+
+@alerts.command("list")
+@config_option
+@click.option("--pending", "status", flag_value="pending", help="Only deliveries waiting to be sent.")
+@click.option("--failed", "status", flag_value="failed", help="Only deliveries that ran out of attempts.")
+@click.option("--sent", "status", flag_value="sent", help="Only delivered ones.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@handle_errors
+def alerts_list(ctx: click.Context, config: str | None, status: str | None, as_json: bool) -> None:
+    from crawler.render import print_deliveries
+
+    _take_config(ctx, config)
+    rows = _repo(ctx).list_deliveries(status)
+    if as_json:
+        click.echo(json.dumps([_jsonable(_slots(r)) for r in rows], indent=2))
+    else:
+        print_deliveries(rows)
+
+
+@alerts.command("retry")
+@config_option
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--no-send", is_flag=True, help="Only put them back in the queue.")
+@click.pass_context
+@handle_errors
+def alerts_retry(ctx: click.Context, config: str | None, ids: tuple[int, ...], no_send: bool) -> None:
+    """Put failed deliveries (all, or these ids) back in the queue, with their delivery ids, and send."""
+    from crawler.alerts.dispatcher import dispatch_once
+
+    _take_config(ctx, config)
+    repo = _repo(ctx)
+    n = repo.requeue_failed(ids or None)
+    click.echo(f"{n} deliveries queued again")
+    if not no_send and n:
+        result = dispatch_once(_settings(ctx), repo)
+        click.echo(f"sent {result.sent}, will retry {result.retried}, failed {result.failed}")
+
+
+@alerts.command("test")
+@config_option
+@click.pass_context
+@handle_errors
+def alerts_test(ctx: click.Context, config: str | None) -> None:
+    """Send a sample deal.new alert to every channel, directly (not through the outbox)."""
+    from crawler.alerts.testsend import send_test_alerts
+
+    _take_config(ctx, config)
+    results = send_test_alerts(_settings(ctx))
+    if not results:
+        _fail("no alert channels configured (alerts.channels)", 1)
+    failed = 0
+    for name, error in results.items():
+        click.echo(f"{name}: {'ok' if error is None else 'FAILED: ' + error}")
+        failed += error is not None
+    sys.exit(1 if failed else 0)
+
+
+# ---- daemon --------------------------------------------------------------------------------
+
+
+@main.command()
+@config_option
+@click.pass_context
+@handle_errors
+def run(ctx: click.Context, config: str | None) -> None:
+    """Run as a daemon: every source on its schedule, alerts delivered as they come."""
+    from crawler.daemon import run_daemon
+
+    _take_config(ctx, config)
+    sys.exit(run_daemon(ctx.ensure_object(dict).get("config")))
+
+
+@main.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@handle_errors
+def status(ctx: click.Context, config: str | None, as_json: bool) -> None:
+    """How the daemon and every source are doing, from the database."""
+    from crawler.status import build_status, print_status
+
+    _take_config(ctx, config)
+    report = build_status(_settings(ctx), _repo(ctx), datetime.now(UTC))
+    if as_json:
+        click.echo(json.dumps(report, indent=2, default=str))
+    else:
+        print_status(report)
+
+
 # ---- demo ----------------------------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rich.console import Console
 from rich.table import Table
 
 from crawler.config import Settings, settings_from_dict
@@ -52,13 +51,15 @@ def publish(server: SiteServer, site: dict[str, Any], upto_pass: int) -> None:
 
 def demo_settings(server: SiteServer, db_path: Path) -> Settings:
     def src(name: str, kind: str) -> dict[str, Any]:
+        # One host serves every outlet, so each source names its outlet.
+        common = {"name": name, "outlet": f"{name}.example"}
         if kind == "feed":
-            return {"name": name, "feed": server.url(f"/{name}/feed.xml")}
+            return {**common, "feed": server.url(f"/{name}/feed.xml")}
         if kind == "atom":
-            return {"name": name, "feed": server.url(f"/{name}/atom.xml")}
+            return {**common, "feed": server.url(f"/{name}/atom.xml")}
         if kind == "sitemap":
-            return {"name": name, "sitemap": server.url(f"/{name}/news-sitemap.xml")}
-        return {"name": name, "start_urls": [server.url(f"/{name}/")], "follow": r"/20\d\d/"}
+            return {**common, "sitemap": server.url(f"/{name}/news-sitemap.xml")}
+        return {**common, "start_urls": [server.url(f"/{name}/")], "follow": r"/20\d\d/"}
 
     site = load_demo_site()
     return settings_from_dict({
@@ -73,10 +74,10 @@ def demo_settings(server: SiteServer, db_path: Path) -> Settings:
 
 def run_demo(*, keep: bool = False) -> None:
     from crawler.commands import crawl_once
-    from crawler.render import money, print_crawl_summary
+    from crawler.render import console, money, print_crawl_summary
     from storage.repository import Repository
 
-    out = Console(highlight=False)
+    out = console()
     site = load_demo_site()
     tmp = Path(tempfile.mkdtemp(prefix="dealradar-demo-"))
     db_path = tmp / "demo.db"

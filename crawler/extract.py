@@ -208,7 +208,7 @@ def extract_article(item: ArticleItem, *, now: datetime) -> ExtractedArticle:
     return ExtractedArticle(
         url=url,
         source=item.source,
-        outlet=outlet_of(url),
+        outlet=item.outlet or outlet_of(url),
         title=title,
         text=text,
         published=published,

@@ -20,6 +20,7 @@ class ArticleItem:
     url: str
     source: str
     html: str
+    outlet: str | None = None
     status: int = 200
     final_url: str | None = None
     fetched_at: datetime | None = None

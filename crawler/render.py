@@ -13,7 +13,10 @@ from crawler.report import CrawlSummary
 
 
 def console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    out = Console(highlight=False, soft_wrap=False)
+    if not out.is_terminal:  # pipes and logs get whole names, not an 80-column squeeze
+        out = Console(highlight=False, soft_wrap=False, width=160)
+    return out
 
 
 def money(value: float | None) -> str:
@@ -83,4 +86,71 @@ def print_sources(rows: Sequence[tuple[Any, Any]]) -> None:
                       (st.last_status or "—") if st else "never", str(st.consecutive_failures if st else 0),
                       str(st.articles_total if st else 0), when(st.next_run_at if st else None),
                       ((st.last_error or "")[:60]) if st else "")
+    console().print(table)
+
+
+CSV_FIELDS = ("id", "company", "deal_type", "amount_usd", "amount_text", "currency", "round", "investors",
+              "lead_investors", "valuation_usd", "status", "ai_related", "first_seen", "last_seen", "sources")
+
+
+def write_deals_csv(deals: Sequence[Any], stream: Any) -> None:
+    import csv
+
+    w = csv.writer(stream)
+    w.writerow(CSV_FIELDS)
+    for d in deals:
+        r = d.record
+        w.writerow([d.id, r["company"], r["deal_type"], r.get("amount_usd"), r.get("amount_text"), r.get("currency"),
+                    r.get("round"), "; ".join(r.get("investors") or []), "; ".join(r.get("lead_investors") or []),
+                    r.get("valuation_usd"), r["status"], r.get("ai_related"), d.first_seen.isoformat(),
+                    d.last_seen.isoformat(), " ".join(s["url"] for s in d.sources)])
+
+
+def print_deals(deals: Sequence[Any]) -> None:
+    table = Table(title=f"{len(deals)} deals")
+    for col in ("id", "company", "type", "amount", "round", "investors", "valuation", "status", "sources", "last seen"):
+        table.add_column(col)
+    for d in deals:
+        r = d.record
+        table.add_row(str(d.id), r["company"], r["deal_type"], money(r.get("amount_usd")), r.get("round") or "—",
+                      ", ".join(r.get("investors") or []) or "—", money(r.get("valuation_usd")), r["status"],
+                      str(len(d.sources)), when(d.last_seen))
+    console().print(table)
+
+
+def print_deal(deal: Any, events: Sequence[Any]) -> None:
+    out = console()
+    r = deal.record
+    out.print(f"[bold]Deal {deal.id}: {r['company']}[/] — {r['deal_type']}, {money(r.get('amount_usd'))}, "
+              f"{r.get('round') or 'no round'}, {r['status']}")
+    out.print(f"investors: {', '.join(r.get('investors') or []) or '—'} (lead: "
+              f"{', '.join(r.get('lead_investors') or []) or '—'}); valuation {money(r.get('valuation_usd'))}")
+    out.print(f"first seen {when(deal.first_seen)}, last seen {when(deal.last_seen)}")
+    out.print("\n[bold]Sources[/]")
+    for s in deal.sources:
+        tag = " (syndicated)" if s.get("syndicated") else ""
+        out.print(f"  {s.get('outlet') or '?'}{tag}: {s.get('title') or ''}\n    {s['url']}")
+        if s.get("amount_text") or s.get("sentence"):
+            out.print(f"    [dim]{s.get('amount_text') or ''} — “{s.get('sentence') or ''}”[/]")
+    out.print("\n[bold]Events[/]")
+    for e in events:
+        line = f"  {e.body.get('occurred_at', '')[:16]} {e.event}"
+        if e.event == "deal.updated":
+            line += ": " + "; ".join(f"{c['field']} {c.get('old')} → {c.get('new')}" for c in e.body.get("changes", []))
+        elif e.event == "deal.conflict":
+            c = e.body.get("conflict") or {}
+            line += f": {c.get('field')} " + " vs ".join(
+                f"{money(v.get('value')) if isinstance(v.get('value'), int | float) else v.get('value')} "
+                f"({', '.join(s.get('outlet') or '?' for s in v.get('sources', []))})" for v in c.get("values", []))
+        out.print(line)
+
+
+def print_deliveries(rows: Sequence[Any]) -> None:
+    table = Table(title=f"{len(rows)} deliveries")
+    for col in ("id", "channel", "event", "company", "status", "attempts", "next attempt", "sent", "last error"):
+        table.add_column(col)
+    for d in rows:
+        table.add_row(str(d.id), d.channel, d.event, d.company or "—", d.status, str(d.attempts),
+                      when(d.next_attempt_at) if d.status == "pending" else "", when(d.sent_at),
+                      (d.last_error or "")[:60])
     console().print(table)

@@ -74,7 +74,9 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
 
 def _child(settings: Settings, names: list[str], events: Any, log_level: str) -> None:
     logging.basicConfig(level=getattr(logging, log_level, logging.WARNING),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(max(logging.getLogger().level, logging.WARNING))
     sources = [settings.source(n) for n in names]
 
     def progress(source: str, status: str) -> None:

@@ -102,6 +102,7 @@ class DealRadarSpider(scrapy.Spider):
         yield ArticleItem(
             url=response.meta.get("canonical") or response.url,
             source=self.source.name,
+            outlet=self.source.outlet,
             html=text,
             status=response.status,
             final_url=response.url,
