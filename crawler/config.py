@@ -15,7 +15,15 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from platformdirs import user_data_dir
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from crawler.errors import ConfigError
 
@@ -35,6 +43,12 @@ def parse_duration(value: Any) -> timedelta:
         raise ValueError(f"expected a duration like 30s, 10m, 1h, 1d, got {value!r}")
     if isinstance(value, int | float):
         seconds = float(value)
+    elif isinstance(value, str) and value.strip().upper().startswith("P"):
+        # ISO 8601 (PT30S, P1D): what a dumped Settings holds, so settings round-trip.
+        try:
+            seconds = TypeAdapter(timedelta).validate_python(value.strip()).total_seconds()
+        except ValidationError:
+            raise ValueError(f"expected a duration like 30s, 10m, 1h, 1d, got {value!r}") from None
     else:
         m = _DURATION.match(str(value))
         if not m:
