@@ -45,13 +45,18 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
     processor = build_processor(settings, repo)
     started = datetime.now(UTC)
     reports = {src.name: SourceReport(src.name) for src in sources}
+    pool = make_pool(settings)
     process = CrawlerProcess(scrapy_settings(settings.crawl, log_level=log_level), install_root_handler=False)
     for src in sources:
         spidercls = load_object(_SPIDERS[src.kind])
         crawler = process.create_crawler(spidercls)
         process.crawl(crawler, source=src, crawl_settings=settings.crawl, repo=repo, report=reports[src.name],
-                      now=started, processor=processor, progress=progress)
-    process.start()
+                      now=started, processor=processor, progress=progress, analysis_pool=pool)
+    try:
+        process.start()
+    finally:
+        if pool is not None:
+            pool.close()
 
     finished = datetime.now(UTC)
     summary = CrawlSummary(list(reports.values()))
@@ -70,6 +75,19 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
         )
     repo.close()
     return summary
+
+
+def make_pool(settings: Settings) -> Any:
+    """Worker processes for extraction and parsing, unless one core (or ``crawl.workers: 1``) says not."""
+    import os
+
+    from crawler.workers import AnalysisPool
+
+    workers = settings.crawl.workers or min(4, os.cpu_count() or 1)
+    if workers <= 1:
+        return None
+    return AnalysisPool(workers, aliases=settings.deals.aliases, rates=settings.deals.currency_rates,
+                        time_limit=settings.crawl.page_time_limit)
 
 
 def _child(settings: Settings, names: list[str], events: Any, log_level: str) -> None:
@@ -106,7 +124,7 @@ def run_crawl(settings: Settings, sources: Sequence[SourceSettings], *, progress
     ctx = mp.get_context("spawn")
     events: Any = ctx.Queue()
     proc = ctx.Process(target=_child, args=(settings, [s.name for s in sources], events, log_level),
-                       name="dealradar-crawl", daemon=True)
+                       name="dealradar-crawl")
     proc.start()
     deadline = datetime.now(UTC) + timeout if timeout else None
     result: CrawlSummary | None = None

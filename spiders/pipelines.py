@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
 from crawler.errors import StorageError
 from crawler.items import ArticleItem
+from crawler.workers import AnalysisTimeout, analyse_limited
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +24,22 @@ class HandOffPipeline:
     def from_crawler(cls, crawler: Any) -> HandOffPipeline:
         return cls(crawler)
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
         spider = self.crawler.spider
         report = spider.report
         report.pending_articles -= 1
+        processor = spider.processor
+        now = datetime.now(UTC)
         try:
-            done = spider.processor.process(item)
+            pool = getattr(spider, "analysis_pool", None)
+            if pool is not None:
+                analysis = await asyncio.wrap_future(pool.submit(item, now))
+            else:
+                analysis = analyse_limited(item, processor.resources, now, spider.crawl_settings.page_time_limit)
+            done = processor.store(analysis, now=now)
+        except AnalysisTimeout as exc:
+            report.error(f"{item.url}: {exc}; skipped")
+            raise DropItem(str(exc)) from exc
         except StorageError as exc:
             report.error(f"{item.url}: {exc}")
             report.fatal = report.fatal or f"storage failure: {exc}"

@@ -74,7 +74,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def make_settings(db: str, sources: list[dict[str, Any]], **overrides: Any) -> Settings:
     """Settings for a crawl of local servers: no politeness delay, private addresses allowed."""
     crawl = {"allow_private_addresses": True, "delay": "0s", "autothrottle": False, "concurrency_per_host": 8,
-             "timeout": "10s", "retries": 2, "max_article_age": "3650d"}
+             "timeout": "10s", "retries": 2, "max_article_age": "3650d", "workers": 1}
     crawl.update(overrides.pop("crawl", {}))
     data: dict[str, Any] = {"storage": {"url": db}, "crawl": crawl, "sources": sources}
     data.update(overrides)

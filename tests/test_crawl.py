@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from datetime import UTC, datetime
 
 import pytest
 from conftest import make_settings
@@ -234,3 +235,29 @@ def test_source_that_does_not_answer_is_reported_and_crawl_goes_on(site: SiteSer
     assert not reports["dead"].ok and "Refused" in (reports["dead"].fatal or "")
     assert reports["wire"].new_articles == 1
     assert Repository.open(sqlite_url).source_state("dead").consecutive_failures == 1
+
+
+def test_worker_pool_path_stores_every_article(site: SiteServer, sqlite_url: str) -> None:
+    for n in range(6):
+        site.add(f"/a/{n}", story(n))
+    publish_rss(site, "/feed.xml", [site.url(f"/a/{n}") for n in range(6)])
+    settings = make_settings(sqlite_url, [{"name": "wire", "feed": site.url("/feed.xml")}], crawl={"workers": 2})
+    rep = crawl(settings).sources[0]
+    assert rep.new_articles == 6 and rep.errors == []
+
+
+def test_a_page_over_the_time_limit_is_abandoned(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import crawler.workers as workers
+    from crawler.items import ArticleItem
+
+    def slow(*args: object, **kwargs: object) -> None:
+        time.sleep(5)
+
+    monkeypatch.setattr(workers, "analyse", slow)
+    started = time.monotonic()
+    with pytest.raises(workers.AnalysisTimeout):
+        workers.analyse_limited(ArticleItem(url="http://x.example/", source="s", html="<p>x</p>"), None,
+                                datetime.now(UTC), 1)
+    assert time.monotonic() - started < 3
