@@ -47,10 +47,12 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
     reports = {src.name: SourceReport(src.name) for src in sources}
     pool = make_pool(settings)
     process = CrawlerProcess(scrapy_settings(settings.crawl, log_level=log_level), install_root_handler=False)
-    for src in sources:
-        spidercls = load_object(_SPIDERS[src.kind])
-        crawler = process.create_crawler(spidercls)
-        process.crawl(crawler, source=src, crawl_settings=settings.crawl, repo=repo, report=reports[src.name],
+    for kind, spider_path in _SPIDERS.items():
+        of_kind = [src for src in sources if src.kind == kind]
+        if not of_kind:
+            continue
+        crawler = process.create_crawler(load_object(spider_path))
+        process.crawl(crawler, sources=of_kind, crawl_settings=settings.crawl, repo=repo, reports=reports,
                       now=started, processor=processor, progress=progress, analysis_pool=pool)
     try:
         process.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,51 +26,63 @@ log = logging.getLogger(__name__)
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
 
 
-class DealRadarSpider(scrapy.Spider):
-    """A spider over one configured source. Built by the runner with the source, its state and the repository."""
+@dataclass
+class SourceRun:
+    """One source's share of a spider's pass: its settings, stored state and the report being filled."""
 
     source: SourceSettings
-    crawl_settings: CrawlSettings
-    repo: Repository
     state: SourceState | None
     report: SourceReport
 
-    def __init__(self, *args: Any, source: SourceSettings, crawl_settings: CrawlSettings, repo: Repository,
-                 report: SourceReport, now: datetime | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, name=f"dealradar-{source.name}", **kwargs)
-        self.source = source
+
+class DealRadarSpider(scrapy.Spider):
+    """One spider per source kind and pass, over every source of that kind: one crawler serves hundreds
+    of feeds. Every request carries its source's name in ``meta["source"]``."""
+
+    crawl_settings: CrawlSettings
+    repo: Repository
+
+    def __init__(self, *args: Any, sources: list[SourceSettings], crawl_settings: CrawlSettings,
+                 repo: Repository, reports: dict[str, SourceReport], now: datetime | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, name=f"dealradar-{type(self).__name__.lower()}", **kwargs)
         self.crawl_settings = crawl_settings
         self.repo = repo
-        self.report = report
-        self.state = repo.source_state(source.name)
+        states = {st.name: st for st in repo.list_sources()}
+        self.runs = {src.name: SourceRun(src, states.get(src.name), reports[src.name]) for src in sources}
         self.now = now or datetime.now(UTC)
         self.queued: set[str] = set()
 
     async def start(self) -> AsyncIterator[Any]:
-        for request in self.start_requests_for_source():
-            yield request
+        for run in self.runs.values():
+            for request in self.start_requests_for(run):
+                yield request
 
-    def start_requests_for_source(self) -> Iterable[Request]:  # pragma: no cover - overridden
+    def start_requests_for(self, run: SourceRun) -> Iterable[Request]:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def index_request(self, url: str, callback: Any, **meta: Any) -> Request:
+    def run_of(self, request_or_response: Any) -> SourceRun:
+        return self.runs[request_or_response.meta["source"]]
+
+    def index_request(self, run: SourceRun, url: str, callback: Any, **meta: Any) -> Request:
         """A feed, sitemap or listing page: a failure here fails the whole source pass."""
         return Request(url, callback=callback, errback=self.index_failed, dont_filter=True,
-                       meta={"index": True, "handle_httpstatus_all": True, **meta})
+                       meta={"index": True, "handle_httpstatus_all": True, "source": run.source.name, **meta})
 
-    def article_requests(self, entries: Iterable[FeedEntry]) -> list[Request]:
+    def article_requests(self, run: SourceRun, entries: Iterable[FeedEntry]) -> list[Request]:
         """Requests for entries not stored yet; recent enough, one per canonical URL."""
+        report = run.report
         fresh: dict[str, FeedEntry] = {}
         cutoff = self.now - self.crawl_settings.max_article_age
         for entry in entries:
             if entry.published is not None and entry.published < cutoff:
-                self.report.skipped += 1
+                report.skipped += 1
                 continue
             key = canonical_url(entry.url)
             if key not in fresh and key not in self.queued:
                 fresh[key] = entry
         seen = self.repo.seen_urls(fresh)
-        self.report.already_seen += len(seen)
+        report.already_seen += len(seen)
         requests = []
         for key, entry in fresh.items():
             if key in seen:
@@ -77,32 +90,34 @@ class DealRadarSpider(scrapy.Spider):
             self.queued.add(key)
             requests.append(Request(
                 entry.url, callback=self.parse_article, errback=self.article_failed,
-                meta={"entry": entry, "canonical": key},
+                meta={"entry": entry, "canonical": key, "source": run.source.name},
             ))
-        self.report.pending_articles += len(requests)
+        report.pending_articles += len(requests)
         return requests
 
     def parse_article(self, response: Response) -> Iterable[ArticleItem]:
-        self.report.fetched += 1
+        run = self.run_of(response)
+        report = run.report
+        report.fetched += 1
         entry: FeedEntry = response.meta.get("entry") or FeedEntry(url=response.url)
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         if not isinstance(response, TextResponse) or (ctype and not ctype.startswith(_HTML_TYPES)):
-            self.report.skipped += 1
-            self.report.pending_articles -= 1
-            self.report.warnings.append(f"{response.url}: not an HTML page ({ctype or 'binary'}), skipped")
+            report.skipped += 1
+            report.pending_articles -= 1
+            report.warnings.append(f"{response.url}: not an HTML page ({ctype or 'binary'}), skipped")
             log.warning("skipped non-HTML article url=%s content_type=%s", response.url, ctype or "?")
             return
         text = response.text
         bad = text.count("\ufffd")
         if bad and bad > len(text) / 1000:
             msg = f"{response.url}: {bad} bytes invalid in declared encoding {response.encoding}; replaced"
-            self.report.warnings.append(msg)
+            report.warnings.append(msg)
             log.warning("wrong encoding url=%s encoding=%s invalid=%d", response.url, response.encoding, bad)
         last_mod = response.headers.get(b"Last-Modified")
         yield ArticleItem(
             url=response.meta.get("canonical") or response.url,
-            source=self.source.name,
-            outlet=self.source.outlet,
+            source=run.source.name,
+            outlet=run.source.outlet,
             html=text,
             status=response.status,
             final_url=response.url,
@@ -114,7 +129,7 @@ class DealRadarSpider(scrapy.Spider):
             entry_guid=entry.guid,
         )
 
-    def _describe(self, failure: Failure) -> str:
+    def describe(self, failure: Failure) -> str:
         exc = failure.value
         if isinstance(exc, HttpError):
             return f"HTTP {exc.response.status}"
@@ -126,30 +141,33 @@ class DealRadarSpider(scrapy.Spider):
 
     def index_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        msg = f"{request.url}: {self._describe(failure)}"
-        if self.report.fatal is None:
-            self.report.fatal = msg
-        self.report.error(msg)
-        log.warning("source failed source=%s error=%s", self.source.name, msg)
+        run = self.run_of(request)
+        msg = f"{request.url}: {self.describe(failure)}"
+        if request.meta.get("child_sitemap"):
+            run.report.error(f"child sitemap failed: {msg}")
+            return
+        run.report.fatal = run.report.fatal or msg
+        run.report.error(msg)
+        log.warning("source failed source=%s error=%s", run.source.name, msg)
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self.report.pending_articles -= 1
-        msg = f"{request.url}: {self._describe(failure)}"
-        self.report.error(msg)
-        log.warning("article failed source=%s error=%s", self.source.name, msg)
+        run = self.run_of(request)
+        run.report.pending_articles -= 1
+        msg = f"{request.url}: {self.describe(failure)}"
+        run.report.error(msg)
+        log.warning("article failed source=%s error=%s", run.source.name, msg)
 
     def index_response_ok(self, response: Response) -> bool:
         """Non-2xx index pages (that were not retried away) fail the source pass."""
-        if 200 <= response.status < 300:
+        if 200 <= response.status < 300 or response.status == 304:
             return True
-        if response.status == 304:
-            return True
+        report = self.run_of(response).report
         msg = f"{response.url}: HTTP {response.status}"
         wait = response.meta.get("retry_after_s")
         if wait:
-            self.report.poll_hint_s = int(wait)
+            report.poll_hint_s = int(wait)
             msg += f" (server asks to wait {int(wait)}s)"
-        self.report.fatal = self.report.fatal or msg
-        self.report.error(msg)
+        report.fatal = report.fatal or msg
+        report.error(msg)
         return False

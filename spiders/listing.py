@@ -12,27 +12,28 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
 from crawler.items import FeedEntry
-from spiders.base import DealRadarSpider
+from spiders.base import DealRadarSpider, SourceRun
 
 
 class ListingSpider(DealRadarSpider):
-    def start_requests_for_source(self) -> Iterable[Request]:
-        for url in self.source.start_urls:
-            yield self.index_request(url, self.parse_listing)
+    def start_requests_for(self, run: SourceRun) -> Iterable[Request]:
+        for url in run.source.start_urls:
+            yield self.index_request(run, url, self.parse_listing)
 
     def parse_listing(self, response: Response) -> Iterable[Any]:
         if not self.index_response_ok(response):
             return
+        run = self.run_of(response)
         if not isinstance(response, TextResponse):
-            self.report.error(f"{response.url}: listing page is not HTML")
+            run.report.error(f"{response.url}: listing page is not HTML")
             return
         host = urlsplit(response.url).hostname
-        extractor = LinkExtractor(allow=(self.source.follow,) if self.source.follow else ())
-        pattern = re.compile(self.source.follow) if self.source.follow else None
+        extractor = LinkExtractor(allow=(run.source.follow,) if run.source.follow else ())
+        pattern = re.compile(run.source.follow) if run.source.follow else None
         entries = []
         for link in extractor.extract_links(response):
             if urlsplit(link.url).hostname != host:  # article links stay on the listing's own site
                 continue
             if pattern is None or pattern.search(link.url):
                 entries.append(FeedEntry(url=link.url, title=(link.text or "").strip() or None))
-        yield from self.article_requests(entries)
+        yield from self.article_requests(run, entries)

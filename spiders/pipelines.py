@@ -26,7 +26,7 @@ class HandOffPipeline:
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         spider = self.crawler.spider
-        report = spider.report
+        report = spider.runs[item.source].report
         report.pending_articles -= 1
         processor = spider.processor
         now = datetime.now(UTC)
@@ -61,5 +61,5 @@ class HandOffPipeline:
         report.conflicts += outcome.conflicts
         progress = getattr(spider, "progress", None)
         if progress is not None:
-            progress(spider.source.name, outcome.status)
+            progress(item.source, outcome.status)
         return item

@@ -12,7 +12,7 @@ from scrapy.utils.gz import gunzip
 
 from crawler.extract import parse_date
 from crawler.items import FeedEntry
-from spiders.base import DealRadarSpider
+from spiders.base import DealRadarSpider, SourceRun
 
 _NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -46,36 +46,34 @@ def parse_sitemap(body: bytes) -> tuple[str, list[FeedEntry], list[str]]:
 
 
 class NewsSitemapSpider(DealRadarSpider):
-    def start_requests_for_source(self) -> Iterable[Request]:
-        yield self.index_request(self.source.sitemap or "", self.parse_sitemap, depth_left=2)
+    def start_requests_for(self, run: SourceRun) -> Iterable[Request]:
+        yield self.index_request(run, run.source.sitemap or "", self.parse_sitemap, depth_left=2)
 
     def parse_sitemap(self, response: Response) -> Iterable[Any]:
         if not self.index_response_ok(response):
             return
+        run = self.run_of(response)
+        report = run.report
         body = response.body
         if body[:2] == b"\x1f\x8b":
             try:
                 body = gunzip(body, max_size=self.crawl_settings.max_response_size)
             except Exception as exc:  # gzip bombs and broken archives end the same way
-                self.report.error(f"{response.url}: bad gzip sitemap ({type(exc).__name__})")
+                report.error(f"{response.url}: bad gzip sitemap ({type(exc).__name__})")
                 return
         kind, entries, children = parse_sitemap(body)
         if kind == "invalid":
             msg = f"{response.url}: not a sitemap"
-            self.report.fatal = self.report.fatal or msg
-            self.report.error(msg)
+            report.fatal = report.fatal or msg
+            report.error(msg)
             return
         depth_left = response.meta.get("depth_left", 0)
         if children:
             if depth_left <= 0:
-                self.report.warnings.append(f"{response.url}: sitemap index nested too deep, ignored")
+                report.warnings.append(f"{response.url}: sitemap index nested too deep, ignored")
                 return
             for child in children[:MAX_CHILD_SITEMAPS]:
-                req = self.index_request(response.urljoin(child), self.parse_sitemap, depth_left=depth_left - 1)
-                req.errback = self.article_failed_child
-                yield req
+                yield self.index_request(run, response.urljoin(child), self.parse_sitemap,
+                                         depth_left=depth_left - 1, child_sitemap=True)
             return
-        yield from self.article_requests(entries)
-
-    def article_failed_child(self, failure: Any) -> None:
-        self.report.error(f"{failure.request.url}: child sitemap failed ({self._describe(failure)})")
+        yield from self.article_requests(run, entries)

@@ -1,0 +1,78 @@
+"""Deal-parser throughput on one core, in articles per second (bar: >= 200/s).
+
+Reads ../shared/eval/dev and ../shared/seeds articles when they exist beside the repository,
+otherwise generates its own text. With ../shared present it also prints the score.py summary
+lines for both sets. Run: ``.venv/bin/python benchmarks/parser_speed.py [--seconds N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from crawler.deals import load_resources, parse_article  # noqa: E402
+from crawler.deals.batch import parse_published, predict  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+SETS = ("eval/dev", "seeds")
+
+
+def _articles() -> list[dict]:
+    out: list[dict] = []
+    for name in SETS:
+        path = SHARED / name / "articles.jsonl"
+        if path.exists():
+            out += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if out:
+        return out
+    body = ("Nimbra, a Lyon startup building AI models for logistics, has raised $45 million in a Series B led by "
+            "Corrow Capital, valuing it at $300 million. Existing investors Tessel Ventures and Dunmore also "
+            "participated. The company has raised $70 million to date.\n\nIt plans to hire 80 engineers.\n\n")
+    return [{"id": f"g{i}", "title": f"Nimbra raises $45 million ({i})", "published": "2025-05-01T00:00:00Z",
+             "text": body * (1 + i % 4)} for i in range(40)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--seconds", type=float, default=3.0, help="how long to keep parsing")
+    args = ap.parse_args()
+    res = load_resources()
+    articles = _articles()
+    prepared = [(a.get("title") or "", a.get("text") or "", parse_published(a.get("published"))) for a in articles]
+    n = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < args.seconds:
+        for title, text, published in prepared:
+            parse_article(title, text, published, resources=res)
+            n += 1
+    elapsed = time.perf_counter() - start
+    chars = sum(len(t) for _, t, _ in prepared) / len(prepared)
+    print(f"parser_speed: {n / elapsed:.0f} articles/s on one core ({n} parses of {len(prepared)} articles, "
+          f"mean {chars:.0f} chars)")
+    score = SHARED / "eval" / "score.py"
+    if not score.exists():
+        return
+    for name in SETS:
+        src = SHARED / name / "articles.jsonl"
+        if not src.exists():
+            continue
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
+            for line in src.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    fh.write(json.dumps(predict(json.loads(line), res)) + "\n")
+        proc = subprocess.run([sys.executable, str(score), str(SHARED / name / "labels.jsonl"), fh.name],
+                              capture_output=True, text=True, check=False)
+        Path(fh.name).unlink(missing_ok=True)
+        print(f"{name}: {proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Decides what a figure is (deal amount, valuation, or something else) and what is background.
+
+The rules here say why a money figure in a sentence is NOT a new deal: a valuation, revenue,
+a price, a fine, a total raised to date, an earlier round, a forecast, a hypothetical. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.deals import taxonomy as tx
+from crawler.deals.money import Money
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december")
+_YEAR = re.compile(r"\b(?<!founded in )(?<!founded )(?<!since )(?<!established in )(?:in|during|of) (?:early |late |mid-)?"
+                   r"(?:" + _MONTHS + r" )?(20\d\d)\b", re.I)
+_WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|prior|in (?:" + _MONTHS + r"))\b", re.I)
+_MIN_DEAL_USD = 100_000.0
+
+
+def money_role(sentence: str, money: Money, start: int, end: int, *, label: str | None = None) -> str:
+    """``valuation``, ``nondeal`` (revenue, price, fine, per-unit, vague) or ``deal`` for a figure.
+
+    ``start``/``end`` index ``sentence``; ``label`` is a bullet's field label ("Valuation").
+    """
+    if label and label.lower() == "valuation":
+        return "valuation"
+    before = sentence[max(0, start - 70):start]
+    after = sentence[end:end + 60]
+    if tx.VALUATION_AFTER.match(after) or tx.VALUATION_BEFORE.search(before):
+        return "valuation"
+    if tx.NON_DEAL_AFTER.match(after) or tx.NON_DEAL_BEFORE.search(before):
+        return "nondeal"
+    if money.currency == "USD" and money.usd is None and money.value < _MIN_DEAL_USD and not money.is_range:
+        return "nondeal"
+    return "deal"
+
+
+def background_level(before: str, after: str, published_year: int | None) -> int:
+    """0: reads as news; 1: weakly dated ("earlier", "in June"); 2: plainly background.
+
+    ``before`` is the clause up to the figure, ``after`` the words after it up to the next comma.
+    """
+    window = f"{before} {after}"
+    if tx.BACKGROUND_STRONG.search(window) or tx.HYPOTHETICAL.search(before):
+        return 2
+    if published_year is not None:
+        for m in _YEAR.finditer(window):
+            if int(m.group(1)) < published_year - 0:
+                return 2 if int(m.group(1)) < published_year - 1 else 1
+    if _WEAK.search(window):
+        return 1
+    return 0
+
+
+def is_forecast(sentence: str) -> bool:
+    """Market-size forecasts and estimates: never a deal."""
+    return bool(tx.FORECAST.search(sentence))

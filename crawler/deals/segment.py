@@ -1,0 +1,145 @@
+"""Splits article text into blocks (lines) and sentences with offsets, and marks page furniture.
+
+Blocks are classified as body, heading, bullet or noise (tickers, related-story blurbs, adverts,
+cookie banners, comment and newsletter boilerplate), so later stages never read a deal out of
+page furniture that survived HTML extraction. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BULLET = re.compile(r"^\s*(?:[-•*·▪►–—]\s*(?:•\s*)?|\d{1,2}[.)]\s+)")
+_LABEL = re.compile(r"^(?P<label>[A-Z][\w .&'’:-]{0,40}?):\s+(?=\S)")
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9$€£])")
+_ABBREV = re.compile(r"(?:\b(?:[A-Z]|Mr|Ms|Mrs|Dr|Prof|St|Inc|Corp|Co|Ltd|Jr|Sr|No|vs|approx|Gen|Sen|Rep|Gov|U\.S|U\.K|"
+                     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc)\.)$")
+
+# A line that starts a trailing block of other stories: everything after it is furniture.
+_TAIL_START = re.compile(
+    r"^\s*(?:related(?: stories| articles| posts| coverage| reading| news| content)?|read more|read next|"
+    r"more from|more stories|more news|you may also like|you might also like|recommended(?: for you)?|"
+    r"further reading|also read|"
+    r"leave a reply|leave a comment|comments|back to home|share this(?: article)?|about the author|"
+    r"sign up for|subscribe to)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_NOISE_LINE = re.compile(
+    r"(?i)^\s*(?:live|advertisement|advert|sponsored(?: content)?|special offer.*|scroll to top|trending(?: now)?|"
+    r"most popular|most read|popular stories|latest news|breaking(?: news)?|top stories|"
+    r"\d+\s+min(?:ute)?s? read|share|tweet|email|print|listen(?: to this article)?|"
+    r"full details available.*|skip to (?:main )?content|menu|search|subscribe|sign in|log in)\s*$"
+)
+_NOISE_PHRASE = re.compile(
+    r"(?i)\b(?:we use cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|"
+    r"your email address will not be published|required fields are marked|unsubscribe|"
+    r"forward this (?:newsletter|email)|sign up for our|subscribe to our|all rights reserved|"
+    r"sponsored:|advertisement:|^related:|^read more:|^see also:|^also read:|click here|privacy policy)"
+)
+_CAMEL_JOIN = re.compile(r"[a-z0-9][A-Z][a-z]")
+
+#: Section headings after which the text is background, not the news (until the next heading).
+BACKGROUND_HEADING = re.compile(
+    r"(?i)\b(?:context|background|by the numbers|previously|history|timeline|related|earlier|"
+    r"catch up|the backstory|what came before|funding (?:history|trajectory)|in numbers|numbers)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of the article with its span in the text and where it sits."""
+
+    text: str
+    start: int
+    end: int
+    block: int
+    kind: str  # body | heading | bullet | noise
+    label: str | None = None  # "Brookfield" in "- Brookfield: the asset manager will ..."
+    section: str | None = None  # the heading above it
+    background: bool = False  # under a "Context"/"By the numbers" heading
+
+
+def _is_ticker(line: str) -> bool:
+    """Headlines glued together ("...chipsPolaris AI hits...") with no sentence end: a ticker."""
+    joins = len(_CAMEL_JOIN.findall(line))
+    return joins >= 3 or (joins >= 2 and len(line.split()) >= 10 and not line.rstrip().endswith((".", "!", "?", '"', "”")))
+
+
+def _is_heading(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped or len(stripped) > 110 or stripped[-1] in ".!?\"”;,":
+        return False
+    words = stripped.split()
+    return len(words) <= 14
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside ``text[start:end]``, not splitting after abbreviations or initials."""
+    spans: list[tuple[int, int]] = []
+    s = start
+    for m in _SENT_SPLIT.finditer(text, start, end):
+        head = text[s:m.start() + 1]
+        if _ABBREV.search(head) or not head.strip():
+            continue
+        spans.append((s, m.start() + 1))
+        s = m.end()
+    if s < end:
+        spans.append((s, end))
+    out = []
+    for a, b in spans:
+        seg = text[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg) - len(seg.rstrip())
+        if b - trail > a + lead:
+            out.append((a + lead, b - trail))
+    return out
+
+
+def segment(text: str) -> list[Sentence]:
+    """All sentences of the article in order, each tagged with its block kind and section."""
+    out: list[Sentence] = []
+    pos = 0
+    block = 0
+    tail = False
+    section: str | None = None
+    background = False
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        block += 1
+        a = line_start + (len(line) - len(line.lstrip()))
+        b = a + len(stripped)
+        if tail or _TAIL_START.match(stripped):
+            tail = True
+            out.append(Sentence(stripped, a, b, block, "noise"))
+            continue
+        if _NOISE_LINE.match(stripped) or _is_ticker(stripped):
+            out.append(Sentence(stripped, a, b, block, "noise"))
+            continue
+        bullet = _BULLET.match(stripped)
+        if bullet is None and _is_heading(stripped):
+            # A lead-in line ("A few data points:") keeps the section it sits in.
+            lead_in = stripped.endswith(":")
+            section = section if lead_in and section else stripped
+            background = (background and lead_in) or bool(BACKGROUND_HEADING.search(stripped))
+            out.append(Sentence(stripped, a, b, block, "heading", section=section))
+            continue
+        kind = "body"
+        label = None
+        if bullet is not None:
+            kind = "bullet"
+            a += bullet.end()
+            lab = _LABEL.match(text[a:b]) if a < b else None
+            if lab is not None:
+                label = lab.group("label").strip()
+        elif (lab := _LABEL.match(stripped)) is not None and len(lab.group("label").split()) <= 4:
+            label = lab.group("label").strip()
+        for sa, sb in split_sentences(text, a, b):
+            sent = text[sa:sb]
+            k = "noise" if _NOISE_PHRASE.search(sent) else kind
+            out.append(Sentence(sent, sa, sb, block, k, label=label, section=section, background=background))
+    return out

@@ -1,0 +1,209 @@
+"""Deal vocabularies: deal types, rounds, statuses, and the cue phrases that signal each.
+
+Only data and tiny pure helpers live here, so the rules in ``classify`` and ``parse`` read
+as rules and the word lists can grow without touching them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- rounds -------------------------------------------------------------------------------
+_ROUND_RE = re.compile(
+    r"\b(?P<pre>pre-seed|pre seed|seed|angel)\b(?:\s+(?:round|funding|financing|stage))?"
+    r"|\bseries\s+(?P<letter>[A-Z])(?P<ext>[+1-9])?(?:[\s-]+(?P<ext2>extension|prime|expansion))?\b"
+    r"|\b(?P<growth>growth|late-stage|pre-ipo|strategic|bridge|mezzanine)\s+(?:round|funding|financing|investment)\b"
+    r"|\b(?P<tender>tender offer|secondary (?:share )?sale|secondary round|employee share sale|share sale)\b",
+    re.IGNORECASE,
+)
+
+
+def find_round(text: str) -> str | None:
+    """The round a sentence names ("Series B", "Seed", "Secondary", "Series A extension") or None."""
+    m = _ROUND_RE.search(text)
+    if m is None:
+        return None
+    if m.group("letter"):
+        name = f"Series {m.group('letter').upper()}"
+        if m.group("ext") or m.group("ext2"):
+            suffix = m.group("ext") or ""
+            return name + (suffix if suffix == "+" else (suffix + " extension" if not m.group("ext2") else
+                                                         " " + m.group("ext2").lower()))
+        return name
+    if m.group("pre"):
+        pre = m.group("pre").lower()
+        return "Pre-seed" if pre.startswith("pre") else ("Angel" if pre == "angel" else "Seed")
+    if m.group("growth"):
+        g = m.group("growth").lower()
+        return {"late-stage": "Growth", "pre-ipo": "Pre-IPO"}.get(g, g.capitalize())
+    if m.group("tender"):
+        return "Secondary"
+    return None
+
+
+# --- deal-type cue nouns (looked for right after the figure: "$5B investment") -------------
+TYPE_NOUNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("acquisition", re.compile(r"\b(?:acquisition|takeover|buyout|purchase of|merger)\b", re.I)),
+    ("joint_venture", re.compile(r"\b(?:joint[- ]venture|JV)\b", re.I)),
+    ("debt", re.compile(r"\b(?:debt|loans?|credit (?:facility|line)|revolving|notes|bonds?|borrowing|"
+                        r"convertible|term loan|lenders?|private credit)\b", re.I)),
+    ("compute_commitment", re.compile(r"\b(?:cloud (?:spend(?:ing)?|contract|deal|commitment|services|capacity"
+                                      r"|credits)|compute (?:deal|contract|commitment|capacity)|in (?:cloud|"
+                                      r"compute) spending|computing capacity|GPU capacity|capacity deal)\b", re.I)),
+    ("infrastructure", re.compile(r"\b(?:data[- ]cent(?:er|re)s?|infrastructure|campus(?:es)?|supercomputers?|"
+                                  r"build-?out|gigafactory|facilit(?:y|ies)|fabs?|AI factor(?:y|ies)|"
+                                  r"compute clusters?)\b", re.I)),
+    ("financing_undisclosed_structure", re.compile(r"\bfinancing\b", re.I)),
+    ("equity", re.compile(r"\b(?:series [a-z]|seed|round|funding|equity|stake|investment|injection|"
+                          r"capital|raise|backing|tranche)\b", re.I)),
+)
+
+EQUITY_WORDS = re.compile(r"\b(?:series [a-z]\b|seed|funding round|equity|stake|round)\b", re.I)
+DEBT_WORDS = re.compile(r"\b(?:debt|loans?|credit facility|notes|bonds?|lenders?|borrow\w*)\b", re.I)
+COMPUTE_WORDS = re.compile(r"\b(?:cloud|compute|computing capacity|capacity|GPUs?|chips?|servers?|"
+                           r"inference|Trainium|TPUs?)\b", re.I)
+INFRA_WORDS = re.compile(r"\b(?:data[- ]cent(?:er|re)s?|infrastructure|campus(?:es)?|supercomputers?|"
+                         r"build(?:ing)?|build-?out|construct\w*|facilit(?:y|ies)|power|energy|gigawatts?|"
+                         r"sites?|AI factor(?:y|ies)|clusters?|fabs?|plants?)\b", re.I)
+UNDISCLOSED_STRUCTURE = re.compile(r"\b(?:debt,? (?:or )?equity|equity,? (?:or )?debt|structured as|"
+                                   r"structure (?:was|is|has) not|not disclosed whether)\b", re.I)
+
+# --- verbs ---------------------------------------------------------------------------------
+# The company is the subject: "X raised $5M", "X secures $5B investment from Y".
+RAISE_VERBS = re.compile(
+    r"\b(?:rais(?:ed|es|ing|e)|secur(?:ed|es|ing|e)|clos(?:ed|es|ing|e)|land(?:ed|s|ing)?|nab(?:bed|s)|"
+    r"bag(?:ged|s)|pick(?:ed|s)? up|pull(?:ed|s)? in|t(?:akes|ook|aking|ake)|gets?|got|receiv(?:ed|es|ing|e)|"
+    r"obtain(?:ed|s)?|announc(?:ed|es|ing|e)|complet(?:ed|es|ing|e)|attract(?:ed|s)?|wins?|won|scor(?:ed|es)|"
+    r"draws?|drew|finaliz(?:ed|es|ing|e)|finalis(?:ed|es|ing|e)|unveil(?:ed|s)?|reach(?:ed|es)?|hits?|"
+    r"is seeking|seeks|sought|in talks to raise|tap(?:ped|s)?|lock(?:ed|s)? in|snag(?:ged|s)?)\b",
+    re.I,
+)
+# The subject invests in the company: "Y invests $5B in X", "Y puts $1bn into X".
+INVEST_VERBS = re.compile(
+    r"\b(?:invest(?:s|ed|ing)?|made|makes|making|put(?:s|ting)?|"
+    r"pour(?:s|ed|ing)?|inject(?:s|ed|ing)?|pump(?:s|ed|ing)?|back(?:s|ed|ing)?|lead(?:s|ing)?|led|"
+    r"co-le(?:d|ads?)|commit(?:s|ted|ting)?|pledg(?:es|ed|ing|e)|provid(?:es|ed|ing|e)|extend(?:s|ed|ing)?|"
+    r"arrang(?:es|ed|ing|e)|line(?:s|d)? up|lining up|contribut(?:es|ed|ing|e)|to back|financ(?:es|ed|ing|e)|"
+    r"lend(?:s|ing)?|lent|underwrit(?:es|ing|e)|underwrote|wire[sd]?|plough(?:s|ed)?|plow(?:s|ed)?)\b",
+    re.I,
+)
+SPEND_VERBS = re.compile(r"\b(?:spend(?:s|ing)?|spent|pay(?:s|ing)?|paid|buy(?:s|ing)?|bought|"
+                         r"purchas(?:es|ed|ing|e)|sign(?:s|ed|ing)?|rent(?:s|ed|ing)?|lease[sd]?|leasing)\b", re.I)
+ACQUIRE_VERBS = re.compile(
+    r"\b(?:acquir(?:es|ed|ing|e)|(?:its |the |a )?acquisition of|buy(?:s|ing)?|bought|purchas(?:es|ed|ing|e)|"
+    r"take over|takes over|took over|snap(?:s|ped)? up|merg(?:es|ed|e) with|takeover of)\b",
+    re.I,
+)
+FORM_VERBS = re.compile(r"\b(?:form(?:s|ed|ing)?|launch(?:es|ed|ing)?|set(?:s|ting)? up|creat(?:es|ed|ing|e)|"
+                        r"establish(?:es|ed|ing)?|unveil(?:s|ed)?|start(?:s|ed)?|announc(?:es|ed|e))\b", re.I)
+VENTURE_NOUNS = re.compile(r"\b(?:joint[- ]venture|JV|partnership|consortium|venture|vehicle)\b", re.I)
+VENTURE_NAME = re.compile(
+    r"\b(?:The )?(?:[A-Z][\w&'-]*\s){0,6}(?:Partnership|Joint Venture|Venture|Consortium|Project|Initiative|Fund|"
+    r"Alliance)\b"
+)
+
+# --- status ----------------------------------------------------------------------------------
+RUMOR = re.compile(
+    r"\b(?:in (?:advanced |early |final |exclusive )?(?:talks|discussions|negotiations)|(?:people|persons?|"
+    r"sources?) (?:familiar|close|briefed|with knowledge)|familiar with the (?:matter|plans|talks|deal|terms)|"
+    r"the (?:people|person|sources?) said|according to (?:a |an |the )?(?:new |recent |media )?(?:report|"
+    r"people|sources?|person|filing seen|term sheet|documents?)|report(?:ed|s)? (?:by|from|in) (?:the )?[A-Z]|"
+    r"reportedly|is said to|are said to|rumou?r\w*|unconfirmed|in the final stages|on the verge of|"
+    r"close to (?:finaliz|finalis|wrapping|closing|raising|agreeing|a deal)|clos(?:es|ing) in on|nears?|nearing|"
+    r"is (?:seeking|looking|exploring|considering|weighing|mulling|eyeing|planning) to raise|"
+    r"(?:is|are) (?:seeking|exploring|considering|weighing|mulling|eyeing)|seeks?\b|"
+    r"could (?:raise|value|be valued)|would value|asking not to be named|declined to comment|"
+    r"not yet (?:been )?(?:confirmed|announced)|(?:is|are) raising|(?:is|are) arranging|lining up|"
+    r"in the process of raising|looking to raise|term sheet)",
+    re.I,
+)
+CLOSED = re.compile(
+    r"\b(?:has raised|have raised|had raised|raised|raises|closed|closes(?! in on)|has closed|completed|"
+    r"completes|finali[sz]ed|secured|secures|received|took|takes|landed|lands|banked|bags|bagged|"
+    r"picked up|has made|made a|invested|injected|put|puts|poured|pumped|wrapped up)\b",
+    re.I,
+)
+ANNOUNCED = re.compile(
+    r"\b(?:agreed|agrees|agreement|to acquire|to buy|will (?:acquire|buy|invest|spend|pay|provide|build|"
+    r"commit|pledge|take)|plans? to|planning to|pledg\w*|commit\w*|signed|signs|sign|definitive|"
+    r"expected to (?:close|complete)|subject to|requires? (?:regulatory )?approval|awaiting|pending|"
+    r"letter of intent|memorandum|launch\w*|formed|forms|form|set up|intends? to|is to|are to|aims? to|"
+    r"aiming to|would|will)\b",
+    re.I,
+)
+DONE = re.compile(r"\b(?:completed|completes|has closed|closed in|which closed|deal closed|finali[sz]ed|"
+                  r"approved the deal|cleared the deal)\b", re.I)
+
+# --- money roles -----------------------------------------------------------------------------
+VALUATION_BEFORE = re.compile(
+    r"(?:valu(?:ing|ed|es|e)\b[^$€£¥₹.;]{0,45}?\bat|valuation (?:of|at|to|near|around)|valued at|"
+    r"enterprise value of|market (?:cap(?:itali[sz]ation)?|value) of|worth|mark of|"
+    r"at an?|pegged at|puts? (?:it|its value) at)\s*(?:about|around|roughly|nearly|almost|approximately|"
+    r"more than|over|some|an estimated|close to|well above|above|just over|just under|up to)?\s*$",
+    re.I,
+)
+VALUATION_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:pre-money|post-money|pre-money valuation|"
+                             r"post-money valuation|valuation|enterprise value|market cap\w*)\b", re.I)
+NON_DEAL_AFTER = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:(?:in |of |a )?(?:annual(?:ized)? |annualised )?(?:recurring )?(?:revenue|sales|"
+    r"turnover|profit|earnings|income|ARR|run[- ]rate|bookings|market|charge|write-?down|loss|losses|"
+    r"damages|fine|fines|settlement|penalt\w+|salary|compensation|pay package|per share|a share|per month|"
+    r"per year|a year in revenue|per hour|an hour|per million|in cash(?!\s+and)|of cash|cash (?:reserves|on hand|pile)|bonus|budget|"
+    r"in (?:potential )?milestone\w*|in market value|in value|of (?:its |their )?shares|worth of shares)\b|"
+    r"per\b|/|each\b|of (?:[\w-]+\s){0,3}?(?:pledges|commitments|investments|deals|announcements|projects|"
+    r"spending|capex|capital expenditures?)\b)",
+    re.I,
+)
+NON_DEAL_BEFORE = re.compile(
+    r"(?:revenue|sales|turnover|profit|earnings|income|run[- ]rate|ARR|cost|costs|charge|fine|fines|"
+    r"damages|settlement|penalt\w+|spending on|market (?:for|of|size)|market|salary|priced at|pricing|"
+    r"cash|starts at|price of|prices|loss of|wipe|wiped|shed|lost|gained|market value|rose to|fell to|"
+    r"forecast|projected|estimates?|expected to (?:reach|hit|total|top)|to reach|will total|totall?ed|"
+    r"tops?|topped|exceed(?:ed|s)?|surpass(?:ed|es)?|passes|passed|crossed|hit)\b[^$€£¥₹]{0,30}$",
+    re.I,
+)
+
+BACKGROUND_STRONG = re.compile(
+    r"\b(?:to date|in total|so far|since (?:its |their |it was )?(?:founding|inception|launch|start|creation)|"
+    r"since (?:it was )?founded|altogether|cumulative\w*|previous(?:ly)?|prior (?:round|funding|valuation)|"
+    r"earlier (?:round|rounds|funding|this year|that year|in the year|last year)|last (?:year|valued|raised|"
+    r"round|summer|spring|autumn|fall|winter|month|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)|(?:which|who|that) (?:has|had|have) (?:already )?(?:invested|"
+    r"raised|backed|put|committed|poured)|had (?:originally )?(?:set out to|planned to|sought|hoped)|originally|"
+    r"once considered|has now raised|(?<!\bit )(?<!they )had (?:raised|secured|closed|received)|had been valued|was valued|were valued|began the year|"
+    r"(?:a|one|two|three|several|few) (?:months?|years?|weeks?) (?:ago|after|before)|barely a|"
+    r"(?:comes|came) (?:just |only |barely )?(?:a|one|two|three|several|few) (?:days?|weeks?|months?) after|"
+    r"up from|double (?:its|the) (?:valuation|previous)|in all of|on track to|"
+    r"separately|historically|over the past|over the last|in recent years|its last|recent valuation|"
+    r"(?:follows|following|after) (?:\w+\s){0,3}?(?:valuation|round|raise))\b",
+    re.I,
+)
+HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|imagine|say|for example|for instance|when a|a startup that)\b|"
+                          r"\b(?:hypothetical|for example|for instance|would need|typically|usually|"
+                          r"on average|tend to|often)\b", re.I)
+AGGREGATE = re.compile(
+    r"\b(?:startups|companies|firms|labs|investors|venture capital(?:ists)?|VCs|the sector|the industry|"
+    r"hyperscalers|governments|tech giants|big tech|deals|pledges|commitments|worldwide|globally|"
+    r"global|the market|market|industry)\b",
+    re.I,
+)
+FORECAST = re.compile(r"\b(?:forecasts?|projections?|projected|is expected to (?:reach|hit|grow|top)|"
+                      r"market (?:size|to reach|will)|will (?:reach|total|exceed|top)|estimates? (?:that|put)|"
+                      r"could reach)\b", re.I)
+
+GENERIC_SUBJECT = re.compile(
+    r"^\s*(?:the|this|that|its|their|our|it|they|which|who|both|each|another|such|said)\b|"
+    r"^\s*(?:company|startup|firm|group|lab|maker|developer|platform|business|operator|provider)\b",
+    re.I,
+)
+PLURAL_SUBJECT = re.compile(r"\b(?:companies|startups|firms|labs|players|rivals|peers|investors|"
+                            r"banks|funds|governments|hyperscalers)\b", re.I)
+COMPANY_NOUN = re.compile(r"\b(?:company|startup|firm|business|maker|developer|operator|provider|lab|"
+                          r"platform|group|outfit|unicorn|venture|owner)\b", re.I)
+FIELD_LABELS = frozenset({
+    "what", "who", "lead", "leads", "led by", "lead investor", "lead investors", "valuation", "others",
+    "other investors", "investors", "participants", "backers", "amount", "size", "round", "why", "why it matters",
+    "when", "where", "status", "note", "notes", "context", "background", "deal", "buyer", "seller", "target",
+    "type", "terms", "price", "sector", "stage", "total", "co-investors", "also", "bottom line", "the deal",
+    "the numbers", "by the numbers", "watch", "what to watch", "takeaway", "read more", "related", "update",
+})

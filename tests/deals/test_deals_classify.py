@@ -1,0 +1,42 @@
+"""What a figure is, and what is background."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.deals.classify import background_level, is_forecast, money_role
+from crawler.deals.money import find_money
+
+
+def _role(sentence: str, index: int = 0) -> str:
+    m = find_money(sentence)[index]
+    return money_role(sentence, m, m.start, m.end)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "index", "role"),
+    [
+        ("Acme raised $50 million at a $400 million valuation.", 0, "deal"),
+        ("Acme raised $50 million at a $400 million valuation.", 1, "valuation"),
+        ("The round values the company at $2 billion.", 0, "valuation"),
+        ("Its annual revenue reached $210 million.", 0, "nondeal"),
+        ("Pricing starts at $3 per million tokens.", 0, "nondeal"),
+        ("Regulators can impose fines of up to €35 million.", 0, "nondeal"),
+    ],
+)
+def test_money_roles(sentence: str, index: int, role: str) -> None:
+    assert _role(sentence, index) == role
+
+
+def test_background_levels() -> None:
+    assert background_level("Acme has raised", "to date", 2025) == 2
+    assert background_level("Acme had raised", "", 2025) == 2
+    assert background_level("Acme said it had raised", "in a Series A", 2025) == 0
+    assert background_level("Acme raised", "in 2021", 2025) == 2
+    assert background_level("Five weeks earlier, Acme raised", "", 2025) == 1
+    assert background_level("Acme has raised", "in a Series B", 2025) == 0
+
+
+def test_forecast() -> None:
+    assert is_forecast("The market will reach $400 billion, the forecast says.")
+    assert not is_forecast("Acme raised $5 million.")

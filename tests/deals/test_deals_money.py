@@ -1,0 +1,96 @@
+"""Money figures: formats, currencies, ranges, qualifiers, conversion; property tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crawler.deals.money import find_money, format_amount, to_usd
+from crawler.deals.resources import Resources
+
+RATES = Resources.from_data(
+    {"entities": []},
+    {"rates": [{"date": "2024-01-01", "EUR": 1.10, "GBP": 1.25, "INR": 0.012, "JPY": 0.007, "AUD": 0.65},
+               {"date": "2025-01-01", "EUR": 1.04}]},
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "value"),
+    [
+        ("$6.6 billion", "USD", 6.6e9),
+        ("$6.6B", "USD", 6.6e9),
+        ("US$6.6bn", "USD", 6.6e9),
+        ("€600 million", "EUR", 6e8),
+        ("600 million euros", "EUR", 6e8),
+        ("£1.2bn", "GBP", 1.2e9),
+        ("$500M", "USD", 5e8),
+        ("$500mn", "USD", 5e8),
+        ("half a billion dollars", "USD", 5e8),
+        ("$1.5 trillion", "USD", 1.5e12),
+        ("₹2,000 crore", "INR", 2e10),
+        ("¥10 billion", "JPY", 1e10),
+        ("A$24 billion", "AUD", 2.4e10),
+        ("$294,000", "USD", 294_000),
+    ],
+)
+def test_formats(text: str, currency: str, value: float) -> None:
+    [m] = find_money(f"The company said it got {text} on Monday.")
+    assert m.currency == currency
+    assert m.value == pytest.approx(value)
+    assert text in m.text
+
+
+def test_span_indexes_the_text() -> None:
+    text = "Acme raised $40 million, and Bolt raised €5m."
+    for m in find_money(text):
+        assert text[m.start:m.end] == m.text
+
+
+def test_range_keeps_text_and_has_no_usd_amount() -> None:
+    [m] = find_money("a deal worth $1-2 billion")
+    assert m.is_range and m.value == 1e9 and m.high == 2e9
+    assert to_usd(m, RATES, None) is None
+    [b] = find_money("between €30 billion and €50 billion for a campus")
+    assert b.text == "between €30 billion and €50 billion" and b.is_range
+
+
+def test_up_to_is_recorded_as_the_figure() -> None:
+    [m] = find_money("Amazon committed up to $8 billion")
+    assert m.qualifier == "up_to" and m.text == "up to $8 billion"
+    assert to_usd(m, RATES, None) == 8e9
+
+
+def test_bracketed_usd_equivalent_wins() -> None:
+    [m] = find_money("raised €385 million (about $415 million) in a Series A")
+    assert m.currency == "EUR" and m.usd == 415e6
+    assert to_usd(m, RATES, dt.date(2024, 6, 1)) == 415e6
+
+
+def test_dated_rates() -> None:
+    [m] = find_money("€100 million")
+    assert to_usd(m, RATES, dt.date(2024, 6, 1)) == pytest.approx(110e6)
+    assert to_usd(m, RATES, dt.date(2025, 6, 1)) == pytest.approx(104e6)
+    assert to_usd(m, RATES, None) == pytest.approx(104e6)
+    [g] = find_money("£10 million")
+    assert to_usd(g, RATES, dt.date(2025, 6, 1)) == pytest.approx(12.5e6)  # falls back to an older table
+
+
+@given(st.text())
+@settings(max_examples=300, deadline=None)
+def test_never_raises(text: str) -> None:
+    for m in find_money(text):
+        assert 0 <= m.start <= m.end <= len(text)
+
+
+@given(st.floats(min_value=1e6, max_value=5e12, allow_nan=False), st.sampled_from(["USD", "EUR", "GBP", "JPY", "INR"]))
+@settings(max_examples=300, deadline=None)
+def test_format_round_trip(value: float, currency: str) -> None:
+    text = format_amount(value, currency)
+    found = find_money(f"It raised {text} today.")
+    assert len(found) == 1
+    assert found[0].currency == currency
+    assert found[0].value == pytest.approx(value, rel=1e-5)
