@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -13,6 +14,7 @@ from crawler.pipeline import ArticleProcessor
 from storage.repository import ChannelRoute, Repository
 
 _RULE_KEYS = ("min_amount_usd", "ai_only", "companies", "investors", "deal_types", "events")
+# AlertRules fields that exist in the channel config too; the rest keep AlertRules' defaults.
 
 
 def parser_resources(settings: Settings) -> Resources:
@@ -37,13 +39,23 @@ def _accepts(rules: AlertRules, event: str, deal: dict[str, Any]) -> bool:
     return should_alert(event, deal, rules)
 
 
+def next_digest_time(kind: str, hour: int, now: datetime) -> datetime:
+    """The next hourly boundary, or the next ``hour``:00 UTC for a daily digest."""
+    now = now.astimezone(UTC)
+    if kind == "hourly":
+        return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    at = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    return at if at > now else at + timedelta(days=1)
+
+
 def channel_routes(settings: Settings) -> list[ChannelRoute]:
-    """Deal-event routes for every non-operator channel."""
+    """Deal-event routes for every non-operator channel; digest channels hold alerts until their time."""
     routes = []
     for i, ch in enumerate(settings.alerts.channels):
         if ch.operator:
             continue
-        routes.append(ChannelRoute(ch.label(i), partial(_accepts, channel_rules(settings, ch))))
+        hold = partial(next_digest_time, ch.digest, ch.digest_hour) if ch.digest else None
+        routes.append(ChannelRoute(ch.label(i), partial(_accepts, channel_rules(settings, ch)), hold))
     return routes
 
 

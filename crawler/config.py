@@ -179,6 +179,7 @@ class ChannelSettings(_Model):
     email: dict[str, Any] | None = None
     apprise: str | tuple[str, ...] | None = None
     digest: Literal["hourly", "daily"] | None = None
+    digest_hour: int = Field(8, ge=0, le=23)  # UTC hour a daily digest goes out
     operator: bool = False
     min_amount_usd: float | None = Field(None, ge=0)
     ai_only: bool | None = None
@@ -237,6 +238,9 @@ class DaemonSettings(_Model):
     failure_alert_after: int = Field(6, ge=1)
     max_backoff: Duration = timedelta(hours=6)
     dispatch_every: Duration = timedelta(seconds=5)
+    max_crawls: int = Field(2, ge=1, le=16)  # crawl child processes at once
+    crawl_timeout: Duration = timedelta(minutes=30)  # a pass still running after this is stopped
+    stale_after: Duration = timedelta(days=2)  # silence shorter than this never counts as stale
 
 
 class Settings(_Model):

@@ -76,6 +76,7 @@ class ChannelRoute:
 
     name: str
     accepts: Callable[[str, dict[str, Any]], bool]
+    hold_until: Callable[[datetime], datetime] | None = None  # digests: first send time for a new alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,8 +438,9 @@ class Repository:
         names = []
         for ch in channels:
             if ch.accepts(event, body.get("deal", {})):
+                first = ch.hold_until(now) if ch.hold_until else now
                 s.add(DeliveryRow(event_id=ev.id, channel=ch.name, delivery_id=uuid.uuid4().hex,
-                                  status="pending", attempts=0, next_attempt_at=now, created_at=now))
+                                  status="pending", attempts=0, next_attempt_at=first, created_at=now))
                 names.append(ch.name)
         return StoredEvent(ev.id, event, deal_id, body, tuple(names))
 

@@ -257,3 +257,43 @@ def test_a_claim_abandoned_by_a_dead_dispatcher_is_sent_after_its_lease(
     assert receiver.requests == []  # still leased to the dead one
     dispatch_once(settings, repo, now=datetime.now(UTC) + timedelta(minutes=3))
     assert len(receiver.requests) == 1 and len(smtp.messages) == 1
+
+
+def test_hourly_digest_channel_gets_one_message_at_the_hour(db_url: str, receiver: WebhookReceiver,
+                                                             smtp: SMTPTestServer) -> None:
+    settings = make_settings(db_url, [], alerts={"channels": [
+        {"name": "hook", "webhook": f"http://127.0.0.1:{receiver.port}/hook", "secret": SECRET},
+        {"name": "mail-digest", "digest": "hourly",
+         "email": {"smtp": f"smtp://127.0.0.1:{smtp.port}", "from": "radar@example.org", "to": ["a@example.org"],
+                   "starttls": "never"}}]})
+    repo = Repository.open(db_url)
+    proc = build_processor(settings, repo)
+    now = datetime.now(UTC)
+    proc.process(item(*HELIX[0], n=0), now=now)
+    proc.process(item(*HELIX_7B, n=1), now=now)
+    dispatch_once(settings, repo, now=now)
+    assert len(receiver.requests) == 2 and smtp.messages == []  # the webhook is immediate, the digest waits
+    dispatch_once(settings, repo, now=now + timedelta(hours=1, seconds=1))
+    [msg] = smtp.messages
+    assert "Digest: 2 alerts" in msg.message["Subject"]
+    text = msg.part("text/plain") or ""
+    assert "Helix Forge" in text and "$7B" in text
+    dispatch_once(settings, repo, now=now + timedelta(hours=3))
+    assert len(smtp.messages) == 1 and repo.pending_count() == 0
+
+
+def test_operator_notice_renders_for_every_channel(db_url: str, receiver: WebhookReceiver,
+                                                    smtp: SMTPTestServer) -> None:
+    from storage.repository import ChannelRoute
+
+    settings = settings_for(db_url, receiver, smtp)
+    repo = Repository.open(db_url)
+    body = {"source": "techwire", "failures": 6, "last_error": "HTTP 500 <b>bad</b>"}
+    repo.queue_event("source.failing", body, [ChannelRoute("hook", lambda e, d: True),
+                                              ChannelRoute("mail", lambda e, d: True)])
+    drain(settings, repo)
+    [req] = receiver.requests
+    assert req.header("X-DealRadar-Event") == "source.failing" and json.loads(req.body)["source"] == "techwire"
+    [msg] = smtp.messages
+    assert msg.message["Subject"] == "[DealRadar] Source failing: techwire (6 failures in a row)"
+    assert "&lt;b&gt;bad&lt;/b&gt;" in (msg.part("text/html") or "")

@@ -7,6 +7,7 @@ The delivery id is fixed when the event is queued, so a receiver sees the same i
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.alerts.channels import Channel, Delivery, DeliveryError, build_channel
+from crawler.alerts.notices import DIGEST, digest_payload
 from crawler.alerts.payloads import build_payload
 from crawler.config import Settings
 from crawler.extract import parse_date
@@ -104,6 +106,30 @@ def deliver(pending: PendingDelivery, channel: Channel, repo: Repository, policy
     return "sent"
 
 
+def deliver_digest(batch: list[PendingDelivery], channel: Channel, repo: Repository, policy: RetryPolicy,
+                   now: datetime) -> str:
+    """Everything due for a digest channel in one message; all of it is sent, retried or failed together."""
+    ids = sorted(p.delivery_id for p in batch)
+    digest_id = "digest-" + hashlib.sha256("\n".join(ids).encode()).hexdigest()[:32]
+    attempt = max(p.attempts for p in batch) + 1
+    payload = digest_payload(digest_id, now.isoformat(), [payload_for(p) for p in batch])
+    try:
+        channel.send(Delivery(digest_id, DIGEST, payload, attempt))
+    except DeliveryError as exc:
+        if exc.retryable and attempt < policy.max_attempts:
+            next_at = now + policy.next_delay(attempt, exc.retry_after)
+            for p in batch:
+                repo.mark_retry(p.id, error=str(exc), next_attempt_at=next_at)
+            return "retry"
+        for p in batch:
+            repo.mark_failed(p.id, error=str(exc))
+        return "failed"
+    for p in batch:
+        repo.mark_sent(p.id)
+    log.info("digest sent channel=%s alerts=%d", batch[0].channel, len(batch))
+    return "sent"
+
+
 def dispatch_once(settings: Settings, repo: Repository, *, channels: Mapping[str, Channel] | None = None,
                   now: datetime | None = None, limit: int = 200) -> DispatchResult:
     """Deliver everything due now, once each; safe to run in several processes at the same time."""
@@ -112,9 +138,20 @@ def dispatch_once(settings: Settings, repo: Repository, *, channels: Mapping[str
     result = DispatchResult()
     if not channels:
         return result
-    while True:
+    digests = {ch.label(i) for i, ch in enumerate(settings.alerts.channels) if ch.digest} & channels.keys()
+    for name in sorted(digests):
         now_ = now or datetime.now(UTC)
-        batch = repo.claim_deliveries(now=now_, limit=limit, channels=channels.keys())
+        batch = repo.claim_deliveries(now=now_, limit=1000, channels=[name])
+        if batch:
+            outcome = deliver_digest(batch, channels[name], repo, policy, now_)
+            n = len(batch)
+            result.sent += n if outcome == "sent" else 0
+            result.retried += n if outcome == "retry" else 0
+            result.failed += n if outcome == "failed" else 0
+    immediate = [name for name in channels if name not in digests]
+    while immediate:
+        now_ = now or datetime.now(UTC)
+        batch = repo.claim_deliveries(now=now_, limit=limit, channels=immediate)
         if not batch:
             return result
         for pending in batch:
@@ -126,4 +163,5 @@ def dispatch_once(settings: Settings, repo: Repository, *, channels: Mapping[str
             else:
                 result.failed += 1
         if len(batch) < limit or now is not None:
-            return result
+            break
+    return result

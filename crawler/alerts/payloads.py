@@ -22,6 +22,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.alerts import notices
+
 EVENTS: tuple[str, ...] = ("deal.new", "deal.updated", "deal.conflict")
 """The three alert events, as sent in ``X-DealRadar-Event`` and the body's ``event``."""
 
@@ -199,6 +201,8 @@ def subject_line(payload: Mapping[str, Any]) -> str:
     fields, conflicts the disagreeing figures. Control characters are removed so the line is safe
     as a mail header.
     """
+    if notices.is_notice(payload):
+        return _one_line(notices.notice_subject(payload))[:_SUBJECT_MAX]
     event = str(payload.get("event") or "")
     deal = payload.get("deal") or {}
     label = _EVENT_LABELS.get(event, event or "Alert")
@@ -226,6 +230,8 @@ def subject_line(payload: Mapping[str, Any]) -> str:
 
 def render_text(payload: Mapping[str, Any]) -> str:
     """Plain-text body: every deal field, what changed or conflicts, and every source's link."""
+    if notices.is_notice(payload):
+        return notices.notice_text(payload)
     deal = payload.get("deal") or {}
     event = str(payload.get("event") or "")
     out: list[str] = [subject_line(payload).removeprefix("[DealRadar] "), ""]
@@ -268,6 +274,8 @@ def render_html(payload: Mapping[str, Any]) -> str:
     Every value is HTML-escaped (titles and sentences come from arbitrary web pages), and only
     http(s) URLs become links, so a hostile page cannot inject markup or ``javascript:`` links.
     """
+    if notices.is_notice(payload):
+        return notices.notice_html(payload)
     e = _esc
     deal = payload.get("deal") or {}
     event = str(payload.get("event") or "")
