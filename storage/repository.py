@@ -8,13 +8,12 @@ restart sends nothing twice.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crawler.errors import StorageError
@@ -29,8 +28,7 @@ from crawler.events import (
     match_deal,
 )
 from crawler.extract import ExtractedArticle, hamming, jaccard, shingles
-from storage.engine import make_engine, make_session_factory
-from storage.migrate import upgrade
+from storage.base import utcnow
 from storage.models import (
     AlertEventRow,
     ArticleAliasRow,
@@ -40,102 +38,25 @@ from storage.models import (
     MentionRow,
     SourceRow,
 )
+from storage.outbox import OutboxStore
+from storage.records import (
+    ArticleOutcome,
+    ChannelRoute,
+    DealSummary,
+    DeliveryInfo,
+    PendingDelivery,
+    SourceState,
+    StoredEvent,
+    _jsonable,
+)
+
+__all__ = ["ArticleOutcome", "ChannelRoute", "DealSummary", "DeliveryInfo", "PendingDelivery", "Repository",
+           "SourceState", "StoredEvent", "utcnow"]
 
 NEAR_DUPLICATE_BITS = 10  # SimHash distance worth a closer look
 NEAR_DUPLICATE_JACCARD = 0.7  # shared word 3-shingles that make two texts one article
 NEAR_DUPLICATE_WINDOW = timedelta(days=30)
 BANDS = 8
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class SourceState:
-    name: str
-    kind: str
-    url: str
-    etag: str | None
-    last_modified: str | None
-    last_run_at: datetime | None
-    next_run_at: datetime | None
-    last_success_at: datetime | None
-    last_new_article_at: datetime | None
-    last_status: str | None
-    last_error: str | None
-    consecutive_failures: int
-    failure_alerted: bool
-    poll_hint_s: int | None
-    articles_total: int
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelRoute:
-    """A channel as storage sees it: a name and a predicate deciding which events it gets."""
-
-    name: str
-    accepts: Callable[[str, dict[str, Any]], bool]
-    hold_until: Callable[[datetime], datetime] | None = None  # digests: first send time for a new alert
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
-    id: int
-    event: str
-    deal_id: int | None
-    body: dict[str, Any]
-    channels: tuple[str, ...]
-
-
-@dataclass(slots=True)
-class ArticleOutcome:
-    """What one article did to the database."""
-
-    status: str  # new | duplicate | seen
-    article_id: int | None = None
-    duplicate_of: int | None = None
-    mentions: int = 0
-    deals_new: int = 0
-    deals_updated: int = 0
-    conflicts: int = 0
-    events: list[StoredEvent] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class PendingDelivery:
-    id: int
-    delivery_id: str
-    channel: str
-    event: str
-    attempts: int
-    body: dict[str, Any]
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryInfo:
-    id: int
-    delivery_id: str
-    channel: str
-    event: str
-    status: str
-    attempts: int
-    next_attempt_at: datetime
-    last_error: str | None
-    sent_at: datetime | None
-    deal_id: int | None
-    company: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class DealSummary:
-    id: int
-    record: dict[str, Any]
-    sources: list[dict[str, Any]]
-    state: dict[str, Any]
-    first_seen: datetime
-    last_seen: datetime
 
 
 def _source_state(row: SourceRow) -> SourceState:
@@ -157,43 +78,8 @@ def _band_columns(h: int) -> dict[str, int]:
     return {f"band{i}": b for i, b in enumerate(_bands(h))}
 
 
-class Repository:
+class Repository(OutboxStore):
     """Storage for one database URL. Thread-safe for use from one process; each call is one transaction."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._sessions = make_session_factory(engine)
-
-    @classmethod
-    def open(cls, url: str, *, migrate: bool = True) -> Repository:
-        """Open (and by default migrate) the database, turning driver errors into one clear StorageError."""
-        try:
-            engine = make_engine(url)
-            if migrate:
-                upgrade(engine)
-            else:
-                with engine.connect():
-                    pass
-        except (SQLAlchemyError, OSError) as exc:
-            raise StorageError(f"cannot open database {_redact(url)}: {_short(exc)}") from exc
-        return cls(engine)
-
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-    def _session(self) -> Session:
-        return self._sessions()
-
-    def _write(self, fn: Callable[[Session], Any]) -> Any:
-        try:
-            with self._session() as session, session.begin():
-                return fn(session)
-        except OperationalError as exc:
-            raise StorageError(f"database write failed: {_short(exc)}") from exc
 
     # ---- sources -------------------------------------------------------------------------
 
@@ -491,81 +377,6 @@ class Repository:
                 out[f"deliveries_{status}"] = n
             return out
 
-    # ---- outbox --------------------------------------------------------------------------
-
-    def claim_deliveries(self, *, now: datetime | None = None, limit: int = 50,
-                         lease: timedelta = timedelta(minutes=2),
-                         channels: Iterable[str] | None = None) -> list[PendingDelivery]:
-        """Lease due deliveries so that two dispatchers (daemon and a manual crawl) never send one twice."""
-        now = now or utcnow()
-
-        def run(s: Session) -> list[PendingDelivery]:
-            q = (
-                select(DeliveryRow, AlertEventRow)
-                .join(AlertEventRow, AlertEventRow.id == DeliveryRow.event_id)
-                .where(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= now,
-                       or_(DeliveryRow.claimed_until.is_(None), DeliveryRow.claimed_until < now))
-                .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
-                .limit(limit)
-            )
-            if channels is not None:
-                q = q.where(DeliveryRow.channel.in_(list(channels)))
-            if s.bind is not None and s.bind.dialect.name == "postgresql":
-                q = q.with_for_update(skip_locked=True, of=DeliveryRow)
-            out = []
-            for d, ev in s.execute(q):
-                d.claimed_until = now + lease
-                out.append(PendingDelivery(d.id, d.delivery_id, d.channel, ev.event, d.attempts, ev.body, ev.created_at))
-            return out
-
-        return self._write(run)
-
-    def mark_sent(self, delivery_pk: int, *, now: datetime | None = None) -> None:
-        now = now or utcnow()
-        self._write(lambda s: s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_pk).values(
-            status="sent", sent_at=now, attempts=DeliveryRow.attempts + 1, claimed_until=None, last_error=None)))
-
-    def mark_retry(self, delivery_pk: int, *, error: str, next_attempt_at: datetime) -> None:
-        self._write(lambda s: s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_pk).values(
-            attempts=DeliveryRow.attempts + 1, last_error=error[:2000], next_attempt_at=next_attempt_at,
-            claimed_until=None)))
-
-    def mark_failed(self, delivery_pk: int, *, error: str) -> None:
-        self._write(lambda s: s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_pk).values(
-            status="failed", attempts=DeliveryRow.attempts + 1, last_error=error[:2000], claimed_until=None)))
-
-    def release_claim(self, delivery_pk: int) -> None:
-        self._write(lambda s: s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_pk).values(
-            claimed_until=None)))
-
-    def list_deliveries(self, status: str | None = None, *, limit: int = 200) -> list[DeliveryInfo]:
-        with self._session() as s:
-            q = (select(DeliveryRow, AlertEventRow).join(AlertEventRow, AlertEventRow.id == DeliveryRow.event_id)
-                 .order_by(DeliveryRow.id.desc()).limit(limit))
-            if status:
-                q = q.where(DeliveryRow.status == status)
-            return [
-                DeliveryInfo(d.id, d.delivery_id, d.channel, e.event, d.status, d.attempts, d.next_attempt_at,
-                             d.last_error, d.sent_at, e.deal_id, (e.body.get("deal") or {}).get("company"))
-                for d, e in s.execute(q)
-            ]
-
-    def requeue_failed(self, ids: Iterable[int] | None = None, *, now: datetime | None = None) -> int:
-        """Put failed deliveries back in the queue, keeping their delivery ids."""
-        now = now or utcnow()
-
-        def run(s: Session) -> int:
-            q = update(DeliveryRow).where(DeliveryRow.status == "failed")
-            if ids is not None:
-                q = q.where(DeliveryRow.id.in_(list(ids)))
-            return s.execute(q.values(status="pending", next_attempt_at=now, attempts=0, claimed_until=None)).rowcount
-
-        return self._write(run)
-
-    def pending_count(self) -> int:
-        with self._session() as s:
-            return s.scalar(select(func.count(DeliveryRow.id)).where(DeliveryRow.status == "pending")) or 0
-
     def purge(self) -> None:
         """Empty every table (tests and the demo)."""
 
@@ -589,24 +400,3 @@ def _deal_summary(row: DealRow) -> DealSummary:
     state.id = row.id
     return DealSummary(row.id, _jsonable(state.record()), _jsonable(state.sources()), row.state,
                        row.first_seen, row.last_seen)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
-
-
-def _short(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
-
-def _redact(url: str) -> str:
-    import re
-
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)

@@ -1,0 +1,68 @@
+"""Connection handling shared by the repository's parts: open, migrate, one transaction per call."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from crawler.errors import StorageError
+from storage.engine import make_engine, make_session_factory
+from storage.migrate import upgrade
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class StoreBase:
+    """An engine and a session factory; every public call is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = make_session_factory(engine)
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Self:
+        """Open (and by default migrate) the database, turning driver errors into one clear StorageError."""
+        try:
+            engine = make_engine(url)
+            if migrate:
+                upgrade(engine)
+            else:
+                with engine.connect():
+                    pass
+        except (SQLAlchemyError, OSError) as exc:
+            raise StorageError(f"cannot open database {_redact(url)}: {_short(exc)}") from exc
+        return cls(engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    def _write(self, fn: Callable[[Session], Any]) -> Any:
+        try:
+            with self._session() as session, session.begin():
+                return fn(session)
+        except OperationalError as exc:
+            raise StorageError(f"database write failed: {_short(exc)}") from exc
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _redact(url: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
