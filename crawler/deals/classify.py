@@ -14,7 +14,7 @@ from crawler.deals.money import Money
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december")
 _YEAR = re.compile(r"\b(?<!founded in )(?<!founded )(?<!since )(?<!established in )(?:in|during|of) (?:early |late |mid-)?"
                    r"(?:" + _MONTHS + r" )?(20\d\d)\b", re.I)
-_WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|prior|in (?:" + _MONTHS + r"))\b", re.I)
+_WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|prior|separately|in (?:" + _MONTHS + r"))\b", re.I)
 _MIN_DEAL_USD = 100_000.0
 
 
@@ -42,7 +42,7 @@ def background_level(before: str, after: str, published_year: int | None) -> int
     ``before`` is the clause up to the figure, ``after`` the words after it up to the next comma.
     """
     window = f"{before} {after}"
-    if tx.BACKGROUND_STRONG.search(window) or tx.HYPOTHETICAL.search(before):
+    if tx.BACKGROUND_STRONG.search(window) or tx.HYPOTHETICAL.search(before) or tx.DENIAL.search(before):
         return 2
     if published_year is not None:
         for m in _YEAR.finditer(window):

@@ -37,6 +37,7 @@ _NOISE_PHRASE = re.compile(
     r"forward this (?:newsletter|email)|sign up for our|subscribe to our|all rights reserved|"
     r"sponsored:|advertisement:|^related:|^read more:|^see also:|^also read:|click here|privacy policy)"
 )
+_TICKER_SEP = re.compile(r"\s[|•·¦]\s|\s{2,}[-–—]\s{1,}|\s\|\|\s")
 _CAMEL_JOIN = re.compile(r"[a-z0-9][A-Z][a-z]")
 
 #: Section headings after which the text is background, not the news (until the next heading).
@@ -62,6 +63,8 @@ class Sentence:
 
 def _is_ticker(line: str) -> bool:
     """Headlines glued together ("...chipsPolaris AI hits...") with no sentence end: a ticker."""
+    if len(_TICKER_SEP.findall(line)) >= 2:
+        return True  # "MARKETS | Arcturus +3.1% | Hollow Peak raises $45M | ..."
     joins = len(_CAMEL_JOIN.findall(line))
     return joins >= 3 or (joins >= 2 and len(line.split()) >= 10 and not line.rstrip().endswith((".", "!", "?", '"', "”")))
 

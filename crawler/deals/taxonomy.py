@@ -75,7 +75,8 @@ RAISE_VERBS = re.compile(
     r"bag(?:ged|s)|pick(?:ed|s)? up|pull(?:ed|s)? in|t(?:akes|ook|aking|ake)|gets?|got|receiv(?:ed|es|ing|e)|"
     r"obtain(?:ed|s)?|announc(?:ed|es|ing|e)|complet(?:ed|es|ing|e)|attract(?:ed|s)?|wins?|won|scor(?:ed|es)|"
     r"draws?|drew|finaliz(?:ed|es|ing|e)|finalis(?:ed|es|ing|e)|unveil(?:ed|s)?|reach(?:ed|es)?|hits?|"
-    r"is seeking|seeks|sought|in talks to raise|tap(?:ped|s)?|lock(?:ed|s)? in|snag(?:ged|s)?)\b",
+    r"is seeking|seeks|sought|in talks to raise|tap(?:ped|s)?|lock(?:ed|s)? in|snag(?:ged|s)?|"
+    r"pric(?:ed|es|ing)|issu(?:ed|es|ing)|confirm(?:ed|s))\b",
     re.I,
 )
 # The subject invests in the company: "Y invests $5B in X", "Y puts $1bn into X".
@@ -108,8 +109,11 @@ RUMOR = re.compile(
     r"sources?) (?:familiar|close|briefed|with knowledge)|familiar with the (?:matter|plans|talks|deal|terms)|"
     r"the (?:people|person|sources?) said|according to (?:a |an |the )?(?:new |recent |media )?(?:report|"
     r"people|sources?|person|filing seen|term sheet|documents?)|report(?:ed|s)? (?:by|from|in) (?:the )?[A-Z]|"
+    r"(?:Bloomberg|Reuters|Information|Journal|Times|FT|WSJ|Semafor|Axios|CNBC|Nikkei|TechCrunch)(?: News)? "
+    r"(?:reported|reports|first reported|said, citing)|"
     r"reportedly|is said to|are said to|rumou?r\w*|unconfirmed|in the final stages|on the verge of|"
-    r"close to (?:finaliz|finalis|wrapping|closing|raising|agreeing|a deal)|clos(?:es|ing) in on|nears?|nearing|"
+    r"close to (?:finaliz|finalis|wrapping|closing|raising|agreeing|a deal)|clos(?:es|ing) in on|nears\b|nearing|"
+    r"near(?:s|ing)? (?:a |an |the )?(?:deal|agreement|close|completion|final)|"
     r"is (?:seeking|looking|exploring|considering|weighing|mulling|eyeing|planning) to raise|"
     r"(?:is|are) (?:seeking|exploring|considering|weighing|mulling|eyeing)|seeks?\b|"
     r"could (?:raise|value|be valued)|would value|asking not to be named|declined to comment|"
@@ -131,7 +135,8 @@ ANNOUNCED = re.compile(
     r"aiming to|would|will)\b",
     re.I,
 )
-DONE = re.compile(r"\b(?:completed|completes|has closed|closed in|which closed|deal closed|finali[sz]ed|"
+DONE = re.compile(r"\b(?:completed|completes|has closed|had closed|have closed|closed in|which closed|deal closed|"
+                  r"(?:acquisition|deal|transaction|purchase|takeover|merger) (?:has |had )?(?:now )?closed|finali[sz]ed|"
                   r"approved the deal|cleared the deal)\b", re.I)
 
 # --- money roles -----------------------------------------------------------------------------
@@ -151,7 +156,14 @@ NON_DEAL_AFTER = re.compile(
     r"per year|a year in revenue|per hour|an hour|per million|in cash(?!\s+and)|of cash|cash (?:reserves|on hand|pile)|bonus|budget|"
     r"in (?:potential )?milestone\w*|in market value|in value|of (?:its |their )?shares|worth of shares)\b|"
     r"per\b|/|each\b|of (?:[\w-]+\s){0,3}?(?:pledges|commitments|investments|deals|announcements|projects|"
-    r"spending|capex|capital expenditures?)\b)",
+    r"spending|capex|capital expenditures?)\b|"
+    r"(?:in |of )?(?:[\w-]+ )?(?:grants?|donations?|prize money|prizes?|scholarships?|subsid(?:y|ies)|"
+    r"philanthropic \w+)\b|"
+    r"(?:in |of )?(?:capital expenditures?|capex|capital spending|backlog|remaining performance obligations?|"
+    r"order book|contracted backlog)\b|"
+    r"(?:[\w-]+\s){0,2}?(?:termination|break-?up|breakup|walk-?away|advisory|licen[cs]ing|license|legal|"
+    r"management|transaction|severance|restructuring) (?:fees?|costs?|charges?|payments?)\b|"
+    r"(?-i:(?:(?!from\b|by\b|with\b|in\b|into\b|for\b|to\b|and\b)[a-z][\w-]*\s|AI\s){0,3}?funds?\b(?![\w-])))",
     re.I,
 )
 NON_DEAL_BEFORE = re.compile(
@@ -159,7 +171,12 @@ NON_DEAL_BEFORE = re.compile(
     r"damages|settlement|penalt\w+|spending on|market (?:for|of|size)|market|salary|priced at|pricing|"
     r"cash|starts at|price of|prices|loss of|wipe|wiped|shed|lost|gained|market value|rose to|fell to|"
     r"forecast|projected|estimates?|expected to (?:reach|hit|total|top)|to reach|will total|totall?ed|"
-    r"tops?|topped|exceed(?:ed|s)?|surpass(?:ed|es)?|passes|passed|crossed|hit)\b[^$€£¥₹]{0,30}$",
+    r"tops|topped|to top|exceed(?:ed|s)?|surpass(?:ed|es)?|passes|passed|crossed|hit|capital expenditures?|capex|"
+    r"capital spending|guidance|outlook|backlog|termination fees?|break(?:-?up)? fees?|fund (?:size|close)|"
+    r"spending (?:plans?|forecasts?|outlook|guidance|targets?|budgets?)|research grants?|grants? (?:of|worth|totall?ing)|"
+    r"bring(?:s|ing)? (?:\w+ ){0,6}?(?:to|total)|"
+    r"(?:closed|raised|launched|unveiled) (?:its|a) (?:\w+ ){0,3}fund(?: \w+)? (?:at|of|with|totall?ing))"
+    r"\b[^$€£¥₹]{0,30}$",
     re.I,
 )
 
@@ -172,12 +189,17 @@ BACKGROUND_STRONG = re.compile(
     r"raised|backed|put|committed|poured)|had (?:originally )?(?:set out to|planned to|sought|hoped)|originally|"
     r"once considered|has now raised|(?<!\bit )(?<!they )had (?:raised|secured|closed|received)|had been valued|was valued|were valued|began the year|"
     r"(?:a|one|two|three|several|few) (?:months?|years?|weeks?) (?:ago|after|before)|barely a|"
-    r"(?:comes|came) (?:just |only |barely )?(?:a|one|two|three|several|few) (?:days?|weeks?|months?) after|"
+    r"(?:comes|came) (?:just |only |barely )?(?:(?:a|one|two|three|several|few) )?(?:days?|weeks?|months?) after|"
+    r"since (?:19|20)\d\d|(?:days|weeks|months) after|"
     r"up from|double (?:its|the) (?:valuation|previous)|in all of|on track to|"
-    r"separately|historically|over the past|over the last|in recent years|its last|recent valuation|"
+    r"historically|over the past|over the last|in recent years|its last|recent valuation|"
     r"(?:follows|following|after) (?:\w+\s){0,3}?(?:valuation|round|raise))\b",
     re.I,
 )
+DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|dismiss(?:ed|es)?|rejected|pushed back on|"
+                    r"shot down|played down|downplayed|no truth|not (?:currently )?(?:raising|in talks|seeking|for sale)|"
+                    r"has no plans|have no plans|had no plans|false|inaccurate|called off|scrapp\w+|abandon\w+|"
+                    r"terminat\w+|walked away|collapsed|fell through|pulled out)\b", re.I)
 HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|imagine|say|for example|for instance|when a|a startup that)\b|"
                           r"\b(?:hypothetical|for example|for instance|would need|typically|usually|"
                           r"on average|tend to|often)\b", re.I)
@@ -196,7 +218,8 @@ GENERIC_SUBJECT = re.compile(
     r"^\s*(?:company|startup|firm|group|lab|maker|developer|platform|business|operator|provider)\b",
     re.I,
 )
-PLURAL_SUBJECT = re.compile(r"\b(?:companies|startups|firms|labs|players|rivals|peers|investors|"
+PLURAL_SUBJECT = re.compile(r"\b(?:each|universit(?:y|ies)|schools?|hospitals?|charit(?:y|ies)|nonprofits?|"
+                            r"companies|startups|firms|labs|players|rivals|peers|investors|"
                             r"banks|funds|governments|hyperscalers)\b", re.I)
 COMPANY_NOUN = re.compile(r"\b(?:company|startup|firm|business|maker|developer|operator|provider|lab|"
                           r"platform|group|outfit|unicorn|venture|owner)\b", re.I)

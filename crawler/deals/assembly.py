@@ -1,0 +1,220 @@
+"""Assembly: which candidate figures are this article's news, and merging them into deals. Pure."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from crawler.deals import taxonomy as tx
+from crawler.deals.entities import dedupe_names, is_location, same_entity
+from crawler.deals.frames import Candidate
+from crawler.deals.model import DealMention, Evidence
+from crawler.deals.money import Money, to_usd
+
+if TYPE_CHECKING:
+    from crawler.deals.parse import _Reader
+
+_TITLE_DEAL_CUE = re.compile(
+    r"(?i)\b(?:rais\w*|funding|fund|round|invest\w*|backs?|backed|acquir\w*|buys?|bought|deal|financ\w*|"
+    r"secur\w*|lands?|pledg\w*|commit\w*|valuation|valued|series|seed|stake|takes|loans?|debt|"
+    r"joint venture|partnership|merger|takeover|purchase|spend\w*|contract|bets?|puts|leads?|led|gets?|got|wins?|"
+    r"won|nabs?|bags?|draws?|snags?|scores?|clos\w+|complet\w+|takes?|took|lands?|borrow\w*|credit|capital)\b")
+_ROUNDUP_TITLE = re.compile(r"[;|]|\b(?:roundup|round-up|weekly|funding desk|deals|week in|this week|briefing|"
+                            r"newsletter|digest|each|and|rounds|fundings|startups)\b", re.I)
+
+
+
+def _status(group: list[Candidate], context: str) -> str:
+    dtype = group[0].deal_type
+    body = [c for c in group if c.field == "text"] or group
+    texts = [s.text for c in body for s in c.sentences[:1]] or [c.sent.text for c in body]
+    joined = " ".join(texts)
+    title_texts = " ".join(c.sent.text for c in group if c.field == "title")
+    done = tx.DONE.search(joined) or tx.DONE.search(context)
+    rumored = tx.RUMOR.search(joined) or (not [c for c in group if c.field == "text"] and tx.RUMOR.search(title_texts))
+    if dtype == "acquisition":
+        if done:
+            return "closed"
+        return "rumored" if rumored else "announced"
+    if rumored and not (done and dtype in ("equity", "debt")):
+        return "rumored"
+    if dtype in ("compute_commitment", "infrastructure", "joint_venture"):
+        return "closed" if done and dtype == "joint_venture" else "announced"
+    if tx.CLOSED.search(joined):
+        return "closed"
+    if tx.ANNOUNCED.search(joined):
+        return "announced"
+    return "closed"
+
+
+def accept(r: _Reader, c: Candidate) -> bool:
+    if c.company is None or c.background >= 2:
+        return False
+    if is_location(c.company) or c.company.lower() in ("ai", "the company"):
+        return False
+    amount = to_usd(c.money, r.resources, r.date)
+    title_amount = amount is not None and any(abs(amount - v) <= 0.02 * v for v in r.title_amounts)
+    title_company = (any(same_entity(c.company, n) for n in r.title_names) or (
+        r.focus is not None and same_entity(c.company, r.focus))) and bool(_TITLE_DEAL_CUE.search(r.title))
+    if c.field == "title":
+        c.support = 3.0
+        return True
+    lead = c.sent.block == r.first_block or c.sent.block == (r.first_block or 0) + 1
+    roundup = bool(c.sent.label) or bool(c.sent.section and not c.sent.background and c.sent.kind == "bullet")
+    if c.sent.background:
+        return False
+    if title_amount:
+        c.support = 2.5
+        return True
+    if title_company and c.background == 0:
+        c.support = 2.0 if lead else 1.5
+        return True
+    if title_company and c.background == 1:
+        c.support = 1.2
+        return True
+    if c.background == 0 and (lead or roundup) and c.sent.kind in ("body", "bullet"):
+        c.support = 1.0
+        return True
+    return False
+
+
+_DATED = re.compile(r"\b(?:earlier|last|ago|prior|previous\w*|in (?:january|february|march|april|may|june|july|"
+                    r"august|september|october|november|december|(?:19|20)\d\d))\b", re.I)
+
+
+def drop_earlier(cands: list[Candidate]) -> list[Candidate]:
+    """A weakly dated figure ("raised $400 million in May") about a company that has this article's
+    news elsewhere is its earlier deal, not a second new one."""
+    fresh = [c for c in cands if c.background == 0]
+    return [c for c in cands if not (c.background == 1 and _DATED.search(c.sent.text) and any(
+        same_entity(f.company or "", c.company or "") for f in fresh))]
+
+
+def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate]) -> list[Candidate]:
+    """Deals that open their own paragraph and name their company: a roundup written as plain
+    paragraphs, or the one deal of a feature that reaches its news only in paragraph three."""
+    openers: dict[int, int] = {}
+    for s in r.all_sents:
+        if s.kind in ("body", "bullet"):
+            openers.setdefault(s.block, s.start)
+    items = [c for c in cands if c.field == "text" and c.company and not c.generic_subject
+             and c.background == 0 and not c.sent.background and c.sent.kind in ("body", "bullet")
+             and openers.get(c.sent.block) == c.sent.start and c.verb in ("raise", "invest", "acquire", "spend")
+             and not is_location(c.company) and c.company.lower() not in ("ai", "the company")]
+    if not items:
+        return []
+    if accepted:
+        taken = [a.company or "" for a in accepted] + [i for a in accepted for i in a.investors]
+        fresh = [c for c in items if c not in accepted and not any(same_entity(c.company or "", n) for n in taken)]
+        companies = {c.company for c in items if c in accepted} | {c.company for c in fresh}
+        if len(companies) < 3 and not (fresh and _ROUNDUP_TITLE.search(r.title)):
+            return []  # one extra paragraph about another company is background, not a roundup
+        items = fresh
+    for c in items:
+        c.support = max(c.support, 0.8)
+    return [c for c in items if c not in accepted]
+
+
+def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
+    groups: list[list[Candidate]] = []
+    for c in cands:
+        for g in groups:
+            if g[0].deal_type == c.deal_type and same_entity(g[0].company or "", c.company or ""):
+                g.append(c)
+                break
+        else:
+            groups.append([c])
+    deals: list[DealMention] = []
+    for g in groups:
+        best = max(g, key=lambda c: (-c.background, c.support + (0.4 if c.round else 0) + (0.3 if c.verb == "raise" else 0)
+                                     + (0.2 if c.field == "text" else 0) - 0.01 * c.order))
+        amount = to_usd(best.money, r.resources, r.date)
+        same = [c for c in g if c.background <= best.background and (
+            (a := to_usd(c.money, r.resources, r.date)) is None or amount is None
+            or abs(a - amount) <= 0.05 * max(amount, 1.0))] or [best]
+        investors = dedupe_names([i for c in same for i in c.investors])
+        leads = dedupe_names([i for c in same for i in c.leads])
+        if not leads and len(investors) == 1 and best.deal_type in ("equity", "debt") and best.verb in (
+                "raise", "invest"):
+            leads = list(investors)
+        leads = [x for x in leads if any(same_entity(x, i) for i in investors)] or leads
+        investors = dedupe_names(leads + investors) if leads else investors
+        company = max((c.company for c in g if c.company), key=lambda n: (
+            n == best.company, 0))
+        fuller = [c.company for c in g if c.company and same_entity(c.company, company)]
+        company = max(fuller, key=len) if fuller else company
+        longer = [c.company for c in cands if c.company and len(c.company) > len(company)
+                  and same_entity(c.company, company) and c.company.startswith(company)]
+        company = max(longer, key=len) if longer else company  # "Pennant" -> "Pennant Robotics"
+        valuation = next((c.valuation for c in [best, *same] if c.valuation is not None), None)
+        rnd = next((c.round for c in [best, *same] if c.round), None)
+        deal_type = best.deal_type
+        if deal_type not in ("equity", "financing_undisclosed_structure"):
+            rnd = valuation = None  # a loan, a purchase or a pledge has no round or valuation of its own
+        if deal_type == "joint_venture":
+            venture = _venture_name(r, same)
+            if venture:
+                company = venture
+            else:  # unnamed venture: the sponsor is the company, the partners its investors
+                investors = [i for i in investors if not same_entity(i, company)]
+                leads = [i for i in leads if not same_entity(i, company)]
+        if deal_type == "financing_undisclosed_structure" and tx.DEBT_WORDS.search(best.sent.text) and not \
+                tx.UNDISCLOSED_STRUCTURE.search(r.text):
+            deal_type = "debt"
+        ctx_sents = [s.text for s in r.all_sents if s.kind != "noise"
+                     and any(abs(s.block - c.sent.block) <= 1 for c in same if c.field == "text")]
+        context = " ".join(ctx_sents)
+        status = _status(same, context if deal_type == "acquisition" else "")
+        m = best.money
+        evidence = []
+        seen: set[tuple[int, int, str]] = set()
+        for c in sorted(same, key=lambda c: c.order):
+            for s in c.sentences[:2] or [c.sent]:
+                key = (s.start, s.end, c.field)
+                if key not in seen:
+                    seen.add(key)
+                    evidence.append(Evidence(s.text, s.start, s.end, c.field))
+        ai_words = re.search(r"\b(?:AI|artificial intelligence|machine learning|model|LLM|GPU|data cent|chatbot|"
+                             r"robot|compute|inference|generative|neural|agent)", " ".join(e.text for e in evidence)
+                             + " " + r.title)
+        ai = bool(ai_words) or r.names.is_ai(company) or any(r.names.is_ai(i) for i in investors)
+        note = None
+        if m.is_range:
+            note = "range: amount_usd left null"
+        elif m.qualifier == "up_to":
+            note = "upper bound ('up to')"
+        elif m.qualifier == "at_least":
+            note = "lower bound ('more than')"
+        conf = min(0.95, 0.35 + 0.15 * best.support + (0.1 if investors else 0) + (0.05 if rnd else 0))
+        deals.append(DealMention(
+            company=company, deal_type=deal_type, amount_usd=round(amount, 2) if amount is not None else None,
+            amount_text=m.text, currency=m.currency, round=rnd, investors=tuple(investors),
+            lead_investors=tuple(leads), valuation_usd=_val(r, valuation), status=status,
+            evidence=tuple(evidence), ai_related=ai, confidence=conf,
+            amount_is_lower_bound=m.qualifier == "at_least", amount_note=note,
+        ))
+    return deals
+
+
+def _venture_name(r: _Reader, group: list[Candidate]) -> str | None:
+    """A named venture ("The Global AI Infrastructure Investment Partnership") near the deal sentence."""
+    blocks = {c.sent.block for c in group if c.field == "text"}
+    for s in r.all_sents:
+        if s.kind == "noise" or not any(0 <= s.block - b <= 1 for b in blocks):
+            continue
+        for m in tx.VENTURE_NAME.finditer(s.text):
+            name = re.sub(r"^The\s+", "", m.group(0).strip())
+            if len(name.split()) >= 2 and name[0].isupper():
+                return name
+        for c in r.chunks(s.text, "text"):
+            if r.names.kind(c.text) == "venture":
+                return r.canon(c.text)
+    return None
+
+
+def _val(r: _Reader, m: Money | None) -> float | None:
+    if m is None:
+        return None
+    v = to_usd(m, r.resources, r.date)
+    return round(v, 2) if v is not None else None
+

@@ -1,0 +1,414 @@
+"""Frames: how one money figure in a sentence reads as a deal (who gets, who gives, what type).
+
+The nearest deal verb before the figure (raise, invest, spend, acquire, form) decides who is the
+company and who the investors are; the noun after it ("$5B investment", "$38bn of loans") decides
+the deal type. ``FrameMixin`` is mixed into the article reader. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from crawler.deals import classify
+from crawler.deals import taxonomy as tx
+from crawler.deals.entities import same_entity
+from crawler.deals.investors import AUX_TAIL, TERM, InvestorMixin
+from crawler.deals.money import Money
+from crawler.deals.segment import Sentence
+
+_CLAUSE_BOUNDARY = re.compile(r";|\s[—–]\s|:\s")
+_BENEFICIARY_BY = re.compile(r"\b(?:developed|built|operated|owned|run)\s+by\s+", re.I)
+_BENEFICIARY = re.compile(
+    r"^[\s,]*(?:\([^)]*\)\s*)?(?:[\w'’-]+\s){0,4}?(?:in|into|to back|to fund|to finance|for|to|toward|towards)\s+"
+    r"(?:the\s+)?", re.I)
+_EQUIPMENT_AFTER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:GPUs?|chips?|equipment|servers?|hardware|"
+                              r"shares|stock|notes|bonds|processors|accelerators|systems)\b", re.I)
+
+
+@dataclass
+class Candidate:
+    company: str | None
+    deal_type: str
+    money: Money
+    sent: Sentence
+    field: str
+    order: int
+    verb: str = ""
+    investors: list[str] = field(default_factory=list)
+    leads: list[str] = field(default_factory=list)
+    round: str | None = None
+    valuation: Money | None = None
+    background: int = 0
+    generic_subject: bool = False
+    support: float = 0.0
+    accepted: bool = False
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def clause_start(t: str, pos: int) -> int:
+    start = 0
+    for m in _CLAUSE_BOUNDARY.finditer(t, 0, pos):
+        start = m.end()
+    return start
+
+
+def clause_end(t: str, pos: int) -> int:
+    m = _CLAUSE_BOUNDARY.search(t, pos)
+    return m.start() if m else len(t)
+
+
+
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{1,30}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*"
+                       r"(?:\([^)]{1,40}\)|/[^/]{1,40}/)?\s*(?:[-–—]{1,2}|:)\s+")
+_DATE_OPENER = re.compile(
+    r"^(?:(?:late|early|earlier|later) )?(?:on|in|at|by|this|last|earlier) (?:(?:monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|week|month|morning|afternoon|evening|night)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|"
+    r"oct|nov|dec)[a-z]*\.?(?: \d{1,2}(?:st|nd|rd|th)?)?)\b,?\s*(?=\S)", re.I)
+_PASSIVE = re.compile(r"\b(?:was|were|has been|have been|had been|is being|are being|been|is|are|got|gets|"
+                      r"will be)\s+(?:\w+ly\s+)?$", re.I)
+
+
+_JV_WORD = re.compile(r"joint[- ]venture|\bJV\b", re.I)
+_JV_OF = re.compile(r",\s+(?:a|the|an)\s+(?:[\w-]+\s){0,2}?(?:joint[- ]venture|JV)\s+(?:of|between|by|from|owned by|"
+                    r"formed by|set up by|created by|backed by)\s+(?P<seg>[^,;.]+)", re.I)
+_JV_POSS = re.compile(r"(?P<seg>[^,;.]+?)(?:'s|’s|')\s+(?:[\w-]+\s){0,2}?(?:joint[- ]venture|JV),?\s+", re.I)
+
+
+class FrameMixin(InvestorMixin):
+    """Reads one figure's frame; needs the reader's ``names``, ``year``, ``acq_target``, ``acq_buyers``."""
+
+    def single_subject(self, subj: str, field_: str) -> tuple[str | None, bool]:
+        """The company a clause before a verb is about, and whether it was a generic phrase."""
+        subj = _DATELINE.sub("", subj)  # "PARIS - ", "SAN JOSE, June 11 (Wirepoint) - "
+        subj = AUX_TAIL.sub("", subj)
+        said = re.search(r"\b(?:said|says|announced|confirmed|reported|disclosed|revealed|told \w+)"
+                         r"(?:\s+(?:on|late on|earlier on)\s+\w+|\s+(?:today|yesterday|this week|last week|"
+                         r"in a (?:statement|filing|blog post|press release)))?(?:,?\s+(?:that\s+)?(?:it|they|the company|"
+                         r"the startup|it has|it had))?\s*$", subj, re.I)
+        if said:
+            subj = subj[:said.start()]
+        segments = [s for s in re.split(r",\s*", subj) if s.strip()]
+        if segments:
+            # in the clause next to the verb, the subject noun phrase ends at the first auxiliary
+            segments[-1] = re.sub(r"^\s*(?:and|but|while)\s+", "", segments[-1])
+            aux = re.search(r"\s(?:is|are|was|were|has|have|had|will|would|said|says|announced|plans|agreed|"
+                            r"told|reported)\b", segments[-1])
+            if aux:
+                segments[-1] = segments[-1][:aux.start()]
+        last = len(segments) - 1
+        for k in range(last, -1, -1):
+            seg_s = _DATE_OPENER.sub("", segments[k].strip())
+            seg_s = re.sub(r"(?i)\s*\b(?:today|yesterday|tonight|this (?:week|month|morning|afternoon))$", "", seg_s)
+            if not seg_s:
+                continue
+            rel = re.match(r"(?i)^(?:of|in|under|for|through) which\s+", seg_s)
+            if rel:
+                seg_s = seg_s[rel.end():]
+            elif k > 0 and re.match(r"(?i)^(?:which|who|that|a|an|the|its|whose|founded|based|led|backed|run|"
+                                    r"known|best|formerly|one of|now|headquartered|co-founded|once|owned|part of|"
+                                    r"set up|created|maker|developer|\d)\b", seg_s):
+                continue
+            if k > 0 and re.search(r"(?:'s|’s)\s+(?:[\w-]+\s)?(?:startup|company|firm|lab|venture|unit|arm|"
+                                   r"subsidiary|business)$", seg_s):
+                continue  # "Thinking Machines Lab, Mira Murati's startup, ..."
+            if k < last and re.match(r"(?i)^(?:on|in|at|by|after|before|according to|meanwhile|earlier|last|this|"
+                                     r"five|separately|also|however|for|with|as|since|while|today|yesterday|"
+                                     r"\w+ weeks|\w+ days)\b", seg_s):
+                continue
+            names = [c for c in self.chunks(seg_s, field_) if not c.possessive or c.end < len(seg_s) - 3]
+            names = [c for c in names if not (c.possessive and re.match(r"\s*(?:[a-z-]+\s){0,3}(?:chief|ceo|founder|"
+                                                                        r"head|boss)", seg_s[c.end + 2:]))]
+            nonposs = [c for c in names if not c.possessive]
+            if nonposs:
+                return nonposs[-1].text, False
+            if tx.PLURAL_SUBJECT.search(seg_s):
+                return None, False
+            if tx.GENERIC_SUBJECT.search(seg_s) or tx.COMPANY_NOUN.search(seg_s):
+                return None, True
+            if re.match(r"(?i)^(?:on|in|at|by|after|before|according to|meanwhile|earlier|last)\b", seg_s):
+                continue
+            return None, not seg_s.strip()
+        return None, True
+
+    def beneficiary(self, after: str, field_: str) -> str | None:
+        by = _BENEFICIARY_BY.search(after[:120])
+        if by:
+            names = self.chunks(after[by.end():by.end() + 60], field_)
+            if names and names[0].start == 0:
+                return names[0].text
+        m = _BENEFICIARY.match(after[:90])
+        if m:
+            rest = after[m.end():]
+            names = self.chunks(rest[:80], field_)
+            if names and names[0].start == 0:
+                return names[0].text
+        return None
+
+    def frame(self, sent: Sentence, t: str, m: Money, ms: int, me: int, field_: str, order: int) -> Candidate | None:
+        L = clause_start(t, ms)
+        R = clause_end(t, me)
+        before = t[L:ms]
+        after = t[me:R]
+        after_head = after[:70]
+        label = sent.label if sent.label and sent.label.lower() not in tx.FIELD_LABELS else None
+        if label and before.startswith(label):
+            before = before[len(label) + 1:]
+        if classify.is_forecast(t[L:R]) or _EQUIPMENT_AFTER.match(after):
+            return None
+
+        verbs = []
+        for cls, rx in (("acquire", tx.ACQUIRE_VERBS), ("raise", tx.RAISE_VERBS), ("invest", tx.INVEST_VERBS),
+                        ("spend", tx.SPEND_VERBS), ("form", tx.FORM_VERBS)):
+            for vm in rx.finditer(before):
+                verbs.append((vm.start(), 1 if cls == "acquire" else 0, vm.end(), cls, vm.group(0)))
+        verbs = [(a, b, c, d) for a, _, b, c, d in sorted(verbs)]
+        # noun right after the figure: "$5B investment", "$38bn of loans", "$700m Run:ai acquisition"
+        noun_type = None
+        for dtype, rx in tx.TYPE_NOUNS:
+            nm = rx.search(after_head)
+            if nm and nm.start() < 45 and (noun_type is None or nm.start() < noun_type[1]):
+                noun_type = (dtype, nm.start(), nm.end())
+        if noun_type is None and verbs:
+            gap = before[verbs[-1][1]:]
+            for dtype, rx in tx.TYPE_NOUNS:
+                nm = rx.search(gap)
+                if nm and dtype in ("debt", "equity") and re.search(r"\b(?:of|worth|totall?ing|for)\s+(?:\w+\s)?$", gap):
+                    noun_type = (dtype, 0, 0)
+                    break
+        form_ctx = None
+        for vs, ve, cls, _word in verbs:
+            if cls == "form" and tx.VENTURE_NOUNS.search(before[ve:] + after_head):
+                form_ctx = (vs, ve)
+                break
+        if not verbs and not noun_type and not label:
+            return None
+
+        cand = Candidate(None, "equity", m, sent, field_, order)
+        subj_end = verbs[-1][0] if verbs else len(before)
+        cls = verbs[-1][2] if verbs else "none"
+        vword = verbs[-1][3] if verbs else ""
+        if form_ctx is not None:
+            subj_end, cls = form_ctx[0], "form"
+        # "and Pledges $100B" / "and committing to": coordinated verb, subject from the first clause
+        subj_text = before[:subj_end]
+        if re.fullmatch(r"\s*(?:and|but|while|then|,)?\s*", subj_text) and L > 0:
+            subj_text = t[clause_start(t, L - 1):L]
+            first = re.search(tx.RAISE_VERBS.pattern + "|" + tx.INVEST_VERBS.pattern, subj_text, re.I)
+            if first:
+                subj_text = subj_text[:first.start()]
+        if label and (not self.chunks(subj_text, field_) or tx.GENERIC_SUBJECT.search(subj_text)):
+            subj_text = label
+        obj_text = before[verbs[-1][1]:] if verbs else ""
+        passive = _PASSIVE.search(before[:subj_end]) if cls == "invest" and re.search(
+            r"(?i)(?:ed|lent|underwritten|led)$", vword) and not re.match(r"(?i)(?:made|arrang|provid|extend)",
+                                                                           vword) else None
+        if passive:
+            # "X was backed with $1 billion by Y": the subject receives, the by-phrase invests
+            cand.verb = "raise"
+            cand.background = classify.background_level(before, after.split(",")[0], self.year)
+            cand.round = tx.find_round(obj_text + " " + after)
+            company, generic = self.single_subject(before[:passive.start()], field_)
+            by = re.search(r"\bby\s+(?P<seg>.+)$", after)
+            cand.company, cand.generic_subject = company, generic
+            cand.investors = self.name_list(re.split(TERM, by.group("seg"), maxsplit=1)[0], field_) if by else []
+            if vword.lower().startswith(("led", "co-led")):
+                cand.leads = list(cand.investors)
+            cand.deal_type = dtype if (dtype := noun_type[0] if noun_type else None) in ("debt",) else "equity"
+            return cand
+        cand.verb = cls
+        cand.background = classify.background_level(before, after.split(",")[0], self.year)
+        cand.round = tx.find_round(obj_text + " " + after)
+        benef = self.beneficiary(after, field_)
+        poss_obj = [c for c in self.chunks(obj_text, field_) if c.possessive]
+        obj_names = [c for c in self.chunks(obj_text, field_) if not c.possessive]
+        dtype = noun_type[0] if noun_type else None
+
+        if cls == "acquire" and dtype != "acquisition" and not obj_names and re.match(r"(?i)(?:buy|bought|purchas)",
+                                                                                         vword):
+            cls = cand.verb = "spend"  # "agreed to buy $300 billion of computing power": a purchase, not a takeover
+        if cls == "acquire" or dtype == "acquisition":
+            target = None
+            if dtype == "acquisition":
+                between = self.chunks(after[:noun_type[1]], field_) if noun_type else []
+                of = re.search(r"acquisition of\s+", after_head, re.I)
+                if between:
+                    target = between[-1].text
+                elif of:
+                    names = self.chunks(after[of.end():of.end() + 60], field_)
+                    target = names[0].text if names and names[0].start == 0 else None
+            if target is None and obj_names and cls == "acquire":
+                target = obj_names[0].text
+            if target is None and cls == "acquire":
+                acq = re.search(tx.ACQUIRE_VERBS.pattern + r"\s+", before, re.I)
+                if acq:
+                    names = self.chunks(before[acq.end():], field_)
+                    target = names[0].text if names else None
+            if target is None:
+                if not (self.acq_target and tx.COMPANY_NOUN.search(after_head + obj_text)):
+                    return None
+                target = self.acq_target
+            buyers = self.name_list(subj_text, field_) or [c.text for c in poss_obj]
+            if not buyers and self.acq_target and same_entity(target, self.acq_target):
+                buyers = list(self.acq_buyers)
+            buyers = [b for b in buyers if not same_entity(b, target)]
+            cand.company, cand.deal_type = target, "acquisition"
+            cand.investors, cand.leads = list(buyers), list(buyers)
+            return cand
+
+        if cls == "spend" and tx.COMPANY_NOUN.search(after_head) and re.match(r"^\s*for\b", after_head) \
+                and self.acq_target:
+            buyers = self.name_list(subj_text, field_) or list(self.acq_buyers)
+            cand.company, cand.deal_type = self.acq_target, "acquisition"
+            cand.investors, cand.leads = buyers, list(buyers)
+            return cand
+
+        if cls == "form" or dtype == "joint_venture":
+            sponsors = self.name_list(subj_text, field_)
+            cand.deal_type = "joint_venture"
+            if cls == "form":
+                cand.company = sponsors[0] if sponsors else None
+                cand.investors, cand.leads = sponsors, list(sponsors)
+                cand.generic_subject = not sponsors
+            else:
+                company, generic = self.single_subject(subj_text, field_)
+                cand.company, cand.generic_subject = company, generic
+                with_ = re.search(r"\bwith\s+(.+)$", after)
+                if with_:
+                    cand.investors = self.name_list(re.split(TERM, with_.group(1).split(",")[0], maxsplit=1)[0],
+                                                    field_)
+            return cand
+
+        after_full = after
+        nxt = re.search(r"[$€£¥₹]|\b\d[\d,.]*\s?(?:billion|million|bn|mn)\b", after)
+        after = after[:nxt.start()] if nxt else after
+        compute_ctx = dtype == "compute_commitment" or (
+            cls == "spend" and tx.COMPUTE_WORDS.search(after) and not tx.INFRA_WORDS.search(after_head[:25]))
+        provider = None
+        for c in self.chunks(after, field_) + obj_names:
+            kind = self.names.kind(c.text)
+            follows = after[c.end:c.end + 30] if c.start < len(after) else ""
+            if kind in ("cloud", "bigtech") or re.match(r"^(?:'s|’s)?\s*(?:cloud|Web Services|data cent)", follows):
+                provider = c.text
+                break
+        if cls == "spend" and obj_names and not provider:
+            provider = obj_names[0].text  # "agreed to pay IREN $9.7 billion"
+        if compute_ctx and not provider:
+            src = re.search(r"\b(?:from|with|on|via|through)\s+(?=[A-Z])", after_full)
+            names = self.chunks(after_full[src.end():src.end() + 60], field_) if src else []
+            if names and names[0].start == 0:
+                provider = names[0].text  # "GPU capacity from Cirrusgrid"
+        if provider and (cls == "spend" or tx.COMPUTE_WORDS.search(after)) and dtype != "debt":
+            compute_ctx = True
+        if compute_ctx:
+            payer, generic = self.single_subject(subj_text, field_)
+            by = re.search(r"\bby\s+", after_head)
+            if by:
+                names = self.chunks(after[by.end():by.end() + 40], field_)
+                if names and names[0].start == 0:
+                    payer, generic = names[0].text, False
+            if payer and provider and (same_entity(payer, provider) or self.names.kind(payer) in (
+                    "cloud", "datacenter")):
+                other = re.search(r"\bwith\s+", after)
+                names = self.chunks(after[other.end():], field_) if other else []
+                if names and self.names.kind(payer) in ("cloud", "datacenter"):
+                    payer, provider = names[0].text, payer
+            cand.company, cand.generic_subject = payer, generic
+            cand.deal_type = "compute_commitment"
+            cand.investors = [self.canon(provider)] if provider else []
+            return cand
+
+        if cls == "invest" and benef and re.search(re.escape(benef) + r"(?:'s|’s)?\s+(?:[\w-]+\s){0,2}?(?:capacity|"
+                                                   r"compute|cloud|GPUs?|servers|chips|computing)\b", after_full):
+            payer, generic = self.single_subject(subj_text, field_)
+            cand.company, cand.generic_subject = payer, generic
+            cand.deal_type, cand.investors = "compute_commitment", [self.canon(benef)]
+            return cand
+        if cls in ("invest", "raise") and benef and not (cls == "raise" and not self.name_list(subj_text, field_)):
+            investors = self.name_list(subj_text, field_)
+            cand.company = benef
+            cand.investors = investors
+            if re.match(r"(?i)(?:co-)?le(?:d|ads?|ading)$", vword):
+                cand.leads = list(investors)
+            cand.deal_type = dtype or "equity"
+            if cand.deal_type in ("infrastructure",):
+                cand.deal_type = "financing_undisclosed_structure" if "financ" in after_head.lower() else "equity"
+            return cand
+        if cls == "invest" and poss_obj and re.match(r"(?i)(?:co-)?le(?:d|ads?|ading)$", vword):
+            investors = self.name_list(subj_text, field_)
+            cand.company, cand.investors, cand.leads = poss_obj[-1].text, investors, list(investors)
+            cand.deal_type = "equity"
+            return cand
+        if cls in ("invest", "spend") or (dtype == "infrastructure" and cls != "raise"):
+            if tx.INFRA_WORDS.search(after_full) or dtype == "infrastructure":
+                company, generic = self.single_subject(subj_text, field_)
+                cand.company, cand.generic_subject = company, generic
+                cand.deal_type = "infrastructure"
+                return cand
+            if cls == "invest" and re.search(r"\b(?:round|tranche|raise|funding)\b", after, re.I):
+                cand.investors = self.name_list(subj_text, field_)
+                cand.company, cand.generic_subject = None, True
+                cand.deal_type = "equity"
+                return cand
+            if cls == "invest" and dtype == "debt":
+                cand.investors = self.name_list(subj_text, field_)
+                cand.company, cand.generic_subject = None, True
+                cand.deal_type = "debt"
+                return cand
+            return None
+        if cls == "raise" or (cls == "none" and (label or noun_type)):
+            if cls == "raise" and re.match(r"(?i)(?:clos|complet|announc|unveil|finali|reach|hit)", vword) and not (
+                    noun_type or cand.round):
+                return None
+            if cls == "none" and not label:
+                done_after = re.match(r"^\s*(?:[\w-]+\s){0,3}?(?:was|were|has been|had been|is being)\s+(?:also\s+)?"
+                                      r"(?:led|co-led|backed|provided|funded|raised|closed|completed|finali[sz]ed|"
+                                      r"underwritten|financed)\b", after)
+                poss = re.search(r"(?:\b(?P<its>its|their)|(?P<name>\S)(?:'s|’s))\s+(?:new\s+|latest\s+|fresh\s+)?$", before)
+                if not (done_after and poss and noun_type and noun_type[0] in ("equity", "debt")):
+                    return None
+                subj_text = before[:poss.start()] if poss.group("its") else before[:poss.end()]
+                subj_text = re.sub(r"(?:'s|’s)\s+(?:new\s+|latest\s+|fresh\s+)?$", "", subj_text)
+                by = re.search(r"\bby\s+(?P<seg>.+)$", after)
+                if by:
+                    names = self.name_list(re.split(TERM, by.group("seg"), maxsplit=1)[0], field_)
+                    cand.investors = names
+                    if re.search(r"(?i)\b(?:co-)?led by", after):
+                        cand.leads = list(names)
+                cls = cand.verb = "raise"
+            company, generic = self.single_subject(subj_text, field_) if subj_text.strip() else (label, False)
+            if company is None and label and generic:
+                company, generic = label, False
+            cand.company, cand.generic_subject = company, generic
+            cand.deal_type = dtype or "equity"
+            if cand.deal_type == "infrastructure":
+                cand.deal_type = "infrastructure" if cls == "none" else "equity"
+            if cand.deal_type == "financing_undisclosed_structure" and tx.EQUITY_WORDS.search(after_head):
+                cand.deal_type = "equity"
+            frm = re.match(r"^(?:\s*\([^)]*\))?\s*(?:[\w-]+\s){0,5}?from\s+(?P<seg>.+)$", after, re.I)
+            if frm and not re.match(r"(?i)investors\s+led", frm.group("seg")):
+                cand.investors = self.name_list(re.split(TERM, frm.group("seg"), maxsplit=1)[0], field_)
+            return cand
+        return None
+
+    def joint_venture(self, cand: Candidate, t: str, field_: str) -> None:
+        """"Nordlys, a joint venture of A and B, will invest ...": the venture is the company, A and B its sponsors."""
+        if cand.deal_type in ("acquisition", "compute_commitment") or not cand.company or not _JV_WORD.search(t):
+            return
+        for m in _JV_OF.finditer(t):
+            head = self.chunks(t[:m.start()], field_)
+            if head and head[-1].end == m.start() and same_entity(head[-1].text, cand.company):
+                cand.deal_type = "joint_venture"
+                cand.investors = self.name_list(re.split(TERM, m.group("seg"), maxsplit=1)[0], field_)
+                cand.leads = []
+                return
+        for m in _JV_POSS.finditer(t):
+            names = self.chunks(t[m.end():m.end() + 60], field_)
+            if not names or names[0].start != 0:
+                continue
+            venture = names[0].text
+            sponsors = self.name_list(m.group("seg"), field_)
+            if same_entity(venture, cand.company) or any(same_entity(x, cand.company) for x in sponsors):
+                cand.company, cand.deal_type = venture, "joint_venture"
+                cand.investors, cand.leads, cand.generic_subject = sponsors, [], False
+                return

@@ -1,0 +1,182 @@
+"""Investor lists: who put money into a deal ("led by", "also participated", "joined by", ...).
+
+``InvestorMixin`` is mixed into the article reader; it needs ``chunks`` and ``canon``. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.deals.entities import Name
+
+AUX_TAIL = re.compile(
+    r"(?:[\s,]+(?:is|are|was|were|has|have|had|will|would|could|also|already|jointly|together|reportedly|"
+    r"plans?|planning|agreed|agrees|to|set|expected|on|in|talks|the|verge|of|about|now|finally|just|"
+    r"recently|officially|formally|said|says|it|they|that|and|been|being|final|stages|close|seeking|"
+    r"looking|aiming|announced|confirmed|still|a|an|fresh|new|further|successfully|quietly|first|first-ever|"
+    r"separately|alone|indeed|who|which|can|may|might|should|must|would|not|finalizing|finalising|"
+    r"process|nearing|near|making|made|is|currently))*\s*$",
+    re.I,
+)
+_LIST_SPLIT = re.compile(r",\s*(?:and\s+|as well as\s+|plus\s+)?|\s+and\s+|\s+as well as\s+|\s+together with\s+|"
+                         r"\s+plus\s+|\s+alongside\s+|;\s*")
+_LIST_PREFIX = re.compile(
+    r"^\s*(?:a (?:group|consortium|syndicate) of (?:\w+\s){0,3}?(?:led by|including)\s+|"
+    r"(?:(?:its|their|the|existing|other|new|current|returning|previous|strategic|financial|institutional)\s+)*"
+    r"(?:investors|backers|shareholders|participants|lenders|banks|partners)\s*(?:including|such as|like|"
+    r"led by)?\s*|including\s+|such as\s+)",
+    re.I,
+)
+TERM = (
+    r"(?=[.;$€£¥₹]|,\s+(?:\w+\s){0,2}?(?:reported|reports|citing)\b|\s+(?:about|citing|over)\s|,\s+(?:valuing|which|who|with|at|that|giving|bringing|according|the company|"
+    r"the startup|the people|people|said|and said|as|to|in|for|while|after|before|but|taking|making|up from|"
+    r"including the new|alongside|both|whose|where|according|accompanied|sources|its|it|a |an )\b|"
+    r"\s+(?:at an?|at about|at roughly|that values?|that valued|valuing|in (?:a|the|its|an)|to (?:help|fund|"
+    r"expand|build|accelerate|scale|grow|develop|invest|finance|support|back)|for (?:a|the|roughly|about|its)|"
+    r"as (?:part|well as)|who|which|among|said|says|also|and others|were|are|is|has|have|had|will|would|"
+    r"according|joined|participated|took part|into|in exchange)\b|\s+(?:to|for|on|in)\s+[a-z]|$)"
+)
+# Verb phrases that say the subject put money into the round ("X and Y also put in money").
+_JOIN_VERBS = (
+    r"(?:participated|took part|chipped in|joined in|joined(?=\s*(?:[.;,]|$|\s+(?:the|this|that|as|in)\s+"
+    r"(?:round|financing|raise|deal|investment|investors?|backers?|funding|cap table|syndicate)\b))|"
+    r"invested(?:\s+(?:as well|too|again|alongside))?|came in|came (?:along|back)|re-?upped|"
+    r"(?:returned|contributed)(?=\s*(?:[.,;]|$)|\s+(?:to (?:invest|back|fund|the round)|as (?:investors?|backers?)|"
+    r"for (?:the|this) (?:round|raise))\b)|"
+    r"followed on|re-?invested|co-invested|piled in|doubled down|"
+    r"put (?:in |up )?(?:(?:more|fresh|additional|new|some) )?(?:money|capital|cash|funds)(?: in)?|"
+    r"added (?:capital|money|funds)|wrote (?:checks|cheques)|backed the (?:round|deal|raise|financing)|"
+    r"provided (?:the |additional )?(?:financing|funding|capital|loans?|debt|credit|facility)|"
+    r"(?:are|were) (?:also )?(?:investors|backers|lenders|participants)|rounded out the (?:round|syndicate))"
+)
+_INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:co-)?le(?:d|ads?) by\s+(?P<seg>.+?)" + TERM, re.I), "lead"),
+    (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+as\s+(?:co-)?leads?\b", re.I), "lead"),
+    (re.compile(r"\b(?:leader|lead investor|lead backer)s? (?:of|in) the (?:round|financing|deal)\s+(?:was|were|is)\s+"
+                r"(?P<seg>.+?)" + TERM, re.I), "lead"),
+    (re.compile(r"\b(?:also\s+)?(?:participating|investing|joining|taking part|lending)(?:\s+in the (?:round|financing|"
+                r"deal|facility))?\s+(?:were|was|are|is)\s+(?:also\s+)?(?P<seg>.+?)" + TERM, re.I), "inv"),
+    (re.compile(r"\b(?:new\s+)?(?:investors|backers)\s+(?P<seg>.+?)\s+joined\s+(?:existing\s+)?(?:backers|investors|"
+                r"shareholders)\s+(?P<seg2>.+?)" + TERM, re.I), "joined"),
+    (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:is|are|was|were)\s+(?:leading|co-leading|(?:expected|set|poised|likely|"
+                r"due) to (?:co-)?lead)\b", re.I), "lead"),
+    (re.compile(r"^(?P<seg>[^.;$€£]+?)\s+(?:led|co-led|headed|anchored)\s+(?:the|this|its)\s+(?:\w+\s){0,2}?"
+                r"(?:round|financing|investment|raise|deal|tranche|facility|loan)", re.I), "lead"),
+    (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:(?:also|both|too|all|each|again)\s+)*(?:" + _JOIN_VERBS + r")\b",
+                re.I), "inv"),
+    (re.compile(r"\b(?:investors|backers|participants|lenders|investors in the round|participants in the round)\s+"
+                r"(?:include|included|including|such as|are|were)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:were|are|was|is)\s+(?:also\s+)?among\s+(?:the\s+)?(?:other\s+)?"
+                r"(?:investors|backers|participants|lenders)", re.I), "inv"),
+    (re.compile(r"\bwith\s+(?P<seg>[^.;]+?)\s+among\s+(?:the\s+)?other\s+(?:investors|backers|participants)", re.I),
+     "inv"),
+    (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+(?:also\s+)?(?:participating|joining|investing|taking part|"
+                r"contributing|co-investing|returning|lending|chipping in)\b", re.I), "inv"),
+    (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:said|expected|set|likely|poised|"
+                r"understood|reported)\s+to\s+(?:be\s+)?(?:invest|participat|join|back|contribut)\w*\b", re.I), "inv"),
+    (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:said|expected|set|likely|poised|"
+                r"understood|reported)\s+to\s+(?:be\s+)?(?:co-)?lead\w*\b", re.I), "lead"),
+    (re.compile(r"(?<!which )(?<!that )(?<!who )\b(?:is|was|were|are|has been|have been)\s+(?:also\s+)?(?:being\s+)?"
+                r"(?:funded|backed|financed|bankrolled)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    (re.compile(r"\b(?:participation|investments?|money|capital|backing|funding|commitments?|support)\s+"
+                r"(?:from|by)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    (re.compile(r"\b(?:joined|accompanied)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    (re.compile(r"(?:^|,\s*)(?:alongside|together with)\s+(?P<seg>[^,;.]+?)" + TERM, re.I), "inv"),
+    (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan)\s+(?:\w+\s){0,2}?(?:backed|"
+                r"provided|funded|underwritten|financed)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+)
+# "angels from Monzo and Wise", "executives at Google": the employers are not investors.
+_AFFILIATION = re.compile(
+    r"\b(?:angels?|angel investors|individual investors|operators|executives|employees|founders|"
+    r"co-founders|alumni|veterans|engineers|researchers|staff|leaders|people)\s+(?:from|at|of)\s+"
+    r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)(?:(?:,\s*(?:and\s+)?|\s+and\s+)(?:[A-Z][\w.&'’-]*"
+    r"(?:\s+[A-Z][\w.&'’-]*)*))*")
+# "the Gulf sovereign fund Azimuth": a descriptor in front of the investor's name
+_APPOSITIVE = re.compile(r"(?:[\w'’-]+\s+){0,5}(?:fund|firm|investor|bank|lender|group|company|giant|manager|maker|"
+                         r"conglomerate|insurer|office|vehicle|arm|unit|fund manager|asset manager|pension fund)\s+",
+                         re.I)
+# Every investor pattern needs one of these words: a cheap test before running them all.
+_TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w*|backers?|backed|backing|part|chip\w*|"
+                      r"came|return\w*|contribut\w*|put|added|wrote|provid\w*|among|alongside|together|funded|"
+                      r"funding|financed|bankroll\w*|lend\w*|lenders?|re-?upped|piled|doubled|rounded|followed|money|"
+                      r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested)\b",
+                      re.I)
+# Clause boundaries inside one sentence for subject-anchored patterns.
+_CLAUSES = re.compile(r";\s*|,\s+(?:and|while|but|whereas)\s+|\s+while\s+|\s[—–]\s")
+_RELATIVE = re.compile(r",\s*(?:which|who|whose|that|both of which|each of which)\b[^,;]*(?:,|$)", re.I)
+_LEAD_IN = re.compile(r"^\s*(?:(?:and|but|meanwhile|also|separately|in addition|additionally|elsewhere|"
+                      r"on the investor side|existing|returning|new)\b,?\s*)+", re.I)
+
+
+def strip_relative(text: str) -> str:
+    """The sentence without its relative clauses (", which backed its earlier rounds,")."""
+    return _RELATIVE.sub(",", text)
+
+
+class InvestorMixin:
+    """Reads investor names out of list phrases and investor sentences."""
+
+    def chunks(self, s: str, field_: str) -> list[Name]:  # pragma: no cover - provided by the reader
+        raise NotImplementedError
+
+    def canon(self, name: str) -> str:  # pragma: no cover - provided by the reader
+        raise NotImplementedError
+
+    def name_list(self, seg: str, field_: str) -> list[str]:
+        """Names in a list phrase: "X, Y and Z", "former Google CEO Eric Schmidt", "the OpenAI Startup Fund"."""
+        seg = re.sub(r"\([^)]*\)", "", seg)
+        seg = _AFFILIATION.sub("", seg)
+        seg = _RELATIVE.sub(",", seg)
+        seg = _LIST_PREFIX.sub("", seg)
+        seg = AUX_TAIL.sub("", seg)
+        out: list[str] = []
+        for item in _LIST_SPLIT.split(seg):
+            item = item.strip()
+            if not item:
+                continue
+            if " through " in item:
+                item = item.split(" through ", 1)[1]
+            item = re.sub(r"^(?:with|from|by|and|including)\s+", "", item, flags=re.I)
+            det = re.match(r"(?i)^(?:the|its|their|a|an|parent company|parent|affiliate)\s+", item)
+            names = [c for c in self.chunks(item, field_) if not c.possessive]
+            if not names:
+                continue
+            if det:
+                first = names[0]
+                if first.start != det.end() and not _APPOSITIVE.fullmatch(item[det.end():first.start]):
+                    continue
+                if len(names) > 1 and re.fullmatch(r"(?:\s+[a-z][\w-]*)+\s+", item[first.end:names[-1].start]):
+                    first = names[-1]  # "the Gulf sovereign fund Azimuth Holdings"
+                out.append(first.text)
+                continue
+            out.append(names[-1].text)
+        return [self.canon(n) for n in out if n.lower() not in ("others", "investors")]
+
+    # ---------------------------------------------------------------- investors
+    def investor_mentions(self, t: str, field_: str) -> tuple[list[str], list[str]]:
+        inv: list[str] = []
+        leads: list[str] = []
+        if not _TRIGGER.search(t):
+            return inv, leads
+        clauses = [t]
+        parts = _CLAUSES.split(t)
+        if len(parts) > 1:
+            clauses += [_LEAD_IN.sub("", p) for p in parts[1:]]
+        seen: set[tuple[int, str]] = set()
+        for pat, kind in _INV_PATTERNS:
+            for k, clause in enumerate(clauses):
+                if k > 0 and not pat.pattern.startswith("^"):
+                    continue  # unanchored patterns already saw the whole sentence
+                anchored = pat.pattern.startswith("^")
+                for m in pat.finditer(_LEAD_IN.sub("", clause) if anchored else clause):
+                    key = (id(pat), m.group("seg"))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    inv_names = self.name_list(m.group("seg"), field_)
+                    if kind == "joined":
+                        inv_names += self.name_list(m.group("seg2"), field_)
+                    inv += inv_names
+                    if kind == "lead":
+                        leads += inv_names
+        return inv, leads
