@@ -144,8 +144,7 @@ class Repository(OutboxStore):
                 row.articles_total = (row.articles_total or 0) + new_articles
             if next_run_at is not None:
                 row.next_run_at = next_run_at
-            if poll_hint_s is not None:
-                row.poll_hint_s = poll_hint_s
+            row.poll_hint_s = poll_hint_s  # a hint the server stopped sending is dropped
             return _source_state(row)
 
         return self._write(run)

@@ -37,7 +37,8 @@ def notice_subject(payload: Mapping[str, Any]) -> str:
         return f"{head} ({_digest_counts(payload)})" if alerts else head
     source = payload.get("source") or "?"
     if event == "source.failing":
-        return f"[DealRadar] Source failing: {source} ({payload.get('failures', '?')} failures in a row)"
+        n = payload.get("consecutive_failures", payload.get("failures", "?"))
+        return f"[DealRadar] Source failing: {source} ({n} failures in a row)"
     if event == "source.recovered":
         return f"[DealRadar] Source recovered: {source}"
     if event == "source.stale":

@@ -25,6 +25,9 @@ _NOTIFY_TYPES = {
     "deal.new": apprise.NotifyType.INFO,
     "deal.updated": apprise.NotifyType.INFO,
     "deal.conflict": apprise.NotifyType.WARNING,
+    "source.failing": apprise.NotifyType.FAILURE,
+    "source.recovered": apprise.NotifyType.SUCCESS,
+    "source.stale": apprise.NotifyType.WARNING,
 }
 
 
