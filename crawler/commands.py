@@ -58,24 +58,23 @@ def crawl_once(settings: Settings, names: Sequence[str] = (), *, send_alerts: bo
     return summary
 
 
-def _article_from_input(obj: dict[str, Any], now: datetime) -> tuple[str, str, datetime | None]:
-    """Title, text and date of one batch-input article; ``html`` goes through the real extractor."""
+def _text_input(obj: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A batch-input object with ``html`` turned into ``text`` by the real extractor."""
     from crawler.extract import extract_article, parse_date
 
+    if obj.get("text") is not None or not isinstance(obj.get("html"), str):
+        return obj
     published = parse_date(obj.get("published")) if isinstance(obj.get("published"), str) else None
-    title = obj.get("title") or ""
-    if obj.get("text") is not None:
-        return title, str(obj["text"]), published
-    html = str(obj.get("html") or "")
-    art = extract_article(ArticleItem(url=obj.get("url") or "about:blank", source="extract", html=html,
-                                      entry_title=title or None, entry_published=published, fetched_at=now), now=now)
-    return title or art.title or "", art.text, published or art.published
+    art = extract_article(ArticleItem(url=obj.get("url") or "about:blank", source="extract", html=obj["html"],
+                                      entry_title=obj.get("title") or None, entry_published=published,
+                                      fetched_at=now), now=now)
+    return {**obj, "title": obj.get("title") or art.title or "", "text": art.text}
 
 
 def extract_batch(settings: Settings, lines: Iterable[str]) -> Iterator[str]:
     """The fixed batch contract: one prediction per input line, same order, even for bad lines."""
     from crawler.app import parser_resources
-    from crawler.deals import parse_article
+    from crawler.deals.batch import predict
 
     resources = parser_resources(settings)
     now = datetime.now(UTC)
@@ -90,9 +89,9 @@ def extract_batch(settings: Settings, lines: Iterable[str]) -> Iterator[str]:
             continue
         ident = obj.get("id") if isinstance(obj, dict) else None
         try:
-            title, text, published = _article_from_input(obj, now)
-            result = parse_article(title, text, published, resources=resources)
-            out = {"id": ident, "is_deal": result.is_deal, "deals": [d.to_record() for d in result.deals]}
+            if not isinstance(obj, dict):
+                raise TypeError("each line must be a JSON object")
+            out = predict(_text_input(obj, now), resources)
         except Exception as exc:  # one bad article must not cost the rest of the batch
             print(f"dealradar: line {n} (id {ident}): {type(exc).__name__}: {exc}", file=sys.stderr)
             out = {"id": ident, "is_deal": False, "deals": []}

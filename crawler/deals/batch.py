@@ -1,20 +1,18 @@
-"""Batch contract: one article per JSON line in, one prediction per line out (same order).
+"""The batch contract's pure core: one input object in, one prediction out.
 
-``python -m crawler.deals.batch INPUT.jsonl`` prints predictions; ``predict`` is the pure core
-the CLI's ``dealradar extract --jsonl`` reuses after proper HTML extraction.
+``dealradar extract --jsonl`` reads the lines, extracts ``html`` input properly and calls
+``predict``; the crude ``html_to_text`` here is the fallback for callers without extraction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
-import sys
 from typing import Any
 
 from crawler.deals.parse import parse_article
-from crawler.deals.resources import Resources, load_resources
+from crawler.deals.resources import Resources
 
 _BLOCK_TAGS = re.compile(r"(?is)<\s*/?\s*(?:p|div|br|h[1-6]|li|ul|ol|section|article|header|footer|tr|"
                          r"blockquote|figcaption)\b[^>]*>")
@@ -50,31 +48,3 @@ def predict(obj: dict[str, Any], resources: Resources) -> dict[str, Any]:
     title = obj.get("title") if isinstance(obj.get("title"), str) else ""
     result = parse_article(title, text, parse_published(obj.get("published")), resources=resources)
     return {"id": obj.get("id"), "is_deal": result.is_deal, "deals": [d.to_record() for d in result.deals]}
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Read JSONL from a path (or stdin with ``-``), print one prediction per input line."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m crawler.deals.batch INPUT.jsonl|-", file=sys.stderr)
-        return 2
-    resources = load_resources()
-    stream = sys.stdin if args[0] == "-" else open(args[0], encoding="utf-8")  # noqa: SIM115
-    try:
-        for n, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                print(f"line {n}: not JSON: {exc}", file=sys.stderr)
-                return 1
-            print(json.dumps(predict(obj, resources), ensure_ascii=False))
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

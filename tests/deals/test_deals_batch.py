@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 from crawler.deals import load_resources
@@ -23,16 +20,3 @@ def test_predict_text_and_html() -> None:
     out = predict({"id": "b", "title": "Vireo raises $14 million", "published": None, "html": html}, res)
     assert out["deals"][0]["amount_usd"] == 14e6
     assert "$9 billion" not in html_to_text(html)
-
-
-def test_cli_keeps_order(tmp_path: Path) -> None:
-    src = tmp_path / "in.jsonl"
-    rows = [{"id": "1", "title": "Explainer: what is a seed round", "published": None, "text": "A seed round..."},
-            {"id": "2", "title": "Vireo raises $14 million", "published": None,
-             "text": "Vireo has raised $14 million led by Kinloch Capital."}]
-    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    proc = subprocess.run([sys.executable, "-m", "crawler.deals.batch", str(src)], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
-    lines = [json.loads(x) for x in proc.stdout.splitlines()]
-    assert [x["id"] for x in lines] == ["1", "2"]
-    assert [x["is_deal"] for x in lines] == [False, True]
