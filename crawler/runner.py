@@ -46,7 +46,21 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
     started = datetime.now(UTC)
     reports = {src.name: SourceReport(src.name) for src in sources}
     pool = make_pool(settings)
-    process = CrawlerProcess(scrapy_settings(settings.crawl, log_level=log_level), install_root_handler=False)
+    scrapy_cfg = scrapy_settings(settings.crawl, log_level=log_level)
+    scrapy_cfg["LOG_INSTALL_ROOT_HANDLER"] = False
+    # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every callback's output (100 by default), and an
+    # article page yields one item: those task start-ups were a quarter of the crawl process's CPU.
+    scrapy_cfg.setdefault("CONCURRENT_ITEMS", 4)
+    # Scrapy's logging set-up puts its own loggers back to DEBUG and logs its versions and settings
+    # at once; per-request DEBUG lines cost real CPU. Keep the root level for the banner, then quiet them.
+    disabled = logging.root.manager.disable
+    if logging.getLogger().getEffectiveLevel() > logging.INFO:
+        logging.disable(max(disabled, logging.INFO))
+    try:
+        process = CrawlerProcess(scrapy_cfg)
+    finally:
+        logging.disable(disabled)
+    quiet_noisy_loggers()
     for kind, spider_path in _SPIDERS.items():
         of_kind = [src for src in sources if src.kind == kind]
         if not of_kind:
@@ -62,12 +76,13 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
 
     finished = datetime.now(UTC)
     summary = CrawlSummary(list(reports.values()))
+    states = {st.name: st for st in repo.list_sources()}  # one query, not one per source
     for src in sources:
         rep = reports[src.name]
         complete = rep.ok and rep.pending_articles <= 0 and not rep.errors
         # Keep the old validators unless every article the feed listed was stored: otherwise a 304
         # next time would hide the ones that failed now.
-        state = repo.source_state(src.name)
+        state = states.get(src.name)
         etag = rep.etag if complete else (state.etag if state else None)
         last_mod = rep.last_modified if complete else (state.last_modified if state else None)
         repo.record_source_run(
@@ -92,11 +107,19 @@ def make_pool(settings: Settings) -> Any:
                         time_limit=settings.crawl.page_time_limit)
 
 
+_NOISY = ("scrapy", "twisted", "trafilatura", "htmldate", "charset_normalizer")
+
+
+def quiet_noisy_loggers() -> None:
+    """Libraries log at WARNING and above, whatever the root level."""
+    for noisy in _NOISY:
+        logging.getLogger(noisy).setLevel(max(logging.getLogger().level, logging.WARNING))
+
+
 def _child(settings: Settings, names: list[str], events: Any, log_level: str) -> None:
     logging.basicConfig(level=getattr(logging, log_level, logging.WARNING),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
-    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "charset_normalizer"):
-        logging.getLogger(noisy).setLevel(max(logging.getLogger().level, logging.WARNING))
+    quiet_noisy_loggers()
     sources = [settings.source(n) for n in names]
 
     def progress(source: str, status: str) -> None:

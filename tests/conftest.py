@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -44,24 +45,22 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'dealradar.db'}"
 
 
-def _reset_postgres(url: str) -> None:
-    from sqlalchemy import text
-
-    from storage.engine import make_engine
-
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture
-def pg_url() -> str:
+def pg_url() -> Iterator[str]:
+    """A schema of this test's own in the ``test`` database, so parallel runs never see each other."""
     if not postgres_available():
         pytest.skip("PostgreSQL is not running at 127.0.0.1:5432")
-    _reset_postgres(PG_URL)
-    return PG_URL
+    import psycopg
+
+    schema = f"t_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(plain, autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
