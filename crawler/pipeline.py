@@ -11,13 +11,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.deals import Resources, parse_article
 from crawler.events import ResolutionPolicy
 from crawler.extract import ExtractedArticle, extract_article
 from crawler.items import ArticleItem
-from storage.repository import ArticleOutcome, ChannelRoute, Repository
+
+if TYPE_CHECKING:  # workers import this module for ``analyse``; keep SQLAlchemy out of their start-up
+    from storage.repository import ArticleOutcome, ChannelRoute, Repository
 
 log = logging.getLogger(__name__)
 

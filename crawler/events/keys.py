@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 UNDISCLOSED = "financing_undisclosed_structure"
 #: The specific types an undisclosed financing may turn out to be.
@@ -29,6 +30,7 @@ _DOMAIN = re.compile(r"\.(?:com|ai|io|co|net|org)\b")
 _SPLIT = re.compile(r"[\s,;/()\[\]]+")
 
 
+@lru_cache(maxsize=4096)
 def company_key(name: str) -> str:
     """Case-, accent-, punctuation- and suffix-insensitive key for a company name.
 

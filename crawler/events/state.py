@@ -66,8 +66,16 @@ class DealState:
         return any(r.mention.fingerprint == fingerprint for r in self.reports)
 
     def record(self, policy: ResolutionPolicy | None = None) -> dict[str, Any]:
-        """The consensus Deal record (rule: ``crawler.events.consensus`` module docstring)."""
-        return consensus_record(self.reports, (policy or _DEFAULT).tolerance)
+        """The consensus Deal record (rule: ``crawler.events.consensus`` module docstring).
+
+        Memoised per report tuple and tolerance: states are copy-on-write, so the reports of one
+        instance never change once it is built, and storage asks for the record several times."""
+        tolerance = (policy or _DEFAULT).tolerance
+        memo = self.__dict__.get("_record_memo")
+        if memo is None or memo[0] is not self.reports or memo[1] != tolerance:
+            memo = (self.reports, tolerance, consensus_record(self.reports, tolerance))
+            self.__dict__["_record_memo"] = memo
+        return dict(memo[2])
 
     def sources(self) -> list[dict[str, Any]]:
         """Every distinct source, syndicated copies folded into one entry flagged ``syndicated``."""
