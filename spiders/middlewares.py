@@ -29,18 +29,23 @@ class RefusedRequest(IgnoreRequest):
 class UrlPolicyMiddleware:
     """Checked on every request, so every redirect hop is checked too (redirects come back through here)."""
 
-    def __init__(self, allow_private: bool) -> None:
+    def __init__(self, allow_private: bool, allow_hosts: tuple[str, ...] = ()) -> None:
         self.allow_private = allow_private
+        self.allow_hosts = allow_hosts
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> UrlPolicyMiddleware:
-        return cls(crawler.settings.getbool("DEALRADAR_ALLOW_PRIVATE"))
+        return cls(crawler.settings.getbool("DEALRADAR_ALLOW_PRIVATE"),
+                   tuple(crawler.settings.getlist("DEALRADAR_ALLOW_HOSTS")))
 
     def process_request(self, request: Request) -> None:
         try:
-            check_url(request.url, allow_private=self.allow_private)
+            check_url(request.url, allow_private=self.allow_private, allow_hosts=self.allow_hosts)
         except PrivateAddressError as exc:
-            raise RefusedRequest(str(exc)) from None
+            hops = request.meta.get("redirect_urls")
+            where = f" (redirected from {hops[0]})" if hops else ""
+            log.warning("refused request url=%s reason=%s%s", request.url, exc, where)
+            raise RefusedRequest(f"{exc}{where}") from None
 
 
 def retry_after_seconds(value: bytes | str | None, *, now: datetime | None = None) -> float | None:

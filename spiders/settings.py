@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy.settings import default_settings
+
 from crawler.config import CrawlSettings
+
+_HAS_JITTER = hasattr(default_settings, "DOWNLOAD_DELAY_JITTER")
 
 
 def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict[str, Any]:
@@ -16,7 +20,8 @@ def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict
         "CONCURRENT_REQUESTS": crawl.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_host,
         "DOWNLOAD_DELAY": delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": delay > 0,
+        # Scrapy 2.19 deprecates RANDOMIZE_DOWNLOAD_DELAY for DOWNLOAD_DELAY_JITTER (the same ±50%).
+        **({"DOWNLOAD_DELAY_JITTER": 0.5 if delay > 0 else 0.0} if _HAS_JITTER else {"RANDOMIZE_DOWNLOAD_DELAY": delay > 0}),
         "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
         "AUTOTHROTTLE_START_DELAY": max(delay, 1.0),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(crawl.concurrency_per_host),
@@ -28,6 +33,8 @@ def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict
         "DEALRADAR_RETRIES": crawl.retries,
         "DEALRADAR_MAX_RETRY_AFTER": crawl.max_retry_after.total_seconds(),
         "DEALRADAR_ALLOW_PRIVATE": crawl.allow_private_addresses,
+        # Hosts allowed even when they resolve to internal addresses (crawl.allow_hosts, where configured).
+        "DEALRADAR_ALLOW_HOSTS": list(getattr(crawl, "allow_hosts", None) or ()),
         "DOWNLOADER_MIDDLEWARES": {
             "spiders.middlewares.UrlPolicyMiddleware": 50,
             "spiders.middlewares.BackoffRetryMiddleware": 560,

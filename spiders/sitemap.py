@@ -8,6 +8,7 @@ from typing import Any
 from lxml import etree
 from scrapy import Request
 from scrapy.http import Response
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 
 from crawler.extract import parse_date
@@ -26,22 +27,22 @@ def parse_sitemap(body: bytes) -> tuple[str, list[FeedEntry], list[str]]:
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(body, parser=parser)
-    except etree.XMLSyntaxError:
+        kind = etree.QName(root).localname if root is not None and isinstance(root.tag, str) else "invalid"
+    except (etree.LxmlError, ValueError):  # recover mode still gives up on some bytes, or makes tags like "<:"
         return "invalid", [], []
-    if root is None:
+    if kind not in ("urlset", "sitemapindex"):
         return "invalid", [], []
-    kind = etree.QName(root).localname
     if kind == "sitemapindex":
-        locs = [el.text.strip() for el in root.iterfind(".//{*}sitemap/{*}loc") if el.text]
+        locs = [el.text.strip() for el in root.iterfind(".//{*}sitemap/{*}loc") if el.text and el.text.strip()]
         return kind, [], locs
     entries = []
     for url in root.iterfind(".//{*}url"):
-        loc = url.findtext("{*}loc")
+        loc = (url.findtext("{*}loc") or "").strip()
         if not loc:
             continue
         title = url.findtext(".//{*}news/{*}title")
         published = parse_date(url.findtext(".//{*}news/{*}publication_date")) or parse_date(url.findtext("{*}lastmod"))
-        entries.append(FeedEntry(url=loc.strip(), title=title.strip() if title else None, published=published))
+        entries.append(FeedEntry(url=loc, title=title.strip() if title else None, published=published))
     return kind, entries, []
 
 
@@ -55,17 +56,21 @@ class NewsSitemapSpider(DealRadarSpider):
         run = self.run_of(response)
         report = run.report
         body = response.body
+        child = bool(response.meta.get("child_sitemap"))
         if body[:2] == b"\x1f\x8b":
+            limit = self.crawl_settings.max_response_size
             try:
-                body = gunzip(body, max_size=self.crawl_settings.max_response_size)
-            except Exception as exc:  # gzip bombs and broken archives end the same way
-                report.error(f"{response.url}: bad gzip sitemap ({type(exc).__name__})")
+                body = gunzip(body, max_size=limit)
+            except _DecompressionMaxSizeExceeded:
+                self._sitemap_failed(run, child, f"{response.url}: gzip sitemap inflates past the {limit} byte "
+                                                 "limit (a compression bomb?), cut off")
+                return
+            except Exception as exc:  # broken archives
+                self._sitemap_failed(run, child, f"{response.url}: bad gzip sitemap ({type(exc).__name__})")
                 return
         kind, entries, children = parse_sitemap(body)
         if kind == "invalid":
-            msg = f"{response.url}: not a sitemap"
-            report.fatal = report.fatal or msg
-            report.error(msg)
+            self._sitemap_failed(run, child, f"{response.url}: not a sitemap")
             return
         depth_left = response.meta.get("depth_left", 0)
         if children:
@@ -77,3 +82,12 @@ class NewsSitemapSpider(DealRadarSpider):
                                          depth_left=depth_left - 1, child_sitemap=True)
             return
         yield from self.article_requests(run, entries)
+
+    def _sitemap_failed(self, run: SourceRun, child: bool, msg: str) -> None:
+        """A child sitemap that fails is one error; the source's own sitemap failing fails the source."""
+        if child:
+            run.report.error(f"child sitemap failed: {msg}")
+        else:
+            run.report.fatal = run.report.fatal or msg
+            run.report.error(msg)
+        self.logger.warning("sitemap failed source=%s error=%s", run.source.name, msg)
