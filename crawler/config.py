@@ -32,6 +32,8 @@ LOCAL_CONFIG = "dealradar.yaml"
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+_MAX_DURATION_S = 100 * 365 * 86400.0
+_MAX_SIZE = 1024.0**4
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -54,8 +56,12 @@ def parse_duration(value: Any) -> timedelta:
         if not m:
             raise ValueError(f"expected a duration like 30s, 10m, 1h, 1d, got {value!r}")
         seconds = float(m.group(1)) * _UNITS[m.group(2)]
+    if seconds != seconds:  # NaN
+        raise ValueError(f"expected a duration like 30s, 10m, 1h, 1d, got {value!r}")
     if seconds < 0:
         raise ValueError("a duration cannot be negative")
+    if seconds > _MAX_DURATION_S:
+        raise ValueError(f"duration {value!r} is too long (at most 100 years)")
     return timedelta(seconds=seconds)
 
 
@@ -67,7 +73,10 @@ def parse_size(value: Any) -> int:
     if not m:
         raise ValueError(f"expected a size like 10MB, got {value!r}")
     unit = (m.group(2) or "b").lower()[0]
-    return int(float(m.group(1)) * {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
+    size = float(m.group(1)) * {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit]
+    if size > _MAX_SIZE:
+        raise ValueError(f"size {value!r} is too large (at most 1TB)")
+    return int(size)
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
@@ -95,6 +104,7 @@ class StorageSettings(_Model):
 
 class CrawlSettings(_Model):
     allow_private_addresses: bool = False
+    allow_hosts: tuple[str, ...] = ()  # fetched even if they resolve to private addresses (".corp.example": subdomains)
     obey_robots: bool = True
     delay: Duration = timedelta(seconds=1)
     concurrency_per_host: int = Field(2, ge=1, le=64)

@@ -28,7 +28,7 @@ def fetch_page(url: str, crawl: CrawlSettings, *, transport: httpx.BaseTransport
                       headers={"User-Agent": crawl.user_agent}) as client:
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                check_url(url, allow_private=crawl.allow_private_addresses)
+                check_url(url, allow_private=crawl.allow_private_addresses, allow_hosts=crawl.allow_hosts)
             except PrivateAddressError as exc:
                 raise FetchError(url, str(exc)) from None
             try:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.config import Settings, SourceSettings
+from crawler.errors import StorageError
 from crawler.report import CrawlSummary, SourceReport
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
 
     repo = Repository.open(settings.storage.url)
     repo.sync_sources(settings.sources)
+    repo.check_writable()  # read-only or full: stop before fetching anything
     processor = build_processor(settings, repo)
     started = datetime.now(UTC)
     reports = {src.name: SourceReport(src.name) for src in sources}
@@ -85,11 +87,15 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
         state = states.get(src.name)
         etag = rep.etag if complete else (state.etag if state else None)
         last_mod = rep.last_modified if complete else (state.last_modified if state else None)
-        repo.record_source_run(
-            src.name, at=finished, ok=rep.ok, status="not-modified" if rep.not_modified else ("ok" if rep.ok else "error"),
-            error=rep.fatal, etag=etag, last_modified=last_mod, new_articles=rep.new_articles,
-            poll_hint_s=rep.poll_hint_s,
-        )
+        try:
+            repo.record_source_run(
+                src.name, at=finished, ok=rep.ok,
+                status="not-modified" if rep.not_modified else ("ok" if rep.ok else "error"),
+                error=rep.fatal, etag=etag, last_modified=last_mod, new_articles=rep.new_articles,
+                poll_hint_s=rep.poll_hint_s,
+            )
+        except StorageError as exc:  # keep the rest of the summary; this source's state is simply not saved
+            rep.error(f"fetch state not saved: {exc}")
     repo.close()
     return summary
 

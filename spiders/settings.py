@@ -34,7 +34,7 @@ def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict
         "DEALRADAR_MAX_RETRY_AFTER": crawl.max_retry_after.total_seconds(),
         "DEALRADAR_ALLOW_PRIVATE": crawl.allow_private_addresses,
         # Hosts allowed even when they resolve to internal addresses (crawl.allow_hosts, where configured).
-        "DEALRADAR_ALLOW_HOSTS": list(getattr(crawl, "allow_hosts", None) or ()),
+        "DEALRADAR_ALLOW_HOSTS": list(crawl.allow_hosts),
         "DOWNLOADER_MIDDLEWARES": {
             "spiders.middlewares.UrlPolicyMiddleware": 50,
             "spiders.middlewares.BackoffRetryMiddleware": 560,
@@ -42,6 +42,7 @@ def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict
         "ITEM_PIPELINES": {"spiders.pipelines.HandOffPipeline": 300},
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
         "LOG_LEVEL": log_level,
         "LOG_ENABLED": True,
         "HTTPCACHE_ENABLED": False,

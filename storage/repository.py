@@ -149,6 +149,10 @@ class Repository(OutboxStore):
 
         return self._write(run)
 
+    def check_writable(self) -> None:
+        """Fail before a crawl fetches anything when the database cannot be written (read-only, disk full)."""
+        self._write(lambda s: s.execute(update(SourceRow).where(SourceRow.id == -1).values(name=SourceRow.name)))
+
     def set_source_schedule(self, name: str, next_run_at: datetime) -> None:
         self._write(lambda s: s.execute(
             update(SourceRow).where(SourceRow.name == name).values(next_run_at=next_run_at)))
@@ -220,15 +224,17 @@ class Repository(OutboxStore):
         policy = policy or ResolutionPolicy()
 
         def run(s: Session) -> ArticleOutcome:
-            if s.scalar(select(ArticleRow.id).where(ArticleRow.url == art.url)) or s.scalar(
-                select(ArticleAliasRow.id).where(ArticleAliasRow.url == art.url)
-            ):
+            known = s.scalar(select(ArticleRow.id).where(ArticleRow.url == art.url)) or s.scalar(
+                select(ArticleAliasRow.article_id).where(ArticleAliasRow.url == art.url))
+            if known:
+                _remember_requested_url(s, art, known, now)
                 return ArticleOutcome("seen")
             dup = self._find_duplicate(s, art)
             if dup is not None:
                 s.add(ArticleAliasRow(url=art.url, article_id=dup.id, outlet=art.outlet, title=art.title,
                                       reason="same-text" if dup.content_hash == art.content_hash else "near-duplicate",
                                       seen_at=now))
+                _remember_requested_url(s, art, dup.id, now)
                 outcome = ArticleOutcome("duplicate", duplicate_of=dup.id)
                 if dup.outlet != art.outlet:
                     self._add_syndicated(s, dup, art, channels, policy, now, outcome)
@@ -241,6 +247,7 @@ class Repository(OutboxStore):
             )
             s.add(row)
             s.flush()
+            _remember_requested_url(s, art, row.id, now)
             outcome = ArticleOutcome("new", article_id=row.id)
             for ordinal, record in enumerate(records):
                 ref = _source_ref(art, record)
@@ -384,6 +391,18 @@ class Repository(OutboxStore):
                 s.execute(delete(model))
 
         self._write(run)
+
+
+def _remember_requested_url(s: Session, art: ExtractedArticle, article_id: int, now: datetime) -> None:
+    """The link a feed gave, when a redirect ended elsewhere: remembered so it is not fetched every pass."""
+    url = art.requested_url
+    if not url or url == art.url:
+        return
+    if s.scalar(select(ArticleRow.id).where(ArticleRow.url == url)) or s.scalar(
+            select(ArticleAliasRow.id).where(ArticleAliasRow.url == url)):
+        return
+    s.add(ArticleAliasRow(url=url, article_id=article_id, outlet=art.outlet, title=art.title,
+                          reason="redirect", seen_at=now))
 
 
 def _source_ref(art: ExtractedArticle, record: dict[str, Any], *, syndication_key: str | None = None) -> SourceRef:

@@ -294,8 +294,6 @@ def test_redirect_to_a_private_address_is_refused_during_a_crawl(tmp_path: Path)
         assert private.requests == []
 
 
-@pytest.mark.xfail(strict=True, reason="storage/repository.py must record ExtractedArticle.requested_url as an "
-                                       "alias of the stored article (see the hardening report)")
 def test_a_feed_link_that_redirects_is_not_fetched_again(tmp_path: Path) -> None:
     """Feed links often redirect (feedproxy, tracking hops). The article is stored under the URL it ended at;
     unless the link the feed gave is remembered too, every pass that re-reads the feed fetches it again."""
