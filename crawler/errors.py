@@ -18,6 +18,8 @@ class ConfigError(DealRadarError):
     """The configuration is wrong; ``key_path`` says where (``crawl.delay``, ``sources[2].every``)."""
 
     def __init__(self, key_path: str, message: str) -> None:
+        # Keys and values come from the user's file: escape line breaks so the error stays one line.
+        key_path, message = _one_line(str(key_path)), _one_line(str(message))
         self.key_path = key_path
         self.message = message
         super().__init__(f"{key_path}: {message}" if key_path else message)
@@ -38,3 +40,7 @@ class FetchError(DealRadarError):
 
 class LockedError(DealRadarError):
     """Another process holds the daemon lock for this database."""
+
+
+def _one_line(text: str) -> str:
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
