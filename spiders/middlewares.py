@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy import Request
@@ -15,6 +13,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.misc import load_object
 
+from crawler.retry_after import parse_retry_after
 from crawler.urlpolicy import PrivateAddressError, check_url
 
 log = logging.getLogger(__name__)
@@ -46,23 +45,6 @@ class UrlPolicyMiddleware:
             where = f" (redirected from {hops[0]})" if hops else ""
             log.warning("refused request url=%s reason=%s%s", request.url, exc, where)
             raise RefusedRequest(f"{exc}{where}") from None
-
-
-def retry_after_seconds(value: bytes | str | None, *, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds: either delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    text = value.decode("latin-1") if isinstance(value, bytes) else value
-    text = text.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class BackoffRetryMiddleware:
@@ -103,7 +85,8 @@ class BackoffRetryMiddleware:
             return response
         delay = None
         if response.status in (429, 503):
-            delay = retry_after_seconds(response.headers.get(b"Retry-After"))
+            raw = response.headers.get(b"Retry-After")
+            delay = parse_retry_after(raw.decode("latin-1") if raw else None)
             if delay is not None and delay > self.max_retry_after:
                 log.warning("server asks to wait %.0fs (over the %.0fs limit) url=%s", delay,
                             self.max_retry_after, request.url)

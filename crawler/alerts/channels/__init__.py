@@ -16,8 +16,8 @@ from crawler.alerts.channels.base import (
     Delivery,
     DeliveryError,
     build_channel,
-    parse_retry_after,
 )
+from crawler.retry_after import parse_retry_after
 
 if TYPE_CHECKING:
     from crawler.alerts.channels.apprise_channel import AppriseChannel

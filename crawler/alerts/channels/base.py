@@ -11,8 +11,6 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, Protocol, runtime_checkable
 
 from crawler.errors import DealRadarError
@@ -79,34 +77,6 @@ class Channel(Protocol):
     def send(self, delivery: Delivery) -> None:
         """Deliver or raise ``DeliveryError``. Synchronous; safe to call again for a retry."""
         ...
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header, given as seconds or as an HTTP-date.
-
-    Returns None when absent or unreadable; a date in the past gives 0.
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        return max(0.0, seconds) if seconds == seconds else None  # NaN check
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 def short_hash(*parts: str) -> str:

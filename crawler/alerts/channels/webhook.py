@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from crawler.alerts.channels.base import Delivery, DeliveryError, parse_retry_after, short_hash
+from crawler.alerts.channels.base import Delivery, DeliveryError, short_hash
 from crawler.alerts.payloads import encode_body, sign
+from crawler.retry_after import parse_retry_after
 
 log = logging.getLogger(__name__)
 
