@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crawler.deals.resources import Resources
 
@@ -101,24 +102,27 @@ class NameFinder:
     def __init__(self, resources: Resources, texts: list[str]) -> None:
         self.resources = resources
         mid: set[str] = set()
-        caps: Counter[str] = Counter()
+        caps: list[str] = []
         lower: set[str] = set()
         for text in texts:
-            for sent in re.split(r"(?<=[.!?:])\s+|\n+", text):
+            for sent in _SENT_SPLIT.split(text):
                 toks = _TOKEN.findall(sent)
-                for i, tok in enumerate(toks):
-                    base = _POSSESSIVE.sub("", tok).rstrip(".:")
-                    if not base:
-                        continue
-                    if base[0].isupper():
-                        caps[base] += 1
-                        if i > 0 and not _is_title_case_line(toks):
-                            mid.add(base)
-                    elif base[0].islower():
-                        lower.add(base)
+                if not toks:
+                    continue
+                words = [_word_case(tok) for tok in toks]
+                upper = [base for base, case in words if case > 0]
+                lower.update(base for base, case in words if case < 0)
+                if not upper:
+                    continue
+                caps += upper
+                later = [base for base, case in words[1:] if case > 0]
+                if later and not _is_title_case_line(toks):
+                    mid.update(later)
         self._mid = frozenset(mid)
-        self._caps = caps
+        self._caps = Counter(caps)
         self._lower = frozenset(lower)
+        self._chunk_cache: dict[tuple[str, bool], tuple[Name, ...]] = {}
+        self._token_cache: dict[str, bool] = {}
 
     def trusted(self, word: str) -> bool:
         """Whether a capitalised word is a name-word in this article, not just a sentence opener."""
@@ -127,78 +131,84 @@ class NameFinder:
         return self._caps[word] >= 2 and word.lower() not in self._lower
 
     def _name_token(self, tok: str) -> bool:
-        if tok == "&":
-            return False
-        low = tok.lower()
-        if low in BREAK or _DESCRIPTOR_HYPHEN.match(tok):
-            return False
-        if tok[0].isupper():
-            return True
-        if tok[0].isdigit():
-            return any(c.isalpha() for c in tok) and any(c.isupper() for c in tok)
-        # lowercase-initial brands: "xAI", "a16z", "iPhone" only when known or camel-cased
-        return self.resources.lookup(tok) is not None or any(c.isupper() for c in tok[1:])
+        hit = self._token_cache.get(tok)
+        if hit is None:
+            shape = _token_shape(tok)
+            # lowercase-initial brands: "xAI", "a16z", "iPhone" only when known or camel-cased
+            hit = shape if shape is not None else self.resources.lookup(tok) is not None
+            self._token_cache[tok] = hit
+        return hit
 
     def chunks(self, s: str, *, title_case: bool = False) -> list[Name]:
         """Maximal runs of name-words in ``s`` ("Canada Pension Plan Investment Board", "Run:ai").
 
         In a title-cased headline every word is capitalised, so only words the body also
-        capitalises mid-sentence (or the alias table knows) count there.
+        capitalises mid-sentence (or the alias table knows) count there. Cached per article:
+        the reader asks about the same sentence and list phrases several times.
         """
+        key = (s, title_case)
+        hit = self._chunk_cache.get(key)
+        if hit is None:
+            hit = self._chunk_cache[key] = tuple(self._chunks(s, title_case))
+        return list(hit)
+
+    def _chunks(self, s: str, title_case: bool) -> list[Name]:
         out: list[Name] = []
-        toks = list(_TOKEN.finditer(s))
+        starts: list[int] = []
+        ends: list[int] = []
+        raws: list[str] = []
+        for m in _TOKEN.finditer(s):
+            starts.append(m.start())
+            ends.append(m.end())
+            raws.append(m.group(0))
+        name_token = self._name_token
+        trusted = self.trusted
         i = 0
-        n = len(toks)
+        n = len(raws)
         while i < n:
-            m = toks[i]
-            raw = m.group(0).rstrip(".:,")
-            poss = bool(_POSSESSIVE.search(raw))
-            tok = _POSSESSIVE.sub("", raw)
-            single = len(tok) == 1 and not (i + 1 < n and s[m.end():toks[i + 1].start()] == " "
-                                            and toks[i + 1].group(0)[:1].isupper())
-            if not tok or tok.lower() in STOP or not self._name_token(tok) or single:
+            tok, poss, stop = _tok_info(raws[i])
+            ms = starts[i]
+            if not tok or stop or not name_token(tok) or (len(tok) == 1 and not (
+                    i + 1 < n and s[ends[i]:starts[i + 1]] == " " and raws[i + 1][:1].isupper())):
                 i += 1
                 continue
-            if title_case and not self.trusted(tok):
+            if title_case and not trusted(tok):
                 i += 1
                 continue
-            first = i == 0 or s[toks[i - 1].end():m.start()].strip() in (".", "!", "?", "-", "–", "—", ":")
-            if first and tok[0].isupper() and not self.trusted(tok) and tok.lower() not in GENERIC and (
-                    i + 1 >= n or s[m.end():toks[i + 1].start()] != " " or poss
-                    or not self._name_token(toks[i + 1].group(0).rstrip(".,:"))):
+            first = i == 0 or s[ends[i - 1]:ms].strip() in (".", "!", "?", "-", "–", "—", ":")
+            if first and tok[0].isupper() and not trusted(tok) and tok.lower() not in GENERIC and (
+                    i + 1 >= n or s[ends[i]:starts[i + 1]] != " " or poss
+                    or not name_token(raws[i + 1].rstrip(".,:"))):
                 # A one-word sentence opener nobody else capitalises ("Humanoid robot startup ...").
                 i += 1
                 continue
-            parts = [(m.start(), m.start() + len(tok))]
+            first_end = ms + len(tok)
+            last_end = first_end
             j = i + 1
             while not poss and j < n:
-                gap = s[parts[-1][1]:toks[j].start()]
+                gap = s[last_end:starts[j]]
                 if gap not in (" ", "") and (gap.strip() or "\n" in gap):
                     break
-                nxt_raw = toks[j].group(0).rstrip(".,:")
-                nxt_poss = bool(_POSSESSIVE.search(nxt_raw))
-                nxt = _POSSESSIVE.sub("", nxt_raw)
+                nxt, nxt_poss, _stop = _tok_info(raws[j])
                 if nxt.lower() in CONNECTORS and j + 1 < n:
-                    after = _POSSESSIVE.sub("", toks[j + 1].group(0).rstrip(".,:"))
-                    if after and self._name_token(after) and after[0].isupper() and \
-                            s[toks[j].end():toks[j + 1].start()] == " " and (
-                            not title_case or self.trusted(after)):
-                        parts.append((toks[j].start(), toks[j].start() + len(nxt)))
+                    after = _tok_info(raws[j + 1])[0]
+                    if after and name_token(after) and after[0].isupper() and \
+                            s[ends[j]:starts[j + 1]] == " " and (not title_case or trusted(after)):
+                        last_end = starts[j] + len(nxt)
                         j += 1
                         continue
                     break
-                if not nxt or not self._name_token(nxt) or (title_case and not self.trusted(nxt)):
+                if not nxt or not name_token(nxt) or (title_case and not trusted(nxt)):
                     break
-                if toks[j - 1].group(0).endswith((",", ":")) or s[toks[j - 1].end() - 1] in ",:":
+                if raws[j - 1].endswith((",", ":")):
                     break
-                parts.append((toks[j].start(), toks[j].start() + len(nxt)))
+                last_end = starts[j] + len(nxt)
                 poss = nxt_poss
                 j += 1
-                if m.group(0).endswith(",") or toks[j - 1].group(0).endswith(","):
+                if raws[i].endswith(",") or raws[j - 1].endswith(","):
                     break
-            start, end = parts[0][0], parts[-1][1]
-            if j < n and _DESCRIPTOR_HYPHEN.match(toks[j].group(0).rstrip(".,:")) and \
-                    s[end:toks[j].start()] == " ":
+            start, end = ms, last_end
+            if j < n and _is_descriptor(raws[j]) and s[end:starts[j]] == " ":
                 i = j + 1  # "Tel Aviv-based": the run is part of a place adjective
                 continue
             text = s[start:end]
@@ -236,6 +246,47 @@ class NameFinder:
         """The alias table's kind for a name (lab, vc, cloud, ...), or None when unknown."""
         hit = self.resources.lookup(name)
         return hit.kind if hit else None
+
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?:])\s+|\n+")
+
+
+@lru_cache(maxsize=65536)
+def _word_case(tok: str) -> tuple[str, int]:
+    """A token without possessive and trailing dot: 1 capitalised, -1 lower-case, 0 neither."""
+    base = _POSSESSIVE.sub("", tok).rstrip(".:")
+    if not base:
+        return base, 0
+    return base, 1 if base[0].isupper() else -1 if base[0].islower() else 0
+
+
+@lru_cache(maxsize=65536)
+def _tok_info(raw: str) -> tuple[str, bool, bool]:
+    """A token without trailing punctuation and possessive, whether it was possessive, whether a stop word."""
+    raw = raw.rstrip(".:,")
+    tok = _POSSESSIVE.sub("", raw)
+    return tok, tok != raw, tok.lower() in STOP
+
+
+@lru_cache(maxsize=65536)
+def _is_descriptor(raw: str) -> bool:
+    return _DESCRIPTOR_HYPHEN.match(raw.rstrip(".,:")) is not None
+
+
+@lru_cache(maxsize=65536)
+def _token_shape(tok: str) -> bool | None:
+    """Whether a token can be part of a name from its spelling alone; None: ask the alias table."""
+    if tok == "&":
+        return False
+    if tok.lower() in BREAK or _DESCRIPTOR_HYPHEN.match(tok):
+        return False
+    if tok[0].isupper():
+        return True
+    if tok[0].isdigit():
+        return any(c.isalpha() for c in tok) and any(c.isupper() for c in tok)
+    if any(c.isupper() for c in tok[1:]):
+        return True
+    return None
 
 
 def _is_title_case_line(toks: list[str]) -> bool:

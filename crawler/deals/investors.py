@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from crawler.deals.entities import Name
+from crawler.deals.textutil import fold
 
 AUX_TAIL = re.compile(
     r"(?:[\s,]+(?:is|are|was|were|has|have|had|will|would|could|also|already|jointly|together|reportedly|"
@@ -85,6 +86,34 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan)\s+(?:\w+\s){0,2}?(?:backed|"
                 r"provided|funded|underwritten|financed)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
 )
+# Words (lower-cased) every match of each pattern above contains: all groups, any word of a group.
+# A pattern whose words are missing from the sentence cannot match, so it is not run.
+_INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("led by", "lead by", "leads by"),),
+    (("with",), ("lead",)),
+    (("lead",), (" the ",)),
+    (("participating", "investing", "joining", "taking part", "lending"),),
+    (("investors", "backers"), ("joined",)),
+    (("lead",),),
+    (("led", "headed", "anchored"),),
+    (("particip", "took part", "chipped in", "joined", "invested", "came ", "upped", "returned", "contributed",
+      "followed on", "piled in", "doubled down", "put ", "added ", "wrote ", "backed the", "provided",
+      "investors", "backers", "lenders", "rounded out"),),
+    (("investors", "backers", "participants", "lenders"),),
+    (("among",),),
+    (("with",), ("among",)),
+    (("with",), ("participating", "joining", "investing", "taking part", "contributing", "co-investing",
+                 "returning", "lending", "chipping in")),
+    (("to",), ("invest", "particip", "join", "back", "contribut")),
+    (("to",), ("lead",)),
+    (("funded", "backed", "financed", "bankrolled"), ("by",)),
+    (("from", "by"),),
+    (("joined", "accompanied"), ("by",)),
+    (("alongside", "together with"),),
+    (("backed", "provided", "funded", "underwritten", "financed"), ("by",)),
+)
+_INV_TABLE = tuple((pat, kind, pat.pattern.startswith("^"), needs)
+                   for (pat, kind), needs in zip(_INV_PATTERNS, _INV_NEEDS, strict=True))
 # "angels from Monzo and Wise", "executives at Google": the employers are not investors.
 _AFFILIATION = re.compile(
     r"\b(?:angels?|angel investors|individual investors|operators|executives|employees|founders|"
@@ -154,21 +183,29 @@ class InvestorMixin:
 
     # ---------------------------------------------------------------- investors
     def investor_mentions(self, t: str, field_: str) -> tuple[list[str], list[str]]:
+        """Investors and leads named in one sentence, in pattern order (first pattern wins a phrase)."""
         inv: list[str] = []
         leads: list[str] = []
         if not _TRIGGER.search(t):
             return inv, leads
+        low = fold(t)
         clauses = [t]
         parts = _CLAUSES.split(t)
         if len(parts) > 1:
             clauses += [_LEAD_IN.sub("", p) for p in parts[1:]]
+        stripped: list[str] | None = None
         seen: set[tuple[int, str]] = set()
-        for pat, kind in _INV_PATTERNS:
-            for k, clause in enumerate(clauses):
-                if k > 0 and not pat.pattern.startswith("^"):
-                    continue  # unanchored patterns already saw the whole sentence
-                anchored = pat.pattern.startswith("^")
-                for m in pat.finditer(_LEAD_IN.sub("", clause) if anchored else clause):
+        for pat, kind, anchored, needs in _INV_TABLE:
+            if not all(any(w in low for w in group) for group in needs):
+                continue  # a word every match of this pattern contains is missing
+            if anchored:
+                if stripped is None:
+                    stripped = [_LEAD_IN.sub("", c) for c in clauses]
+                todo = stripped
+            else:
+                todo = clauses[:1]  # unanchored patterns read the whole sentence once
+            for clause in todo:
+                for m in pat.finditer(clause):
                     key = (id(pat), m.group("seg"))
                     if key in seen:
                         continue

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from crawler.deals.textutil import fold
+
 if TYPE_CHECKING:
     from crawler.deals.resources import Resources
 
@@ -70,6 +72,8 @@ _QUALIFIERS: tuple[tuple[str, str], ...] = (
     ("just under", "approx"), ("~", "approx"),
 )
 
+_QUALIFIERS_SPACED = tuple((word, kind, word + " ") for word, kind in _QUALIFIERS)
+
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_WORDS = r"trillion|billion|million|thousand|crores?|lakhs?|bn|mn|mln|bln|mio|tn|trn|cr"
 _SCALE = rf"(?:\s?(?:{_SCALE_WORDS})\b|(?:[bBmMkKT]|mm)\b)"
@@ -99,6 +103,7 @@ _PAREN_EQUIV = re.compile(
     re.IGNORECASE,
 )
 _BETWEEN = re.compile(r"between\s$", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +165,8 @@ def _raw_figures(text: str) -> list[Money]:
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
-    for m in _PREFIXED.finditer(text):
+    digits = _DIGIT.search(text) is not None  # written figures need a digit; worded ones "million"
+    for m in _PREFIXED.finditer(text) if digits else ():
         num, num2 = m.group("num"), m.group("num2")
         scale2 = _scale(m.group("scale2"))
         scale1 = _scale(m.group("scale")) if m.group("scale") else scale2
@@ -179,7 +185,7 @@ def _raw_figures(text: str) -> list[Money]:
         found.append(Money(m.start(), end, text[m.start():end], _currency(m.group("pre"), m.group("suf")),
                            value, high))
         taken.append((m.start(), end))
-    for m in _SUFFIXED.finditer(text):
+    for m in _SUFFIXED.finditer(text) if digits else ():
         if not free(m.start(), m.end()):
             continue
         try:
@@ -190,7 +196,8 @@ def _raw_figures(text: str) -> list[Money]:
             continue
         found.append(Money(m.start(), m.end(), m.group(0), _currency(None, m.group("suf")), value, high))
         taken.append((m.start(), m.end()))
-    for m in _WORDED.finditer(text):
+    worded = "illion" in fold(text)
+    for m in _WORDED.finditer(text) if worded else ():
         if not free(m.start(), m.end()):
             continue
         w = m.group("w").lower()
@@ -229,8 +236,8 @@ def _with_context(text: str, figs: list[Money]) -> list[Money]:
                         i += 1
         # qualifier words before the figure
         head = text[max(0, f.start - 20):f.start].lower()
-        for word, kind in _QUALIFIERS:
-            if head.endswith(word + " ") or (word == "~" and head.endswith("~")):
+        for word, kind, spaced in _QUALIFIERS_SPACED:
+            if head.endswith(spaced) or (word == "~" and head.endswith("~")):
                 start = f.start - len(word) - (0 if word == "~" else 1)
                 f = replace(f, start=start, text=text[start:f.end], qualifier=kind)
                 break

@@ -35,6 +35,7 @@ from crawler.deals.money import Money, find_money, to_usd
 from crawler.deals.resources import Resources
 from crawler.deals.segment import Sentence, segment
 
+_ACQ_WORDS = ("acquisition of", "to acquire", "acquires", "acquired", "to buy", "buys", "bought", "takeover of")
 _NO_SYNDICATE = ("compute_commitment", "infrastructure", "acquisition")
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
                         r"deal|tranche)\b", re.I)
@@ -222,11 +223,6 @@ class _Reader(FrameMixin):
                 self.cands.append(c)
                 if c.company:
                     block_focus[sent.block] = c.company
-            if sent.block not in block_focus:
-                first = self.chunks(sent.text, "text")
-                if first and first[0].start < 3 and not first[0].possessive and self.names.kind(first[0].text) \
-                        not in ("vc", "pe", "bank", "person"):
-                    pass
         return self.cands
 
     def _title_subject(self) -> str | None:
@@ -250,6 +246,8 @@ class _Reader(FrameMixin):
         """The article's acquisition target and buyer, so "paying $800m for the company" resolves."""
         for s in [title, *sents[:8]]:
             field_ = "title" if s is title else "text"
+            if not any(w in s.text for w in _ACQ_WORDS):
+                continue  # the pattern below needs one of these words (case-sensitive)
             m = re.search(r"(?:(?P<buyer>[A-Z][\w:.&-]*(?:\s[A-Z][\w:.&-]*)*)(?:'s|’s)\s+(?:[\w$.-]+\s){0,3}?)?"
                           r"(?:acquisition of|to acquire|acquires|acquired|to buy|buys|bought|takeover of)\s+",
                           s.text)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crawler.deals.textutil import fold
+
 _BULLET = re.compile(r"^\s*(?:[-•*·▪►–—]\s*(?:•\s*)?|\d{1,2}[.)]\s+)")
 _LABEL = re.compile(r"^(?P<label>[A-Z][\w .&'’:-]{0,40}?):\s+(?=\S)")
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9$€£])")
@@ -37,6 +39,10 @@ _NOISE_PHRASE = re.compile(
     r"forward this (?:newsletter|email)|sign up for our|subscribe to our|all rights reserved|"
     r"sponsored:|advertisement:|^related:|^read more:|^see also:|^also read:|click here|privacy policy)"
 )
+# Every match of _NOISE_PHRASE contains one of these (lower-cased): a cheap test before the regex.
+_NOISE_WORDS = ("cookie", "will not be published", "required fields", "unsubscribe", "forward this", "sign up for our",
+                "subscribe to our", "all rights reserved", "sponsored:", "advertisement:", "related:", "read more:",
+                "see also:", "also read:", "click here", "privacy policy")
 _TICKER_SEP = re.compile(r"\s[|•·¦]\s|\s{2,}[-–—]\s{1,}|\s\|\|\s")
 _CAMEL_JOIN = re.compile(r"[a-z0-9][A-Z][a-z]")
 
@@ -67,6 +73,11 @@ def _is_ticker(line: str) -> bool:
         return True  # "MARKETS | Arcturus +3.1% | Hollow Peak raises $45M | ..."
     joins = len(_CAMEL_JOIN.findall(line))
     return joins >= 3 or (joins >= 2 and len(line.split()) >= 10 and not line.rstrip().endswith((".", "!", "?", '"', "”")))
+
+
+def _is_noise_phrase(sent: str) -> bool:
+    low = fold(sent)
+    return any(w in low for w in _NOISE_WORDS) and _NOISE_PHRASE.search(sent) is not None
 
 
 def _is_heading(line: str) -> bool:
@@ -143,6 +154,6 @@ def segment(text: str) -> list[Sentence]:
             label = lab.group("label").strip()
         for sa, sb in split_sentences(text, a, b):
             sent = text[sa:sb]
-            k = "noise" if _NOISE_PHRASE.search(sent) else kind
+            k = "noise" if _is_noise_phrase(sent) else kind
             out.append(Sentence(sent, sa, sb, block, k, label=label, section=section, background=background))
     return out
