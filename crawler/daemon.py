@@ -62,6 +62,8 @@ EXIT_DEADLINE_S = 9.5  # from the stop signal to the process exit, whatever is s
 DISPATCH_BATCH = 20  # deliveries per claim; the dispatcher checks for a stop between claims
 STATS_EVERY = timedelta(minutes=1)  # publish rates for the stale gauges: a table scan, so not every 15 s
 STALL_AFTER_S = 30.0  # no tick for this long makes /healthz answer 503
+# The crawl child's level for each daemon level. At INFO a child would log Scrapy's start-up banner and one
+# line per stored article every pass, so it stays at WARNING; its format is always the daemon's.
 _CHILD_LOG_LEVEL = {"DEBUG": "DEBUG", "INFO": "WARNING", "WARNING": "WARNING", "ERROR": "ERROR"}
 
 
@@ -308,6 +310,7 @@ class Daemon:
         try:
             summary = run_crawl(settings, sources, timeout=settings.daemon.crawl_timeout,
                                 log_level=_CHILD_LOG_LEVEL[settings.daemon.log_level],
+                                log_format=settings.daemon.log_format,
                                 should_stop=lambda: self.scheduler.stopping)
             reports = {r.source: r for r in summary.sources}
         except CrawlFailed as exc:

@@ -5,13 +5,23 @@ process (multiprocessing, spawn). The parent — the CLI or the daemon — stays
 gets progress events through a queue and the ``CrawlSummary`` back when the child ends.
 A child that dies (killed, out of memory) loses nothing stored: articles are committed one
 by one, and URLs in flight were never marked seen, so the next pass fetches them.
+
+On Linux the child is tied to its parent (``PR_SET_PDEATHSIG``): a parent that is SIGKILLed takes
+its crawl child with it, instead of leaving it to finish a long pass nobody will read. The child
+logs in the parent's format (``daemon.log_format``), so a JSON journal stays JSON.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing as mp
+import os
 import queue
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,7 +44,6 @@ _SPIDERS = {
 def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings], *,
                           progress: ProgressFn | None = None, log_level: str = "WARNING") -> CrawlSummary:
     """The child's side. Starts a reactor, so call it at most once per process."""
-    from scrapy.crawler import CrawlerProcess
     from scrapy.utils.misc import load_object
 
     from crawler.app import build_processor
@@ -53,13 +62,14 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
     # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every callback's output (100 by default), and an
     # article page yields one item: those task start-ups were a quarter of the crawl process's CPU.
     scrapy_cfg.setdefault("CONCURRENT_ITEMS", 4)
+    parent = mp.parent_process()
     # Scrapy's logging set-up puts its own loggers back to DEBUG and logs its versions and settings
     # at once; per-request DEBUG lines cost real CPU. Keep the root level for the banner, then quiet them.
     disabled = logging.root.manager.disable
     if logging.getLogger().getEffectiveLevel() > logging.INFO:
         logging.disable(max(disabled, logging.INFO))
     try:
-        process = CrawlerProcess(scrapy_cfg)
+        process = _crawler_process(scrapy_cfg, parent_pid=parent.pid if parent else None)
     finally:
         logging.disable(disabled)
     quiet_noisy_loggers()
@@ -73,6 +83,8 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
     try:
         process.start()
     finally:
+        if parent is not None and parent_gone(parent.pid):
+            _stop_reactor_threads()  # the crashed reactor skipped the shutdown that stops them
         if pool is not None:
             pool.close()
 
@@ -113,6 +125,76 @@ def make_pool(settings: Settings) -> Any:
                         time_limit=settings.crawl.page_time_limit)
 
 
+def _crawler_process(settings: dict[str, Any], *, parent_pid: int | None) -> Any:
+    """A CrawlerProcess that stops at once on a SIGTERM sent because the parent died (see the class).
+
+    Scrapy is imported here, not at module level, so the parent that imports this module stays Twisted-free."""
+    from scrapy.crawler import CrawlerProcess
+
+    class ParentBoundCrawlerProcess(CrawlerProcess):
+        """Scrapy's CrawlerProcess, but a SIGTERM that comes because the parent died stops at once.
+
+        Scrapy stops gracefully on SIGTERM, and even its "forced" second SIGTERM waits for the requests
+        in flight: on a slow server, the whole request timeout. That is right when the parent asks (it
+        waits for the summary), pointless when the parent is gone. Then the reactor is crashed instead,
+        from the reactor thread: articles are stored there, synchronously, so no article's transaction
+        is open at that moment; ``start()`` returns and the usual clean-up after it runs.
+        """
+
+        def __init__(self, settings: dict[str, Any], *, parent_pid: int | None) -> None:
+            super().__init__(settings)
+            self._parent_pid = parent_pid
+
+        def _signal_shutdown(self, signum: int, frame: Any) -> None:
+            if signum == signal.SIGTERM and parent_gone(self._parent_pid):
+                from twisted.internet import reactor
+
+                reactor.callFromThread(self._abandon)
+            else:
+                super()._signal_shutdown(signum, frame)
+
+        def _abandon(self) -> None:
+            from twisted.internet import reactor
+
+            log.warning("crawl process stopping at once: its parent process is gone")
+            with contextlib.suppress(RuntimeError):
+                reactor.crash()
+
+    return ParentBoundCrawlerProcess(settings, parent_pid=parent_pid)
+
+
+def _stop_reactor_threads() -> None:
+    """Stop the reactor's thread pool (DNS lookups): its threads would otherwise keep the process from exiting."""
+    from twisted.internet import reactor
+
+    pool = getattr(reactor, "threadpool", None)
+    if pool is not None:
+        with contextlib.suppress(Exception):
+            pool.stop()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def parent_gone(parent_pid: int | None) -> bool:
+    """True when this process's parent is no longer ``parent_pid`` (it died and we were re-parented)."""
+    return parent_pid is not None and os.getppid() != parent_pid
+
+
+def tie_to_parent(parent_pid: int | None, sig: int = signal.SIGTERM) -> bool:
+    """Ask Linux to send ``sig`` to this process when its parent dies; False if the parent is already gone.
+
+    The check after ``prctl`` closes the race where the parent died before the request was made (the
+    kernel would then never signal). Elsewhere (no ``prctl``) this only does that check.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
+                log.debug("prctl(PR_SET_PDEATHSIG) failed: errno %d", ctypes.get_errno())
+    return not parent_gone(parent_pid)
+
+
 _NOISY = ("scrapy", "twisted", "trafilatura", "htmldate", "charset_normalizer")
 
 
@@ -122,21 +204,37 @@ def quiet_noisy_loggers() -> None:
         logging.getLogger(noisy).setLevel(max(logging.getLogger().level, logging.WARNING))
 
 
-def _child(settings: Settings, names: list[str], events: Any, log_level: str) -> None:
-    logging.basicConfig(level=getattr(logging, log_level, logging.WARNING),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+def _child(settings: Settings, names: list[str], events: Any, log_level: str, log_format: str = "plain") -> None:
+    from crawler.observe import setup_logging
+
+    parent = mp.parent_process()
+    parent_pid = parent.pid if parent else None
+    if not tie_to_parent(parent_pid):
+        return  # the parent died while this process started: nobody to crawl for
+    setup_logging(log_format, log_level)
     quiet_noisy_loggers()
     sources = [settings.source(n) for n in names]
 
+    def put(event: tuple[Any, ...]) -> None:
+        if parent_gone(parent_pid):
+            # Nobody reads the queue any more, and this process holds its read end too: a full pipe
+            # would block the feeder thread, and the exit that joins it, for ever.
+            events.cancel_join_thread()
+            return
+        events.put(event)
+
     def progress(source: str, status: str) -> None:
-        events.put(("article", source, status))
+        put(("article", source, status))
 
     try:
         summary = crawl_in_this_process(settings, sources, progress=progress, log_level=log_level)
-        events.put(("done", summary.to_dict(), None))
+        put(("done", summary.to_dict(), None))
     except BaseException as exc:
-        events.put(("failed", f"{type(exc).__name__}: {exc}", None))
+        put(("failed", f"{type(exc).__name__}: {exc}", None))
         raise
+    finally:
+        if parent_gone(parent_pid):
+            events.cancel_join_thread()
 
 
 def _summary_from_dict(data: dict[str, Any]) -> CrawlSummary:
@@ -149,12 +247,15 @@ class CrawlFailed(RuntimeError):
 
 
 def run_crawl(settings: Settings, sources: Sequence[SourceSettings], *, progress: ProgressFn | None = None,
-              timeout: timedelta | None = None, log_level: str = "WARNING",
+              timeout: timedelta | None = None, log_level: str = "WARNING", log_format: str = "plain",
               should_stop: Callable[[], bool] | None = None) -> CrawlSummary:
-    """One pass over ``sources`` in a child process; returns its summary, or raises CrawlFailed."""
+    """One pass over ``sources`` in a child process; returns its summary, or raises CrawlFailed.
+
+    ``log_format`` (``plain`` or ``json``) and ``log_level`` are the child's: pass the caller's own,
+    so the child's lines look like the caller's in one log stream."""
     ctx = mp.get_context("spawn")
     events: Any = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(settings, [s.name for s in sources], events, log_level),
+    proc = ctx.Process(target=_child, args=(settings, [s.name for s in sources], events, log_level, log_format),
                        name="dealradar-crawl")
     proc.start()
     deadline = datetime.now(UTC) + timeout if timeout else None

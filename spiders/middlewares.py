@@ -1,4 +1,9 @@
-"""Downloader middlewares: the private-address guard and retries that wait as the server asks."""
+"""Downloader middlewares: the private-address guard and retries that wait as the server asks.
+
+A host that does not resolve is one WARNING line from the spider's errback, no traceback: once its
+retries are spent, the DNS error becomes ``HostNotFound``, an ``IgnoreRequest`` that Scrapy's robots.txt
+middleware drops quietly (it logs other robots.txt download errors at ERROR with a traceback) and
+whose text says what happened."""
 
 from __future__ import annotations
 
@@ -8,10 +13,13 @@ import random
 from typing import Any
 
 from scrapy import Request
+from scrapy import exceptions as scrapy_exceptions
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import load_object
+from twisted.internet.error import DNSLookupError
 
 from crawler.retry_after import parse_retry_after
 from crawler.urlpolicy import PrivateAddressError, check_url
@@ -23,6 +31,24 @@ RETRY_STATUSES = {408, 429, 500, 502, 503, 504, 522, 524}
 
 class RefusedRequest(IgnoreRequest):
     """The URL points at an address the configuration does not allow."""
+
+
+class HostNotFound(IgnoreRequest):
+    """The request's host name did not resolve (NXDOMAIN, or DNS failing) after every retry."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(f"DNS lookup failed for host {host}")
+        self.host = host
+
+
+# Scrapy >= 2.19 wraps Twisted's DNSLookupError in its own CannotResolveHostError; older ones pass it on.
+_DNS_ERRORS: tuple[type[BaseException], ...] = tuple(
+    t for t in (DNSLookupError, getattr(scrapy_exceptions, "CannotResolveHostError", None)) if t is not None)
+
+
+def is_dns_failure(exc: BaseException) -> bool:
+    """Whether a download failed because the host name could not be resolved."""
+    return isinstance(exc, _DNS_ERRORS)
 
 
 class UrlPolicyMiddleware:
@@ -68,11 +94,12 @@ class BackoffRetryMiddleware:
     def _backoff(self, attempt: int) -> float:
         return min(self.cap, self.base * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
 
-    async def _retry(self, request: Request, reason: str, delay: float | None) -> Request | None:
+    async def _retry(self, request: Request, reason: str, delay: float | None, *,
+                     give_up_log_level: int = logging.WARNING) -> Request | None:
         attempt = request.meta.get("retry_times", 0) + 1
         new = get_retry_request(request, spider=self.crawler.spider, reason=reason,
                                 max_retry_times=request.meta.get("max_retry_times", self.max_retries),
-                                give_up_log_level="WARNING")
+                                give_up_log_level=give_up_log_level)
         if new is None:
             return None
         wait = self._backoff(attempt) if delay is None else delay
@@ -96,6 +123,13 @@ class BackoffRetryMiddleware:
         return new or response
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | None:
-        if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions):
-            return None
-        return await self._retry(request, type(exception).__name__, None)
+        dns = is_dns_failure(exception)
+        if not request.meta.get("dont_retry") and isinstance(exception, self.exceptions):
+            # A DNS give-up is reported once, by the errback, from the HostNotFound raised below.
+            new = await self._retry(request, type(exception).__name__, None,
+                                    give_up_log_level=logging.DEBUG if dns else logging.WARNING)
+            if new is not None:
+                return new
+        if dns:
+            raise HostNotFound(urlparse_cached(request).hostname or request.url) from exception
+        return None

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+import yaml
 from conftest import make_settings
 
 from crawler.commands import crawl_once
 from crawler.sitehost import Reply, SiteServer, article_page, atom, news_sitemap, rss
 from storage.repository import Repository
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BODY = [
     "Brightwave Systems, a Lisbon company that builds speech models for call centres, said on Monday it had "
@@ -261,3 +270,140 @@ def test_a_page_over_the_time_limit_is_abandoned(monkeypatch: pytest.MonkeyPatch
         workers.analyse_limited(ArticleItem(url="http://x.example/", source="s", html="<p>x</p>"), None,
                                 datetime.now(UTC), 1)
     assert time.monotonic() - started < 3
+
+
+# ---- the crawl child process: DNS failures, its parent's death --------------------------------------
+
+
+@pytest.mark.parametrize("where", ["feed", "article"])
+def test_a_host_that_does_not_resolve_is_one_warning_line_without_a_traceback(
+        site: SiteServer, sqlite_url: str, tmp_path: Path, capfd: pytest.CaptureFixture[str], where: str) -> None:
+    # The child resolves through servers.offline_dns: names under the reserved .invalid TLD fail right there,
+    # as NXDOMAIN would, and no DNS server is asked (this machine's resolver is not local).
+    from servers.crawl_child import CrawlChild
+
+    if where == "feed":
+        failing = "http://nosuchhost.invalid/feed.xml"
+        source = {"name": "nx", "feed": failing}
+    else:
+        failing = "http://nosuchhost.invalid/a/1"
+        publish_rss(site, "/feed.xml", [failing])
+        source = {"name": "nx", "feed": site.url("/feed.xml")}
+    lookups = tmp_path / "dns.log"
+    settings = make_settings(sqlite_url, [source], crawl={"retries": 1})  # a retry, then the give-up
+    child = CrawlChild.start(settings, ["nx"], scrapy_overrides={
+        "TWISTED_DNS_RESOLVER": "servers.offline_dns.OfflineResolver", "OFFLINE_DNS_LOG": str(lookups)})
+    rep = child.wait().sources[0]
+
+    assert "nosuchhost.invalid" in lookups.read_text().split()  # the lookup went to the offline resolver
+    reason = f"{failing}: HostNotFound: DNS lookup failed for host nosuchhost.invalid"
+    assert reason in rep.errors
+    err = capfd.readouterr().err
+    assert "Traceback" not in err, err
+    warnings = [line for line in err.splitlines() if " WARNING " in line or " ERROR " in line]
+    assert len(warnings) == 1, err
+    assert reason in warnings[0] and "WARNING" in warnings[0]
+
+
+def _children_of(pid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of every live process whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append((int(entry.name), cmdline))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting for a reaper (whoever adopted it may never reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
+def test_the_crawl_child_ends_when_its_parent_is_sigkilled(site: SiteServer, sqlite_url: str, tmp_path: Path) -> None:
+    for n in (1, 2):
+        site.add(f"/a/{n}", story(n))
+    site.add("/a/slow", Reply(story(3), delay=60))  # far longer than the few seconds the child may outlive its parent
+    publish_rss(site, "/feed.xml", [site.url("/a/1"), site.url("/a/2"), site.url("/a/slow")])
+    cfg = tmp_path / "dealradar.yaml"
+    cfg.write_text(yaml.safe_dump({
+        "storage": {"url": sqlite_url},
+        "crawl": {"allow_private_addresses": True, "delay": "0s", "autothrottle": False, "concurrency_per_host": 8,
+                  "timeout": "120s", "retries": 0, "max_article_age": "3650d", "workers": 1},
+        "sources": [{"name": "wire", "feed": site.url("/feed.xml")}],
+    }))
+    with open(tmp_path / "parent.log", "wb") as out:
+        parent = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "-c", str(cfg), "--no-alerts", "--json"],
+                                  cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    child_pid = None
+    try:
+        deadline = time.monotonic() + 60
+        while not (site.hits("/a/slow") and _stored(sqlite_url) == 2):
+            assert parent.poll() is None, (tmp_path / "parent.log").read_text()
+            assert time.monotonic() < deadline, "the crawl never reached the slow article"
+            time.sleep(0.1)
+        crawl_children = [p for p, cmd in _children_of(parent.pid) if "spawn_main" in cmd]
+        assert len(crawl_children) == 1, _children_of(parent.pid)
+        child_pid = crawl_children[0]
+
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(5)
+        t0 = time.monotonic()
+        while _alive(child_pid) and time.monotonic() - t0 < 5:
+            time.sleep(0.05)
+        assert not _alive(child_pid), "the crawl child outlived its SIGKILLed parent by 5s"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait(5)
+        if child_pid is not None and _alive(child_pid):
+            os.kill(child_pid, signal.SIGKILL)
+
+    # The two whole articles are there and the database is sound; the slow one was never stored.
+    repo = Repository.open(sqlite_url)
+    assert repo.count_articles() == 2
+    assert not repo.seen_urls([site.url("/a/slow")])
+    repo.close()
+    import sqlite3
+
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _stored(url: str) -> int:
+    repo = Repository.open(url)
+    try:
+        return repo.count_articles()
+    except Exception:  # noqa: BLE001 - the schema may not exist yet
+        return 0
+    finally:
+        repo.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
+def test_tie_to_parent_asks_for_sigterm_and_sees_a_parent_that_is_already_gone() -> None:
+    # In a process of its own: PR_SET_PDEATHSIG on the test runner would outlive the test.
+    code = (
+        "import ctypes, ctypes.util, os, signal\n"
+        "from crawler.runner import tie_to_parent\n"
+        "assert tie_to_parent(os.getppid())\n"
+        "libc = ctypes.CDLL(ctypes.util.find_library('c'))\n"
+        "sig = ctypes.c_int(0)\n"
+        "assert libc.prctl(2, ctypes.byref(sig), 0, 0, 0) == 0  # PR_GET_PDEATHSIG\n"
+        "assert sig.value == signal.SIGTERM, sig.value\n"
+        "assert not tie_to_parent(os.getppid() + 1)  # a parent that died before the prctl\n"
+        "assert tie_to_parent(None)  # not a child of anything we know: nothing to check\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)

@@ -539,6 +539,32 @@ def test_json_logs_carry_the_event_fields(capsys: pytest.CaptureFixture[str]) ->
         root.handlers[:], root.level = saved[0], saved[1]
 
 
+def test_with_json_logs_the_crawl_child_logs_json_too(
+        site: SiteServer, sqlite_url: str, tmp_path: Path, daemons: Callable[[Path], Daemon]) -> None:
+    site.add("/a/1", plain_story(1))
+    publish(site, "/feed.xml", [site.url("/a/1")])
+    dead = f"http://127.0.0.1:{free_port()}/feed.xml"  # its failure is logged by the crawl child, at WARNING
+    cfg = write_config(tmp_path / "dealradar.yaml", sqlite_url,
+                       [{"name": "wire", "feed": site.url("/feed.xml"), "every": "1h"},
+                        {"name": "dead", "feed": dead, "every": "1h"}],
+                       daemon={"log_format": "json", "log_level": "INFO"})
+    d = daemons(cfg)
+    d.wait_log("source pass source=dead")
+    d.wait_log("source pass source=wire")
+    assert d.stop()[0] == 0
+
+    records = []
+    for line in d.output().splitlines():
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                raise AssertionError(f"not a JSON log line: {line!r}\n{d.output()}") from None
+    child = [r for r in records if r["logger"] == "spiders.base"]  # only the crawl child runs the spiders
+    assert child and child[0]["level"] == "WARNING" and dead in child[0]["msg"], records
+    assert any(r["logger"] == "crawler.daemon" and r["msg"].startswith("daemon started") for r in records)
+
+
 def test_listen_addresses() -> None:
     from crawler.errors import ConfigError
     from crawler.observe import parse_listen
