@@ -518,6 +518,28 @@ def test_from_record_uses_design_field_names_and_evidence() -> None:
     assert m.record() == {k: v for k, v in record.items() if k != "evidence"}
 
 
+def test_parser_mention_and_consensus_records_share_one_shape() -> None:
+    from crawler.deals.model import DealMention, Evidence
+    from crawler.events.record import DEAL_FIELDS, deal_record
+
+    parsed = DealMention(company="Anthropic", deal_type="equity", amount_usd=5e9, amount_text="$5 billion",
+                         currency="USD", investors=("Amazon",), lead_investors=("Amazon",), status="closed",
+                         evidence=(Evidence("Anthropic secures $5 billion from Amazon.", 10, 52),),
+                         ai_related=True, confidence=0.8).to_record()
+    assert tuple(parsed) == DEAL_FIELDS  # the parser's record, key for key and in order
+    shared = deal_record(**{k: v for k, v in parsed.items() if k in DEAL_FIELDS})
+    assert shared == parsed and tuple(shared) == tuple(parsed)
+
+    without_evidence = tuple(f for f in DEAL_FIELDS if f != "evidence")
+    m = Mention.from_record(parsed, SourceRef(url="https://a.example/1"))
+    assert tuple(m.record()) == without_evidence
+    deal, _ = apply_mention(None, m, now=T0, policy=POLICY)
+    assert tuple(deal.record()) == without_evidence
+    assert deal.record() == m.record()  # one report: the consensus is that report
+    with pytest.raises(TypeError):  # a builder that forgets a field fails, it does not emit a short record
+        deal_record(company="Anthropic", deal_type="equity")  # type: ignore[call-arg]
+
+
 # --- property: a second pass over the same coverage says nothing -------------------------
 
 _mentions = st.builds(

@@ -25,6 +25,7 @@ from typing import Any
 
 from crawler.events.keys import UNDISCLOSED, company_key, normalise_round, rel_diff, status_rank
 from crawler.events.model import Report
+from crawler.events.record import deal_record
 
 Getter = Callable[[Report], Any]
 Agree = Callable[[Any, Any], bool]
@@ -144,20 +145,20 @@ def consensus_record(reports: Sequence[Report], tolerance: float) -> dict[str, A
     amount = pick("amount_usd", figure_agree(tolerance))
     valuation = pick("valuation_usd", figure_agree(tolerance))
     status = max(reports, key=lambda r: (status_rank(r.mention.status), r.order))
-    return {
-        "company": company.mention.company,
-        "deal_type": deal_type.mention.deal_type if deal_type else latest.mention.deal_type,
-        "amount_usd": amount.mention.amount_usd if amount else None,
-        "amount_text": amount.mention.amount_text if amount else None,
-        "currency": amount.mention.currency if amount else None,
-        "round": round_.mention.round if round_ else None,
-        "investors": union_names(n for r in reports for n in r.mention.investors),
-        "lead_investors": union_names(n for r in reports for n in r.mention.lead_investors),
-        "valuation_usd": valuation.mention.valuation_usd if valuation else None,
-        "status": status.mention.status,
-        "ai_related": any(r.mention.ai_related for r in reports),
-        "confidence": max(r.mention.confidence for r in reports),
-    }
+    return deal_record(
+        company=company.mention.company,
+        deal_type=deal_type.mention.deal_type if deal_type else latest.mention.deal_type,
+        amount_usd=amount.mention.amount_usd if amount else None,
+        amount_text=amount.mention.amount_text if amount else None,
+        currency=amount.mention.currency if amount else None,
+        round=round_.mention.round if round_ else None,
+        investors=union_names(n for r in reports for n in r.mention.investors),
+        lead_investors=union_names(n for r in reports for n in r.mention.lead_investors),
+        valuation_usd=valuation.mention.valuation_usd if valuation else None,
+        status=status.mention.status,
+        ai_related=any(r.mention.ai_related for r in reports),
+        confidence=max(r.mention.confidence for r in reports),
+    )
 
 
 def source_entries(reports: Iterable[Report]) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.events.keys import clean_figure, company_key, normalise_round, normalise_status
+from crawler.events.record import deal_record
 
 EVENT_NEW = "deal.new"
 EVENT_UPDATED = "deal.updated"
@@ -176,21 +177,13 @@ class Mention:
         )
 
     def record(self) -> dict[str, Any]:
-        """This mention as a Deal record dict."""
-        return {
-            "company": self.company,
-            "deal_type": self.deal_type,
-            "amount_usd": self.amount_usd,
-            "amount_text": self.amount_text,
-            "currency": self.currency,
-            "round": self.round,
-            "investors": list(self.investors),
-            "lead_investors": list(self.lead_investors),
-            "valuation_usd": self.valuation_usd,
-            "status": self.status,
-            "ai_related": self.ai_related,
-            "confidence": self.confidence,
-        }
+        """This mention as a Deal record dict (no ``evidence``: the sentence is on ``source``)."""
+        return deal_record(
+            company=self.company, deal_type=self.deal_type, amount_usd=self.amount_usd,
+            amount_text=self.amount_text, currency=self.currency, round=self.round, investors=self.investors,
+            lead_investors=self.lead_investors, valuation_usd=self.valuation_usd, status=self.status,
+            ai_related=self.ai_related, confidence=self.confidence,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {**self.record(), "source": self.source.to_json()}
