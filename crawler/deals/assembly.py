@@ -24,6 +24,23 @@ _ROUNDUP_TITLE = re.compile(r"[;|]|\b(?:roundup|round-up|weekly|funding desk|dea
 
 
 
+_PRICED = re.compile(r"\bpric(?:ed|es|ing)\s+(?:an?\s+|its\s+|the\s+)?(?:upsized\s+|private\s+|senior\s+)?"
+                     r"(?:offering|notes|bonds?|sale|issue|debt)\b", re.I)
+# A second deal of the same type for the same company ("Separately, it closed a term loan of ...").
+_SEPARATE = re.compile(r"^(?:Separately|In a separate (?:\w+\s)?(?:deal|announcement|transaction)|Additionally|"
+                       r"In addition)\b|\b(?:a separate|a second|another|an additional)\s+(?:[\w-]+\s){0,2}?"
+                       r"(?:deal|loan|round|facility|financing|tranche|offering|agreement|investment)\b", re.I)
+
+
+_ON_RECORD = re.compile(r"\b(?:has|have|had) (?:agreed|signed)\b[^.;]*\b(?:according to|said in|shows?)\s+"
+                        r"(?:a |an |the |its )?(?:regulatory |securities |stock[- ]exchange )?(?:filing|statement|"
+                        r"press release)|\b(?:regulatory|securities) filing (?:shows|showed)\b", re.I)
+
+
+_JV_APPOSITIVE = re.compile(r"\b(?:joint[- ]venture|JV)(?:\s+(?:company|vehicle|entity))?(?:,\s*|\s+(?:called|named|"
+                            r"dubbed|known as)\s+)", re.I)
+
+
 def _status(group: list[Candidate], context: str) -> str:
     dtype = group[0].deal_type
     body = [c for c in group if c.field == "text"] or group
@@ -32,6 +49,8 @@ def _status(group: list[Candidate], context: str) -> str:
     title_texts = " ".join(c.sent.text for c in group if c.field == "title")
     done = tx.DONE.search(joined) or tx.DONE.search(context)
     rumored = tx.RUMOR.search(joined) or (not [c for c in group if c.field == "text"] and tx.RUMOR.search(title_texts))
+    if rumored and _ON_RECORD.search(joined):
+        rumored = None  # agreed and on the record (a filing, a statement): not a rumour
     if dtype == "acquisition":
         if done:
             return "closed"
@@ -40,6 +59,8 @@ def _status(group: list[Candidate], context: str) -> str:
         return "rumored"
     if dtype in ("compute_commitment", "infrastructure", "joint_venture"):
         return "closed" if done and dtype == "joint_venture" else "announced"
+    if dtype == "debt" and _PRICED.search(joined) and not done:
+        return "announced"  # notes priced, sale still to close
     if tx.CLOSED.search(joined):
         return "closed"
     if tx.ANNOUNCED.search(joined):
@@ -55,7 +76,8 @@ def accept(r: _Reader, c: Candidate) -> bool:
     amount = to_usd(c.money, r.resources, r.date)
     title_amount = amount is not None and any(abs(amount - v) <= 0.02 * v for v in r.title_amounts)
     title_company = (any(same_entity(c.company, n) for n in r.title_names) or (
-        r.focus is not None and same_entity(c.company, r.focus))) and bool(_TITLE_DEAL_CUE.search(r.title))
+        r.focus is not None and same_entity(c.company, r.focus))) and bool(_TITLE_DEAL_CUE.search(r.title)) \
+        and not tx.DENIAL.search(r.title)  # "... says it is not raising": the title is no deal support
     if c.field == "title":
         c.support = 3.0
         return True
@@ -97,9 +119,10 @@ def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate
     for s in r.all_sents:
         if s.kind in ("body", "bullet"):
             openers.setdefault(s.block, s.start)
-    items = [c for c in cands if c.field == "text" and c.company and not c.generic_subject
+    items = [c for c in cands if c.field == "text" and c.company and (not c.generic_subject or c.anchor is not None)
              and c.background == 0 and not c.sent.background and c.sent.kind in ("body", "bullet")
-             and openers.get(c.sent.block) == c.sent.start and c.verb in ("raise", "invest", "acquire", "spend")
+             and openers.get(c.sent.block) in (c.sent.start, c.anchor)
+             and c.verb in ("raise", "invest", "acquire", "spend")
              and not is_location(c.company) and c.company.lower() not in ("ai", "the company")]
     if not items:
         return []
@@ -119,7 +142,8 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
     groups: list[list[Candidate]] = []
     for c in cands:
         for g in groups:
-            if g[0].deal_type == c.deal_type and same_entity(g[0].company or "", c.company or ""):
+            if g[0].deal_type == c.deal_type and same_entity(g[0].company or "", c.company or "") and \
+                    not _separate_deal(r, g, c):
                 g.append(c)
                 break
         else:
@@ -135,7 +159,7 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
         investors = dedupe_names([i for c in same for i in c.investors])
         leads = dedupe_names([i for c in same for i in c.leads])
         if not leads and len(investors) == 1 and best.deal_type in ("equity", "debt") and best.verb in (
-                "raise", "invest"):
+                "raise", "invest") and best.round != "Secondary":  # share buyers in a tender lead nothing
             leads = list(investors)
         leads = [x for x in leads if any(same_entity(x, i) for i in investors)] or leads
         investors = dedupe_names(leads + investors) if leads else investors
@@ -170,10 +194,11 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
         seen: set[tuple[int, int, str]] = set()
         for c in sorted(same, key=lambda c: c.order):
             for s in c.sentences[:2] or [c.sent]:
-                key = (s.start, s.end, c.field)
+                where = "title" if s.kind == "title" else "text"  # a body sentence can back a title figure
+                key = (s.start, s.end, where)
                 if key not in seen:
                     seen.add(key)
-                    evidence.append(Evidence(s.text, s.start, s.end, c.field))
+                    evidence.append(Evidence(s.text, s.start, s.end, where))
         ai_words = re.search(r"\b(?:AI|artificial intelligence|machine learning|model|LLM|GPU|data cent|chatbot|"
                              r"robot|compute|inference|generative|neural|agent)", " ".join(e.text for e in evidence)
                              + " " + r.title)
@@ -196,12 +221,30 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
     return deals
 
 
+def _separate_deal(r: _Reader, group: list[Candidate], c: Candidate) -> bool:
+    """A figure in a sentence that says it is a separate or second deal, with an amount unlike the group's."""
+    if c.field != "text" or not _SEPARATE.search(c.sent.text):
+        return False
+    amount = to_usd(c.money, r.resources, r.date)
+    if amount is None:
+        return False
+    for g in group:
+        other = to_usd(g.money, r.resources, r.date)
+        if other is None or abs(other - amount) <= 0.05 * max(amount, other) or g.sent is c.sent:
+            return False
+    return True
+
+
 def _venture_name(r: _Reader, group: list[Candidate]) -> str | None:
     """A named venture ("The Global AI Infrastructure Investment Partnership") near the deal sentence."""
     blocks = {c.sent.block for c in group if c.field == "text"}
     for s in r.all_sents:
         if s.kind == "noise" or not any(0 <= s.block - b <= 1 for b in blocks):
             continue
+        for m in _JV_APPOSITIVE.finditer(s.text):  # "form a joint venture, Northwind Campus, with ..."
+            names = r.chunks(s.text[m.end():m.end() + 80], "text")
+            if names and names[0].start == 0:
+                return r.canon(names[0].text)
         for m in tx.VENTURE_NAME.finditer(s.text):
             name = re.sub(r"^The\s+", "", m.group(0).strip())
             if len(name.split()) >= 2 and name[0].isupper():

@@ -56,3 +56,18 @@ def background_level(before: str, after: str, published_year: int | None) -> int
 def is_forecast(sentence: str) -> bool:
     """Market-size forecasts and estimates: never a deal."""
     return bool(tx.FORECAST.search(sentence))
+
+
+_PRE = re.compile(r"\bpre[- ]?money\b", re.I)
+_POST = re.compile(r"\bpost[- ]?money\b", re.I)
+
+
+def valuation_basis(sentence: str, start: int, end: int) -> str | None:
+    """``pre`` or ``post`` when the words next to a valuation say which (the record keeps post-money)."""
+    after = sentence[end:end + 25]
+    for rx, basis in ((_POST, "post"), (_PRE, "pre")):
+        if rx.match(after.lstrip(" (")):
+            return basis
+    before = sentence[max(0, start - 35):start]
+    hits = [(m.end(), basis) for rx, basis in ((_POST, "post"), (_PRE, "pre")) for m in rx.finditer(before)]
+    return max(hits)[1] if hits else None

@@ -182,6 +182,12 @@ class NameFinder:
                 # A one-word sentence opener nobody else capitalises ("Humanoid robot startup ...").
                 i += 1
                 continue
+            if first and tok[0].isupper() and tok.lower() in self._lower and not trusted(tok) and \
+                    tok.lower() not in GENERIC and i + 1 < n and s[ends[i]:starts[i + 1]] == " " and \
+                    trusted(_tok_info(raws[i + 1])[0]):
+                # "Utility Halden Power ...": a common noun the article also writes in lower case opens the sentence
+                i += 1
+                continue
             first_end = ms + len(tok)
             last_end = first_end
             j = i + 1

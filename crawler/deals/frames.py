@@ -44,6 +44,7 @@ class Candidate:
     support: float = 0.0
     accepted: bool = False
     sentences: list[Sentence] = field(default_factory=list)
+    anchor: int | None = None  # start of the earlier sentence that named the company "it" refers to
 
 
 def clause_start(t: str, pos: int) -> int:
@@ -69,6 +70,11 @@ _PASSIVE = re.compile(r"\b(?:was|were|has been|have been|had been|is being|are b
                       r"will be)\s+(?:\w+ly\s+)?$", re.I)
 
 
+_PLACE_PREP = re.compile(r"\s+(?:from|in|of|at|near|outside|based in)\s+", re.I)
+_DEBT_PAPER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:notes|bonds)\b", re.I)
+_ISSUE = re.compile(r"\b(?:pric(?:ed|es|ing)|issu(?:ed|es|ing)|offering|placement)\b", re.I)
+_PASSIVE_AUX = re.compile(r"\s(?:agree[sd]?\s+to\s+be|(?:is|are|was|were|will|would|has|have|had|set|expected|"
+                          r"poised|about)(?:\s+(?:to|being|been|be|now|also))*)\s*$", re.I)
 _JV_WORD = re.compile(r"joint[- ]venture|\bJV\b", re.I)
 _JV_OF = re.compile(r",\s+(?:a|the|an)\s+(?:[\w-]+\s){0,2}?(?:joint[- ]venture|JV)\s+(?:of|between|by|from|owned by|"
                     r"formed by|set up by|created by|backed by)\s+(?P<seg>[^,;.]+)", re.I)
@@ -120,6 +126,9 @@ class FrameMixin(InvestorMixin):
             names = [c for c in names if not (c.possessive and re.match(r"\s*(?:[a-z-]+\s){0,3}(?:chief|ceo|founder|"
                                                                         r"head|boss)", seg_s[c.end + 2:]))]
             nonposs = [c for c in names if not c.possessive]
+            if len(nonposs) > 1:  # "Nordiq Vision from Gdansk": a place after a preposition is not the subject
+                nonposs = [c for k, c in enumerate(nonposs)
+                           if k == 0 or not _PLACE_PREP.fullmatch(seg_s[nonposs[k - 1].end:c.start])]
             if nonposs:
                 return nonposs[-1].text, False
             if tx.PLURAL_SUBJECT.search(seg_s):
@@ -154,8 +163,18 @@ class FrameMixin(InvestorMixin):
         label = sent.label if sent.label and sent.label.lower() not in tx.FIELD_LABELS else None
         if label and before.startswith(label):
             before = before[len(label) + 1:]
-        if classify.is_forecast(t[L:R]) or _EQUIPMENT_AFTER.match(after):
+        if classify.is_forecast(t[L:R]):
             return None
+        sec = tx.SECONDARY.search(before)
+        if sec is not None and not tx.ACQUIRE_VERBS.search(before):
+            # "a tender offer letting employees sell $6 billion of stock": the company whose shares change hands
+            company, generic = self.single_subject(before[:sec.start()], field_)
+            cand = Candidate(company, "equity", m, sent, field_, order, verb="raise", generic_subject=generic,
+                             round="Secondary")
+            cand.background = classify.background_level(before, after.split(",")[0], self.year)
+            return cand
+        if _EQUIPMENT_AFTER.match(after) and not (_DEBT_PAPER.match(after) and _ISSUE.search(before)):
+            return None  # "$2bn of GPUs"; but "priced an offering of $400m of senior notes" is the company's debt
 
         verbs = []
         for cls, rx in (("acquire", tx.ACQUIRE_VERBS), ("raise", tx.RAISE_VERBS), ("invest", tx.INVEST_VERBS),
@@ -227,6 +246,14 @@ class FrameMixin(InvestorMixin):
         if cls == "acquire" and dtype != "acquisition" and not obj_names and re.match(r"(?i)(?:buy|bought|purchas)",
                                                                                          vword):
             cls = cand.verb = "spend"  # "agreed to buy $300 billion of computing power": a purchase, not a takeover
+        if cls == "acquire" and _PASSIVE_AUX.search(subj_text) and re.match(r"\s*by\s", obj_text) and obj_names:
+            # "X agreed to be bought by Y", "X was acquired by Y": the subject is the target, Y the buyer
+            target, _generic = self.single_subject(_PASSIVE_AUX.sub("", subj_text), field_)
+            if target is not None:
+                buyers = [self.canon(obj_names[0].text)]
+                cand.company, cand.deal_type = target, "acquisition"
+                cand.investors, cand.leads = list(buyers), list(buyers)
+                return cand
         if cls == "acquire" or dtype == "acquisition":
             target = None
             if dtype == "acquisition":

@@ -57,6 +57,9 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"(?P<seg>.+?)" + TERM, re.I), "lead"),
     (re.compile(r"\b(?:also\s+)?(?:participating|investing|joining|taking part|lending)(?:\s+in the (?:round|financing|"
                 r"deal|facility))?\s+(?:were|was|are|is)\s+(?:also\s+)?(?P<seg>.+?)" + TERM, re.I), "inv"),
+    # inverted order: "in the round were taking part also X and Y"
+    (re.compile(r"\b(?:were|was|are|is)\s+(?:also\s+)?(?:taking part|participating|investing|joining)\s+(?:also\s+)?"
+                r"(?-i:(?=[A-Z]|the\s))(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"\b(?:new\s+)?(?:investors|backers)\s+(?P<seg>.+?)\s+joined\s+(?:existing\s+)?(?:backers|investors|"
                 r"shareholders)\s+(?P<seg2>.+?)" + TERM, re.I), "joined"),
     (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:is|are|was|were)\s+(?:leading|co-leading|(?:expected|set|poised|likely|"
@@ -93,6 +96,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("with",), ("lead",)),
     (("lead",), (" the ",)),
     (("participating", "investing", "joining", "taking part", "lending"),),
+    (("taking part", "participating", "investing", "joining"),),
     (("investors", "backers"), ("joined",)),
     (("lead",),),
     (("led", "headed", "anchored"),),

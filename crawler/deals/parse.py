@@ -36,6 +36,10 @@ from crawler.deals.resources import Resources
 from crawler.deals.segment import Sentence, segment
 
 _ACQ_WORDS = ("acquisition of", "to acquire", "acquires", "acquired", "to buy", "buys", "bought", "takeover of")
+_COMPANY_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w'’-]+\s){0,5}?(?:company|startup|firm|maker|developer|"
+                                 r"provider|platform|lab|business|operator|group|unicorn)\b", re.I)
+_ORG_SUFFIX = re.compile(r"\s(?:AI|Robotics|Labs?|Technologies|Systems|Software|Analytics|Networks|Bio|Therapeutics|"
+                         r"Health|Energy|Compute|Cloud|Data|Dynamics|Intelligence|Inc\.?|Corp\.?|Ltd\.?)$")
 _NO_SYNDICATE = ("compute_commitment", "infrastructure", "acquisition")
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
                         r"deal|tranche)\b", re.I)
@@ -60,6 +64,7 @@ class _Reader(FrameMixin):
         self.acq_buyers: list[str] = []
         self.all_sents: list[Sentence] = []
         self.first_block: int | None = None
+        self.pre_money: set[Money] = set()
 
     # ---------------------------------------------------------------- names
     def chunks(self, s: str, field_: str) -> list[Name]:
@@ -95,6 +100,12 @@ class _Reader(FrameMixin):
             if cand is not None:
                 self.joint_venture(cand, t, field_)
                 out.append(cand)
+        if len(vals) > 1:  # pre- and post-money both given: the post-money figure first
+            rank = {"post": 0, None: 1, "pre": 2}
+            vals.sort(key=lambda v: rank[classify.valuation_basis(t, v.start, v.end)])
+        for v in vals:
+            if classify.valuation_basis(t, v.start, v.end) == "pre":
+                self.pre_money.add(v)
         inv, leads = self.investor_mentions(t, field_)
         if label in ("lead", "leads", "lead investor", "lead investors", "led by"):
             names = self.name_list(t[len(sent.label or "") + 1:].split(" with ")[0].split(",")[0], field_)
@@ -132,6 +143,8 @@ class _Reader(FrameMixin):
             want = "debt" if tx.DEBT_WORDS.search(sent.text) and not tx.EQUITY_WORDS.search(sent.text) else \
                 "equity" if tx.EQUITY_WORDS.search(sent.text) and not tx.DEBT_WORDS.search(sent.text) else None
             cur = next((c for c in live if c.deal_type == want), None) or (live[0] if live else cur)
+            if cur.deal_type in _NO_SYNDICATE and cur.investors:
+                inv, leads = [], []  # a buyer or provider is known; "its investors, led by X" are the sellers
             if classify.background_level(strip_relative(sent.text), "", self.year) >= 2:
                 inv, leads = [], []
         reach = 4 if sent.kind == "bullet" and sent.label else 2  # "- Others: ..." in a brief's bullet list
@@ -149,8 +162,9 @@ class _Reader(FrameMixin):
         for n in leads:
             if not same_entity(n, cur.company or "") and n not in cur.leads:
                 cur.leads.append(n)
-        if vals and cur.valuation is None and sent.block - cur.sent.block <= 2:
-            cur.valuation = vals[0]
+        if vals and sent.block - cur.sent.block <= 2 and (cur.valuation is None or (
+                cur.valuation in self.pre_money and vals[0] not in self.pre_money)):
+            cur.valuation = vals[0]  # a post-money figure in the next sentence replaces a pre-money one
         if inv or leads or vals:
             cur.sentences.append(sent)
 
@@ -191,11 +205,14 @@ class _Reader(FrameMixin):
         first_body_block = next((s.block for s in sents if s.kind in ("body", "bullet")), None)
         self.first_block = first_body_block
         block_focus: dict[int, str] = {}
+        prev_sent: Sentence | None = None
+        prev: tuple[int, str, int] | None = None  # (block, company, sentence start) the last sentence was about
         for sent in sents:
             order += 1
             if sent.kind == "heading":
                 hc = self.heading_company(sent.text)
                 section_focus = hc
+                prev_sent = None
                 continue
             label_company = None
             if sent.label and sent.label.lower() not in tx.FIELD_LABELS:
@@ -205,9 +222,17 @@ class _Reader(FrameMixin):
                 elif not is_location(sent.label) and sent.label[0].isupper() and len(sent.label.split()) <= 4 \
                         and not tx.find_round(sent.label):
                     label_company = sent.label  # "- Iliad: the telecoms group will invest ..."
-            focus = label_company or section_focus or block_focus.get(sent.block) or \
-                block_focus.get(sent.block - 1) or title_focus
+            near = label_company or section_focus or block_focus.get(sent.block)
+            far = block_focus.get(sent.block - 1) or title_focus
+            back: str | None = None
             for c in self.read_sentence(sent, "text", order, sent.text):
+                if near is None and back is None and c.company is None and prev_sent is not None and \
+                        prev_sent.block == sent.block:
+                    # "It"/"the company" right after a sentence about a named company means that company
+                    prev = self._sentence_subject(prev_sent)
+                    if prev is not None and (title_focus is None or same_entity(prev[1], title_focus)):
+                        back = prev[1]
+                focus = near or back or far
                 if c.company is None and label_company is None and sent.label and is_location(sent.label):
                     backed = re.search(r"\bbacked by\s+(?:[A-Z][\w ]*?'s\s+)?([A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*)",
                                        sent.text)
@@ -216,14 +241,31 @@ class _Reader(FrameMixin):
                 if c.company is None and label_company and c.deal_type != "acquisition" and (
                         c.generic_subject or c.verb == "invest"):
                     c.company = label_company
+                generic = c.company is None and c.generic_subject
                 self._resolve(c, focus)
+                if generic and back is not None and prev is not None and c.company == self.canon(back):
+                    c.anchor = prev[2]
                 if c.valuation is None and self.pending_val and self.pending_val[0] in (sent.block,
                                                                                          sent.block - 1):
                     c.valuation = self.pending_val[1]
                 self.cands.append(c)
                 if c.company:
                     block_focus[sent.block] = c.company
+            prev_sent = sent
         return self.cands
+
+    def _sentence_subject(self, sent: Sentence) -> tuple[int, str, int] | None:
+        """The company a sentence opens on when it reads as one ("Acme Robotics, the startup behind ...")."""
+        names = self.chunks(sent.text, "text")
+        if not names or names[0].start > 2 or names[0].possessive:
+            return None
+        name = names[0].text
+        if self.names.kind(name) in ("vc", "pe", "bank", "person"):
+            return None
+        rest = sent.text[names[0].end:names[0].end + 80]
+        if _COMPANY_APPOSITIVE.match(rest) or _ORG_SUFFIX.search(name) or self.names.kind(name) is not None:
+            return sent.block, name, sent.start
+        return None
 
     def _title_subject(self) -> str | None:
         names = [n for n in self.chunks(self.title, "title") if not n.possessive]

@@ -18,6 +18,12 @@ _ROUND_RE = re.compile(
 )
 
 
+# Employee share sales and tender offers: existing shares change hands, round "Secondary".
+SECONDARY = re.compile(r"\b(?:tender offer|secondary (?:share )?(?:sale|offering|round|transaction)|employee share sale|"
+                       r"share sale (?:for|by|letting|that (?:would )?(?:let|allow))\s(?:\w+\s){0,3}?(?:employees|staff))\b",
+                       re.I)
+
+
 def find_round(text: str) -> str | None:
     """The round a sentence names ("Series B", "Seed", "Secondary", "Series A extension") or None."""
     m = _ROUND_RE.search(text)

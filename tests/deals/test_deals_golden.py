@@ -1,4 +1,4 @@
-"""Golden files: each tests/data/articles/<case>.txt against <case>.expected.json.
+"""Golden files: each tests/data/articles/<case>.txt (and tests/deals/golden/) against <case>.expected.json.
 
 The .txt files start with ``Title:`` and ``Published:`` lines, a blank line, then the body.
 Regenerate after an intended change with ``DEALRADAR_UPDATE_GOLDEN=1 pytest tests/deals`` and
@@ -18,12 +18,14 @@ from crawler.deals import load_resources, parse_article
 from crawler.deals.batch import parse_published
 
 ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
-CASES = sorted(p.stem for p in ARTICLES.glob("*.txt"))
+GOLDEN = Path(__file__).resolve().parent / "golden"  # parser rules added later: pre/post-money, tenders, ...
+_DIRS = {p.stem: d for d in (ARTICLES, GOLDEN) for p in d.glob("*.txt")}
+CASES = sorted(_DIRS)
 RESOURCES = load_resources()
 
 
 def _read(case: str) -> tuple[str, str, str]:
-    raw = (ARTICLES / f"{case}.txt").read_text(encoding="utf-8")
+    raw = (_DIRS[case] / f"{case}.txt").read_text(encoding="utf-8")
     head, body = raw.split("\n\n", 1)
     title = re.search(r"^Title: (.*)$", head, re.M)
     published = re.search(r"^Published: (.*)$", head, re.M)
@@ -40,7 +42,7 @@ def _predict(case: str) -> dict:
 @pytest.mark.parametrize("case", CASES)
 def test_golden(case: str) -> None:
     got = _predict(case)
-    expected_path = ARTICLES / f"{case}.expected.json"
+    expected_path = _DIRS[case] / f"{case}.expected.json"
     if os.environ.get("DEALRADAR_UPDATE_GOLDEN") == "1" or not expected_path.exists():
         expected_path.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
