@@ -10,9 +10,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -181,28 +181,34 @@ class Repository(OutboxStore):
         with self._session() as s:
             return s.scalar(select(func.count(ArticleRow.id))) or 0
 
-    def _find_duplicate(self, s: Session, art: ExtractedArticle) -> ArticleRow | None:
-        row = s.scalar(select(ArticleRow).where(ArticleRow.content_hash == art.content_hash).limit(1))
-        if row is not None:
-            return row
-        if len(art.text) < 200:  # too short for a fingerprint to mean anything
-            return None
-        since = art.fetched_at - NEAR_DUPLICATE_WINDOW
-        same_band = or_(*(getattr(ArticleRow, name) == value for name, value in _band_columns(art.simhash).items()))
-        candidates = s.execute(
-            select(ArticleRow.id, ArticleRow.simhash)
-            .where(same_band, ArticleRow.fetched_at >= since)
-            .order_by(ArticleRow.id.desc())
-            .limit(1000)
+    def _find_duplicate(self, s: Session, art: ExtractedArticle) -> _Original | None:
+        """The stored article this one copies: the same text, or (within the window) nearly the same text.
+
+        One query finds both kinds of candidate; the text of a near match is read only when its
+        fingerprint is close."""
+        exact = ArticleRow.content_hash == art.content_hash
+        fingerprinted = len(art.text) >= 200  # shorter, and a fingerprint means nothing
+        if fingerprinted:
+            since = art.fetched_at - NEAR_DUPLICATE_WINDOW
+            band = or_(*(getattr(ArticleRow, name) == value for name, value in _band_columns(art.simhash).items()))
+            where = or_(exact, and_(band, ArticleRow.fetched_at >= since))
+        else:
+            where = exact
+        rows = s.execute(
+            select(ArticleRow.id, ArticleRow.content_hash, ArticleRow.outlet, ArticleRow.simhash)
+            .where(where).order_by(case((exact, 0), else_=1), ArticleRow.id.desc()).limit(1000)
         ).all()
-        close = [cid for cid, h in candidates if hamming(int(h, 16), art.simhash) <= NEAR_DUPLICATE_BITS]
+        same = [r for r in rows if r.content_hash == art.content_hash]
+        if same:
+            return _Original(*min(same)[:3])
+        close = [r for r in rows if hamming(int(r.simhash, 16), art.simhash) <= NEAR_DUPLICATE_BITS] if fingerprinted else []
         if not close:
             return None
         mine = shingles(art.text)
-        for cid in close[:20]:
-            cand = s.get(ArticleRow, cid)
-            if cand is not None and jaccard(mine, shingles(cand.text)) >= NEAR_DUPLICATE_JACCARD:
-                return cand
+        for r in close[:20]:
+            text = s.scalar(select(ArticleRow.text).where(ArticleRow.id == r.id))
+            if text is not None and jaccard(mine, shingles(text)) >= NEAR_DUPLICATE_JACCARD:
+                return _Original(r.id, r.content_hash, r.outlet)
         return None
 
     def store_article(
@@ -224,8 +230,7 @@ class Repository(OutboxStore):
         policy = policy or ResolutionPolicy()
 
         def run(s: Session) -> ArticleOutcome:
-            known = s.scalar(select(ArticleRow.id).where(ArticleRow.url == art.url)) or s.scalar(
-                select(ArticleAliasRow.article_id).where(ArticleAliasRow.url == art.url))
+            known = _known_url(s, art.url)
             if known:
                 _remember_requested_url(s, art, known, now)
                 return ArticleOutcome("seen")
@@ -267,7 +272,7 @@ class Repository(OutboxStore):
             # Another process stored the same URL between our check and our insert.
             return ArticleOutcome("seen")
 
-    def _add_syndicated(self, s: Session, original: ArticleRow, art: ExtractedArticle,
+    def _add_syndicated(self, s: Session, original: _Original, art: ExtractedArticle,
                         channels: Sequence[ChannelRoute], policy: ResolutionPolicy, now: datetime,
                         outcome: ArticleOutcome) -> None:
         """A copy of a stored article on another outlet: list it as a syndicated source of the same deals."""
@@ -393,13 +398,26 @@ class Repository(OutboxStore):
         self._write(run)
 
 
+class _Original(NamedTuple):
+    """What storing a copy needs of the article it copies."""
+
+    id: int
+    content_hash: str
+    outlet: str | None
+
+
+def _known_url(s: Session, url: str) -> int | None:
+    """The article stored under this URL, as itself or as an alias; one query."""
+    return s.scalar(select(ArticleRow.id).where(ArticleRow.url == url).union_all(
+        select(ArticleAliasRow.article_id).where(ArticleAliasRow.url == url)).limit(1))
+
+
 def _remember_requested_url(s: Session, art: ExtractedArticle, article_id: int, now: datetime) -> None:
     """The link a feed gave, when a redirect ended elsewhere: remembered so it is not fetched every pass."""
     url = art.requested_url
     if not url or url == art.url:
         return
-    if s.scalar(select(ArticleRow.id).where(ArticleRow.url == url)) or s.scalar(
-            select(ArticleAliasRow.id).where(ArticleAliasRow.url == url)):
+    if _known_url(s, url):
         return
     s.add(ArticleAliasRow(url=url, article_id=article_id, outlet=art.outlet, title=art.title,
                           reason="redirect", seen_at=now))
