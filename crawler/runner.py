@@ -262,7 +262,7 @@ def run_crawl(settings: Settings, sources: Sequence[SourceSettings], *, progress
     result: CrawlSummary | None = None
     failure: str | None = None
     try:
-        while True:
+        while result is None and failure is None:  # the child reports once, then only exits
             try:
                 kind, a, b = events.get(timeout=0.2)
             except queue.Empty:

@@ -44,7 +44,7 @@ _MAGIC = (
     (b"\x1aE\xdf\xa3", "WebM/Matroska video"), (b"\x00asm", "WebAssembly"), (b"\x7fELF", "executable"),
     (b"wOFF", "web font"), (b"wOF2", "web font"), (b"\xd0\xcf\x11\xe0", "Office document"),
 )
-_CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13, 27}
+_CONTROL_BYTES = bytes(sorted(set(range(0, 32)) - {9, 10, 12, 13, 27}))
 
 
 def sniff_binary(body: bytes, *, wide: bool = False) -> str | None:
@@ -62,7 +62,7 @@ def sniff_binary(body: bytes, *, wide: bool = False) -> str | None:
         return None
     if wide or sample[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16/32: NULs are expected
         return None
-    control = sum(1 for b in sample if b in _CONTROL)
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # counted in C, not byte by byte
     if b"\x00" in sample and control > len(sample) * 0.01 or control > len(sample) * 0.10:
         return "binary data"
     return None

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -186,18 +186,13 @@ class Repository(OutboxStore):
 
         One query finds both kinds of candidate; the text of a near match is read only when its
         fingerprint is close."""
-        exact = ArticleRow.content_hash == art.content_hash
         fingerprinted = len(art.text) >= 200  # shorter, and a fingerprint means nothing
         if fingerprinted:
-            since = art.fetched_at - NEAR_DUPLICATE_WINDOW
-            band = or_(*(getattr(ArticleRow, name) == value for name, value in _band_columns(art.simhash).items()))
-            where = or_(exact, and_(band, ArticleRow.fetched_at >= since))
+            params = {"content_hash": art.content_hash, "since": art.fetched_at - NEAR_DUPLICATE_WINDOW,
+                      **_band_columns(art.simhash)}
+            rows = s.execute(_SAME_OR_NEAR_TEXT, params).all()
         else:
-            where = exact
-        rows = s.execute(
-            select(ArticleRow.id, ArticleRow.content_hash, ArticleRow.outlet, ArticleRow.simhash)
-            .where(where).order_by(case((exact, 0), else_=1), ArticleRow.id.desc()).limit(1000)
-        ).all()
+            rows = s.execute(_SAME_TEXT, {"content_hash": art.content_hash}).all()
         same = [r for r in rows if r.content_hash == art.content_hash]
         if same:
             return _Original(*min(same)[:3])
@@ -206,7 +201,7 @@ class Repository(OutboxStore):
             return None
         mine = shingles(art.text)
         for r in close[:20]:
-            text = s.scalar(select(ArticleRow.text).where(ArticleRow.id == r.id))
+            text = s.scalar(_ARTICLE_TEXT, {"id": r.id})
             if text is not None and jaccard(mine, shingles(text)) >= NEAR_DUPLICATE_JACCARD:
                 return _Original(r.id, r.content_hash, r.outlet)
         return None
@@ -244,22 +239,20 @@ class Repository(OutboxStore):
                 if dup.outlet != art.outlet:
                     self._add_syndicated(s, dup, art, channels, policy, now, outcome)
                 return outcome
-            row = ArticleRow(
+            article_id = s.connection().execute(_INSERT_ARTICLE, dict(
                 url=art.url, source=art.source, outlet=art.outlet, title=art.title, guid=art.guid,
                 published=art.published, published_from=art.published_from, fetched_at=art.fetched_at,
                 language=art.language, text=art.text, content_hash=art.content_hash,
                 simhash=f"{art.simhash:016x}", is_deal=is_deal, **_band_columns(art.simhash),
-            )
-            s.add(row)
-            s.flush()
-            _remember_requested_url(s, art, row.id, now)
-            outcome = ArticleOutcome("new", article_id=row.id)
+            )).scalar_one()
+            _remember_requested_url(s, art, article_id, now)
+            outcome = ArticleOutcome("new", article_id=article_id)
             for ordinal, record in enumerate(records):
                 ref = _source_ref(art, record)
                 mention = Mention.from_record(record, ref)
                 deal_id = self._resolve(s, mention, channels, policy, now, outcome)
-                s.add(MentionRow(
-                    article_id=row.id, ordinal=ordinal, deal_id=deal_id, company=mention.company,
+                s.connection().execute(_INSERT_MENTION, dict(
+                    article_id=article_id, ordinal=ordinal, deal_id=deal_id, company=mention.company,
                     deal_type=mention.deal_type, amount_usd=mention.amount_usd, status=mention.status,
                     confidence=float(record.get("confidence") or 0.0), record=_jsonable(record), created_at=now,
                 ))
@@ -287,8 +280,7 @@ class Repository(OutboxStore):
         """Join the mention to a deal (or start one), save the state and queue its events."""
         key = company_key(mention.company)
         start, end = candidate_window(mention, now, policy)
-        q = select(DealRow).where(DealRow.company_key == key, DealRow.last_seen >= start, DealRow.first_seen <= end)
-        rows = {r.id: r for r in s.scalars(q)}
+        rows = {r.id: r for r in s.scalars(_CANDIDATE_DEALS, {"key": key, "start": start, "end": end})}
         linked = [i for i in linked if i not in rows]
         if linked:  # deals this article already feeds: a late re-crawl must not start a duplicate
             rows.update({r.id: r for r in s.scalars(select(DealRow).where(DealRow.id.in_(linked)))})
@@ -329,17 +321,19 @@ class Repository(OutboxStore):
 
     def _queue_event(self, s: Session, event: str, deal_id: int | None, body: dict[str, Any],
                      channels: Sequence[ChannelRoute], now: datetime) -> StoredEvent:
-        ev = AlertEventRow(deal_id=deal_id, event=event, body=body, created_at=now)
-        s.add(ev)
-        s.flush()
+        # Core inserts on the session's connection: the deal they point at is already flushed.
+        conn = s.connection()
+        event_id = conn.execute(_INSERT_EVENT, dict(deal_id=deal_id, event=event, body=body,
+                                                    created_at=now)).scalar_one()
         names = []
         for ch in channels:
             if ch.accepts(event, body.get("deal", {})):
                 first = ch.hold_until(now) if ch.hold_until else now
-                s.add(DeliveryRow(event_id=ev.id, channel=ch.name, delivery_id=uuid.uuid4().hex,
-                                  status="pending", attempts=0, next_attempt_at=first, created_at=now))
+                conn.execute(_INSERT_DELIVERY, dict(event_id=event_id, channel=ch.name, delivery_id=uuid.uuid4().hex,
+                                                    status="pending", attempts=0, next_attempt_at=first,
+                                                    created_at=now))
                 names.append(ch.name)
-        return StoredEvent(ev.id, event, deal_id, body, tuple(names))
+        return StoredEvent(event_id, event, deal_id, body, tuple(names))
 
     def queue_event(self, event: str, body: dict[str, Any], channels: Sequence[ChannelRoute],
                     *, deal_id: int | None = None, now: datetime | None = None) -> StoredEvent:
@@ -406,10 +400,30 @@ class _Original(NamedTuple):
     outlet: str | None
 
 
+# The statements every stored article runs, built once: building a statement costs more than running it.
+_KNOWN_URL = select(ArticleRow.id).where(ArticleRow.url == bindparam("url")).union_all(
+    select(ArticleAliasRow.article_id).where(ArticleAliasRow.url == bindparam("url"))).limit(1)
+_TEXT_COLUMNS = (ArticleRow.id, ArticleRow.content_hash, ArticleRow.outlet, ArticleRow.simhash)
+_EXACT = ArticleRow.content_hash == bindparam("content_hash")
+_SAME_TEXT = select(*_TEXT_COLUMNS).where(_EXACT).order_by(ArticleRow.id).limit(1)
+_SAME_OR_NEAR_TEXT = (  # the same text first, then fingerprints sharing a band, newest first
+    select(*_TEXT_COLUMNS)
+    .where(or_(_EXACT, and_(or_(*(getattr(ArticleRow, f"band{i}") == bindparam(f"band{i}") for i in range(BANDS))),
+                            ArticleRow.fetched_at >= bindparam("since"))))
+    .order_by(case((_EXACT, 0), else_=1), ArticleRow.id.desc()).limit(1000))
+_ARTICLE_TEXT = select(ArticleRow.text).where(ArticleRow.id == bindparam("id"))
+_CANDIDATE_DEALS = select(DealRow).where(DealRow.company_key == bindparam("key"),
+                                         DealRow.last_seen >= bindparam("start"), DealRow.first_seen <= bindparam("end"))
+# Inserts go to the session's connection, past the ORM's unit of work: nothing reads these rows back as objects.
+_INSERT_ARTICLE = insert(ArticleRow).returning(ArticleRow.id)
+_INSERT_MENTION = insert(MentionRow)
+_INSERT_EVENT = insert(AlertEventRow).returning(AlertEventRow.id)
+_INSERT_DELIVERY = insert(DeliveryRow)
+
+
 def _known_url(s: Session, url: str) -> int | None:
     """The article stored under this URL, as itself or as an alias; one query."""
-    return s.scalar(select(ArticleRow.id).where(ArticleRow.url == url).union_all(
-        select(ArticleAliasRow.article_id).where(ArticleAliasRow.url == url)).limit(1))
+    return s.scalar(_KNOWN_URL, {"url": url})
 
 
 def _remember_requested_url(s: Session, art: ExtractedArticle, article_id: int, now: datetime) -> None:
