@@ -38,40 +38,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from newsweb import ProcessSampler, ServedNewsWeb, bench_settings, cpu_seconds, machine, serve_newsweb  # noqa: E402
 
 BAR = 0.7
-WHAT_IF_ENV = "DEALRADAR_BENCH_WHAT_IF"
-
-
-def apply_what_if() -> None:
-    """``--what-if``: two changes proposed for files this benchmark does not own, patched into every
-    process of a crawl (spawned children import this script first), to measure what they would buy.
-    Both give identical results: a bit-sliced SimHash (crawler/extract.py) and a memoised
-    ``company_key`` (crawler/events/keys.py, a pure function called ~25 times per stored article)."""
-    import functools
-    import hashlib
-
-    import crawler.events
-    import crawler.events.keys as keys
-    import crawler.extract as extract
-    import storage.repository  # noqa: F401  (imported so that its company_key is patched too)
-
-    def simhash(text: str) -> int:
-        digests = [hashlib.blake2b(s.encode(), digest_size=8).digest() for s in extract.shingles(text)]
-        n = len(digests)
-        packed = int.from_bytes(b"".join(digests), "big")
-        ones = ((1 << (64 * n)) - 1) // ((1 << 64) - 1)  # bit 0 of every 64-bit slot
-        return sum(1 << bit for bit in range(64) if 2 * (packed & (ones << bit)).bit_count() > n)
-
-    extract.simhash = simhash
-    original = keys.company_key
-    cached = functools.lru_cache(maxsize=65536)(original)
-    for mod in list(sys.modules.values()):
-        if getattr(mod, "company_key", None) is original:
-            mod.company_key = cached  # type: ignore[attr-defined]
-    assert crawler.events.company_key is cached
-
-
-if os.environ.get(WHAT_IF_ENV):
-    apply_what_if()
 
 
 def _rates(n: int, started: float, finished: float, first: float | None, last: float | None) -> dict[str, Any]:
@@ -82,8 +48,7 @@ def _rates(n: int, started: float, finished: float, first: float | None, last: f
 
 # ---- DealRadar -----------------------------------------------------------------------------------
 
-def run_dealradar(web: ServedNewsWeb, args: argparse.Namespace, tmp: Path, tag: str,
-                  what_if: bool = False) -> dict[str, Any]:
+def run_dealradar(web: ServedNewsWeb, args: argparse.Namespace, tmp: Path, tag: str) -> dict[str, Any]:
     from crawler.runner import run_crawl
 
     db = tmp / f"dealradar-{tag}.db"
@@ -98,15 +63,10 @@ def run_dealradar(web: ServedNewsWeb, args: argparse.Namespace, tmp: Path, tag: 
         statuses[status] += 1
 
     server_cpu, parent_cpu = cpu_seconds(web.pid), cpu_seconds(os.getpid())
-    if what_if:
-        os.environ[WHAT_IF_ENV] = "1"
-    try:
-        with ProcessSampler(exclude=(web.pid,), interval=0.1) as sampler:
-            started = time.monotonic()
-            summary = run_crawl(settings, settings.sources, progress=progress)
-            finished = time.monotonic()
-    finally:
-        os.environ.pop(WHAT_IF_ENV, None)
+    with ProcessSampler(exclude=(web.pid,), interval=0.1) as sampler:
+        started = time.monotonic()
+        summary = run_crawl(settings, settings.sources, progress=progress)
+        finished = time.monotonic()
     out = _rates(len(times), started, finished, times[0] if times else None, times[-1] if times else None)
     out["first_article_after_s"] = (times[0] - started) if times else None
     cpu = sampler.cpu_by_role()
@@ -141,7 +101,7 @@ def _bare_scrapy_child(urls: list[str], settings: dict[str, Any], q: Any) -> Non
             stamps.append(time.monotonic())
             sizes[0] += len(response.body)
 
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess({**settings, "LOG_INSTALL_ROOT_HANDLER": False})
     process.crawl(BareSpider)
     process.start()
     q.put({"n": len(stamps), "first": stamps[0] if stamps else None, "last": stamps[-1] if stamps else None,
@@ -231,14 +191,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=0, help="DealRadar analysis workers (0: one per core, max 4)")
     ap.add_argument("--traf-procs", type=int, default=0, help="bare trafilatura processes (0: one per core)")
     ap.add_argument("--only", choices=("dealradar", "scrapy", "trafilatura"), action="append")
-    ap.add_argument("--what-if", action="store_true",
-                    help="also run DealRadar with the proposed SimHash and company_key changes patched in")
     args = ap.parse_args()
     only = set(args.only or ("dealradar", "scrapy", "trafilatura"))
 
     print(f"crawl_throughput: {args.articles} articles, {args.outlets} outlets, concurrency_per_host "
           f"{args.concurrency_per_host}, concurrency {args.concurrency}; {machine()}")
-    results: dict[str, list[dict[str, Any]]] = {"dealradar": [], "scrapy": [], "trafilatura": [], "what-if": []}
+    results: dict[str, list[dict[str, Any]]] = {"dealradar": [], "scrapy": [], "trafilatura": []}
     with tempfile.TemporaryDirectory(prefix="dealradar-bench-") as tmpdir, \
             serve_newsweb(args.articles, args.outlets, seed=args.seed) as web:
         print(f"  web: {web.web.counts}")
@@ -256,11 +214,6 @@ def main() -> None:
                 print(f"  {'':<18} fetched {r['fetched']} new {r['new_articles']} duplicates {r['duplicates']} "
                       f"deal articles {r['deal_articles']} deals new {r['deals_new']} updated {r['deals_updated']} "
                       f"conflicts {r['conflicts']} errors {r['errors']} {r['first_errors']}")
-            if args.what_if:
-                r = run_dealradar(web, args, Path(tmpdir), f"w{rnd}", what_if=True)
-                results["what-if"].append(r)
-                print(_line("dealradar what-if", r) + f"  (deals new {r['deals_new']}, "
-                      f"updated {r['deals_updated']}, conflicts {r['conflicts']})")
 
     def med(name: str, key: str) -> float:
         vals = [r[key] for r in results[name]]
@@ -285,11 +238,7 @@ def main() -> None:
                   f"trafilatura {med('trafilatura', key):.1f}/s (medians); dealradar / min(scrapy, trafilatura) per "
                   f"round {', '.join(f'{r:.2f}' for r in ratios)} -> median {ratio:.2f}: bar {BAR} "
                   f"{'MET' if ratio >= BAR else 'NOT MET'}")
-            if results["what-if"]:
-                wi = [w[key] / min(s[key], t[key]) for w, s, t in
-                      zip(results["what-if"], results["scrapy"], results["trafilatura"], strict=True)]
-                print(f"  {kind:<6} what-if {med('what-if', key):.1f}/s: ratio per round "
-                      f"{', '.join(f'{r:.2f}' for r in wi)} -> median {statistics.median(wi):.2f}")
+
 
 if __name__ == "__main__":
     main()
