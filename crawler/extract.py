@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
 from crawler.items import ArticleItem
@@ -201,6 +200,10 @@ _FAST_ENOUGH = 0.8
 
 
 def _main_text(tree: lxml.html.HtmlElement, url: str) -> str:
+    # Imported here: the crawl process imports this module for its types and fingerprints and never
+    # extracts (its workers do), so it skips trafilatura's tenth of a second of imports.
+    import trafilatura
+
     options = {"url": url, "include_comments": False, "include_tables": False, "favor_precision": True,
                "deduplicate": False}
     text = trafilatura.extract(tree, fast=True, **options) or ""

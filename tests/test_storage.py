@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -44,6 +46,24 @@ def test_migrations_match_models(db_url: str) -> None:
     with repo.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_known_head_is_alembics_head_and_an_upgraded_database_skips_alembic(db_url: str) -> None:
+    from storage.migrate import HEAD, current_revision, script_head, upgrade
+
+    assert script_head() == HEAD  # a new migration file must move HEAD too
+    repo = Repository.open(db_url)
+    try:
+        assert current_revision(repo.engine) == HEAD
+        upgrade(repo.engine)  # at the head already: one query, nothing to run
+        assert current_revision(repo.engine) == HEAD
+    finally:
+        repo.close()
+    # A fresh process opening the migrated database never imports Alembic.
+    probe = ("import sys; from storage.repository import Repository; Repository.open(sys.argv[1]).close(); "
+             "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe, db_url], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr
 
 
 def test_sources_keep_fetch_state(db_url: str) -> None:
