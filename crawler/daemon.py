@@ -40,7 +40,7 @@ from crawler.errors import ConfigError, DealRadarError
 from crawler.lock import DaemonLock, acquire_daemon_lock
 from crawler.observe import Metrics, ObserveServer, setup_logging
 from crawler.report import SourceReport
-from crawler.runner import CrawlFailed, run_crawl
+from crawler.runner import CrawlFailed, crawl_start_method, run_crawl
 from crawler.scheduler import (
     CrawlScheduler,
     DueSource,
@@ -311,7 +311,8 @@ class Daemon:
             summary = run_crawl(settings, sources, timeout=settings.daemon.crawl_timeout,
                                 log_level=_CHILD_LOG_LEVEL[settings.daemon.log_level],
                                 log_format=settings.daemon.log_format,
-                                should_stop=lambda: self.scheduler.stopping)
+                                should_stop=lambda: self.scheduler.stopping,
+                                start_method=crawl_start_method(long_lived=True))
             reports = {r.source: r for r in summary.sources}
         except CrawlFailed as exc:
             failure = str(exc)

@@ -1,14 +1,20 @@
 """Run one crawl pass over some sources through Scrapy.
 
 A Twisted reactor cannot be restarted in one process, so every pass runs in a fresh child
-process (multiprocessing, spawn). The parent — the CLI or the daemon — stays free of Twisted,
-gets progress events through a queue and the ``CrawlSummary`` back when the child ends.
-A child that dies (killed, out of memory) loses nothing stored: articles are committed one
-by one, and URLs in flight were never marked seen, so the next pass fetches them.
+process. The parent — the CLI or the daemon — stays free of Twisted, gets progress events through
+a queue and the ``CrawlSummary`` back when the child ends. A child that dies (killed, out of
+memory) loses nothing stored: articles are committed one by one, and URLs in flight were never
+marked seen, so the next pass fetches them.
+
+How the child starts: ``spawn`` (a new interpreter that imports Scrapy, SQLAlchemy and the rest,
+about a second of CPU) for a one-off crawl; ``forkserver`` for the daemon on Linux: one server
+process imports all that once, and every pass after the first is forked from it, already warm.
+Most of a daemon's passes find nothing new, so that second was most of their cost.
 
 On Linux the child is tied to its parent (``PR_SET_PDEATHSIG``): a parent that is SIGKILLed takes
-its crawl child with it, instead of leaving it to finish a long pass nobody will read. The child
-logs in the parent's format (``daemon.log_format``), so a JSON journal stays JSON.
+its crawl child with it, instead of leaving it to finish a long pass nobody will read (under
+``forkserver`` the parent is the fork server, which exits when the daemon does). The child logs
+in the parent's format (``daemon.log_format``), so a JSON journal stays JSON.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import os
 import queue
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -62,14 +69,14 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
     # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every callback's output (100 by default), and an
     # article page yields one item: those task start-ups were a quarter of the crawl process's CPU.
     scrapy_cfg.setdefault("CONCURRENT_ITEMS", 4)
-    parent = mp.parent_process()
+    parent_pid = _tied_to
     # Scrapy's logging set-up puts its own loggers back to DEBUG and logs its versions and settings
     # at once; per-request DEBUG lines cost real CPU. Keep the root level for the banner, then quiet them.
     disabled = logging.root.manager.disable
     if logging.getLogger().getEffectiveLevel() > logging.INFO:
         logging.disable(max(disabled, logging.INFO))
     try:
-        process = _crawler_process(scrapy_cfg, parent_pid=parent.pid if parent else None)
+        process = _crawler_process(scrapy_cfg, parent_pid=parent_pid)
     finally:
         logging.disable(disabled)
     quiet_noisy_loggers()
@@ -83,7 +90,7 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
     try:
         process.start()
     finally:
-        if parent is not None and parent_gone(parent.pid):
+        if parent_gone(parent_pid):
             _stop_reactor_threads()  # the crashed reactor skipped the shutdown that stops them
         if pool is not None:
             pool.close()
@@ -177,8 +184,27 @@ _PR_SET_PDEATHSIG = 1
 
 
 def parent_gone(parent_pid: int | None) -> bool:
-    """True when this process's parent is no longer ``parent_pid`` (it died and we were re-parented)."""
-    return parent_pid is not None and os.getppid() != parent_pid
+    """True when this process's parent is no longer ``parent_pid`` (it died and we were re-parented), or when
+    the multiprocessing caller that started this process is gone (its pipe closed)."""
+    if parent_pid is not None and os.getppid() != parent_pid:
+        return True
+    caller = mp.parent_process()
+    return caller is not None and not caller.is_alive()
+
+
+def _watch_caller(caller: Any) -> None:
+    """SIGTERM this process when its caller's pipe closes: the caller died, even by SIGKILL.
+
+    Needed under ``forkserver``: every child keeps the fork server open, so the server outlives a killed
+    caller while a crawl runs and ``PR_SET_PDEATHSIG`` never fires. The signal then takes the same path as
+    that one (see ``ParentBoundCrawlerProcess``)."""
+    from multiprocessing.connection import wait
+
+    def watch() -> None:
+        wait([caller.sentinel])
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="dealradar-caller-watch", daemon=True).start()
 
 
 def tie_to_parent(parent_pid: int | None, sig: int = signal.SIGTERM) -> bool:
@@ -204,13 +230,22 @@ def quiet_noisy_loggers() -> None:
         logging.getLogger(noisy).setLevel(max(logging.getLogger().level, logging.WARNING))
 
 
+# The process whose end means nobody waits for this crawl: the caller under spawn, the fork server
+# (which exits with the caller) under forkserver. Set by ``_child``; None in any other process.
+_tied_to: int | None = None
+
+
 def _child(settings: Settings, names: list[str], events: Any, log_level: str, log_format: str = "plain") -> None:
     from crawler.observe import setup_logging
 
-    parent = mp.parent_process()
-    parent_pid = parent.pid if parent else None
-    if not tie_to_parent(parent_pid):
-        return  # the parent died while this process started: nobody to crawl for
+    global _tied_to
+    caller = mp.parent_process()
+    _tied_to = parent_pid = os.getppid()
+    # The caller's pipe tells whether it is still there, whichever process forked this one.
+    if not tie_to_parent(parent_pid) or (caller is not None and not caller.is_alive()):
+        return  # the caller died while this process started: nobody to crawl for
+    if caller is not None:
+        _watch_caller(caller)
     setup_logging(log_format, log_level)
     quiet_noisy_loggers()
     sources = [settings.source(n) for n in names]
@@ -246,14 +281,27 @@ class CrawlFailed(RuntimeError):
     """The crawl child process died or raised before producing a summary."""
 
 
+# What a crawl child imports, loaded once by the fork server so that children start warm.
+_FORKSERVER_PRELOAD = ["crawler.runner", "crawler.app", "crawler.observe", "crawler.workers", "spiders.settings",
+                       "spiders.feed", "spiders.sitemap", "spiders.listing", "spiders.pipelines",
+                       "spiders.middlewares", "storage.repository", "scrapy.crawler"]
+
+
+def crawl_start_method(long_lived: bool) -> str:
+    """``forkserver`` for a caller that runs many crawls (the daemon) where the platform has it, else ``spawn``."""
+    return "forkserver" if long_lived and "forkserver" in mp.get_all_start_methods() else "spawn"
+
+
 def run_crawl(settings: Settings, sources: Sequence[SourceSettings], *, progress: ProgressFn | None = None,
               timeout: timedelta | None = None, log_level: str = "WARNING", log_format: str = "plain",
-              should_stop: Callable[[], bool] | None = None) -> CrawlSummary:
+              should_stop: Callable[[], bool] | None = None, start_method: str = "spawn") -> CrawlSummary:
     """One pass over ``sources`` in a child process; returns its summary, or raises CrawlFailed.
 
     ``log_format`` (``plain`` or ``json``) and ``log_level`` are the child's: pass the caller's own,
-    so the child's lines look like the caller's in one log stream."""
-    ctx = mp.get_context("spawn")
+    so the child's lines look like the caller's in one log stream. ``start_method``: see the module."""
+    ctx = mp.get_context(start_method)
+    if start_method == "forkserver":
+        ctx.set_forkserver_preload(_FORKSERVER_PRELOAD)  # used when the server starts, with the first crawl
     events: Any = ctx.Queue()
     proc = ctx.Process(target=_child, args=(settings, [s.name for s in sources], events, log_level, log_format),
                        name="dealradar-crawl")

@@ -60,11 +60,16 @@ class AnalysisPool:
         self.workers = workers or max(1, min(4, os.cpu_count() or 1))
         self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"), initializer=_init,
                                          initargs=(aliases, rates, time_limit))
-        # The executor starts a worker per submit until one is idle: one no-op each starts them all now,
-        # so their imports and resource loading overlap the crawl's own start-up instead of delaying the
-        # first article.
-        for _ in range(self.workers):
-            self._pool.submit(os.getpid)
+        self._warm = False
+
+    def warm(self) -> None:
+        """Start every worker now, while the first articles are still being fetched, so their imports and
+        resource loading do not delay the first analysis. Not done up front: most passes of a daemon find
+        nothing new and never need a worker."""
+        if not self._warm:
+            self._warm = True
+            for _ in range(self.workers):  # the executor starts a worker per submit until one is idle
+                self._pool.submit(os.getpid)
 
     def submit(self, item: ArticleItem, now: datetime) -> Future[Analysis]:
         return self._pool.submit(_analyse, item, now)

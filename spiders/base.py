@@ -194,6 +194,9 @@ class DealRadarSpider(scrapy.Spider):
                 meta={"entry": entry, "canonical": key, "source": run.source.name},
             ))
         report.pending_articles += len(requests)
+        pool = getattr(self, "analysis_pool", None)
+        if requests and pool is not None:
+            pool.warm()
         return requests
 
     def parse_article(self, response: Response) -> Iterable[ArticleItem]:

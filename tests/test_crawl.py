@@ -331,8 +331,20 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+# The daemon's way to start a crawl child: one server process forks them all (the caller's grandchildren).
+FORKSERVER_PARENT = (
+    "import sys\n"
+    "from crawler.config import load_settings\n"
+    "from crawler.runner import run_crawl\n"
+    "settings = load_settings(sys.argv[1])\n"
+    "run_crawl(settings, settings.sources, start_method='forkserver')\n"
+)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
-def test_the_crawl_child_ends_when_its_parent_is_sigkilled(site: SiteServer, sqlite_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("start_method", ["spawn", "forkserver"])
+def test_the_crawl_child_ends_when_its_parent_is_sigkilled(site: SiteServer, sqlite_url: str, tmp_path: Path,
+                                                           start_method: str) -> None:
     for n in (1, 2):
         site.add(f"/a/{n}", story(n))
     site.add("/a/slow", Reply(story(3), delay=60))  # far longer than the few seconds the child may outlive its parent
@@ -344,9 +356,10 @@ def test_the_crawl_child_ends_when_its_parent_is_sigkilled(site: SiteServer, sql
                   "timeout": "120s", "retries": 0, "max_article_age": "3650d", "workers": 1},
         "sources": [{"name": "wire", "feed": site.url("/feed.xml")}],
     }))
+    command = ([sys.executable, "-m", "crawler.cli", "crawl", "-c", str(cfg), "--no-alerts", "--json"]
+               if start_method == "spawn" else [sys.executable, "-c", FORKSERVER_PARENT, str(cfg)])
     with open(tmp_path / "parent.log", "wb") as out:
-        parent = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "-c", str(cfg), "--no-alerts", "--json"],
-                                  cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        parent = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     child_pid = None
     try:
         deadline = time.monotonic() + 60
@@ -354,7 +367,12 @@ def test_the_crawl_child_ends_when_its_parent_is_sigkilled(site: SiteServer, sql
             assert parent.poll() is None, (tmp_path / "parent.log").read_text()
             assert time.monotonic() < deadline, "the crawl never reached the slow article"
             time.sleep(0.1)
-        crawl_children = [p for p, cmd in _children_of(parent.pid) if "spawn_main" in cmd]
+        if start_method == "spawn":
+            crawl_children = [p for p, cmd in _children_of(parent.pid) if "spawn_main" in cmd]
+        else:
+            servers = [p for p, cmd in _children_of(parent.pid) if "forkserver" in cmd]
+            assert len(servers) == 1, _children_of(parent.pid)
+            crawl_children = [p for p, _ in _children_of(servers[0])]
         assert len(crawl_children) == 1, _children_of(parent.pid)
         child_pid = crawl_children[0]
 
