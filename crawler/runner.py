@@ -120,13 +120,19 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
 
 
 def make_pool(settings: Settings) -> Any:
-    """Worker processes for extraction and parsing, unless one core (or ``crawl.workers: 1``) says not."""
+    """Worker processes for extraction and parsing, unless one core (or ``crawl.workers: 1``) says not.
+
+    By default one per core but one, at most four: the crawl process itself (fetching, storing) keeps
+    a core busy. On two cores one worker beside it beat two (the three processes fought over two
+    cores: more CPU per article, and the first article later)."""
     import os
 
     from crawler.workers import AnalysisPool
 
-    workers = settings.crawl.workers or min(4, os.cpu_count() or 1)
-    if workers <= 1:
+    if settings.crawl.workers == 1:
+        return None
+    workers = settings.crawl.workers or min(4, (os.cpu_count() or 1) - 1)
+    if workers < 1:
         return None
     return AnalysisPool(workers, aliases=settings.deals.aliases, rates=settings.deals.currency_rates,
                         time_limit=settings.crawl.page_time_limit)
