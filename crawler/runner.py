@@ -66,9 +66,6 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
     pool = make_pool(settings)
     scrapy_cfg = scrapy_settings(settings.crawl, log_level=log_level)
     scrapy_cfg["LOG_INSTALL_ROOT_HANDLER"] = False
-    # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every callback's output (100 by default), and an
-    # article page yields one item: those task start-ups were a quarter of the crawl process's CPU.
-    scrapy_cfg.setdefault("CONCURRENT_ITEMS", 4)
     parent_pid = _tied_to
     # Scrapy's logging set-up puts its own loggers back to DEBUG and logs its versions and settings
     # at once; per-request DEBUG lines cost real CPU. Keep the root level for the banner, then quiet them.

@@ -52,6 +52,9 @@ class SiteServer:
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes: without TCP_NODELAY each keep-alive response
+            # waits out the client's delayed ACK (~40 ms).
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -65,7 +68,10 @@ class SiteServer:
             def do_POST(self) -> None:  # noqa: N802
                 server._serve(self)
 
-        self._httpd = ThreadingHTTPServer((host, port), _Handler)
+        # socketserver's listen backlog is 5: a crawler opening 16 connections at once overflows it, and
+        # the client retries the dropped SYNs a second later.
+        _Server = type("_Server", (ThreadingHTTPServer,), {"request_queue_size": 1024})
+        self._httpd = _Server((host, port), _Handler)
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
