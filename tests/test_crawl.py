@@ -425,3 +425,52 @@ def test_tie_to_parent_asks_for_sigterm_and_sees_a_parent_that_is_already_gone()
         "assert tie_to_parent(None)  # not a child of anything we know: nothing to check\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
+
+
+FORKSERVER_TWICE = (
+    "import os, signal, sys, time\n"
+    "from pathlib import Path\n"
+    "from crawler.config import load_settings\n"
+    "from crawler.runner import run_crawl\n"
+    "settings = load_settings(sys.argv[1])\n"
+    "first = run_crawl(settings, settings.sources, start_method='forkserver')\n"
+    "def servers():\n"
+    "    found = []\n"
+    "    for entry in Path('/proc').iterdir():\n"
+    "        try:\n"
+    "            ppid = int(entry.joinpath('stat').read_text().rsplit(')', 1)[1].split()[1])\n"
+    "            cmd = entry.joinpath('cmdline').read_bytes()\n"
+    "        except (OSError, ValueError):\n"
+    "            continue\n"
+    "        if ppid == os.getpid() and b'forkserver' in cmd:\n"
+    "            found.append(int(entry.name))\n"
+    "    return found\n"
+    "(server,) = servers()\n"
+    "os.kill(server, signal.SIGKILL)  # the OOM killer, say\n"
+    "time.sleep(0.5)\n"
+    "second = run_crawl(settings, settings.sources, start_method='forkserver')\n"
+    "(again,) = servers()\n"
+    "rep = second.sources[0]\n"
+    "print(first.total('new_articles'), rep.ok, rep.not_modified, again != server)\n"
+)
+
+
+@pytest.mark.skipif("forkserver" not in __import__("multiprocessing").get_all_start_methods(),
+                    reason="no fork server on this platform")
+def test_a_killed_fork_server_is_started_again_for_the_next_crawl(site: SiteServer, sqlite_url: str,
+                                                                   tmp_path: Path) -> None:
+    for n in (1, 2):
+        site.add(f"/a/{n}", story(n))
+    publish_rss(site, "/feed.xml", [site.url("/a/1"), site.url("/a/2")])
+    cfg = tmp_path / "dealradar.yaml"
+    cfg.write_text(yaml.safe_dump({
+        "storage": {"url": sqlite_url},
+        "crawl": {"allow_private_addresses": True, "delay": "0s", "autothrottle": False, "max_article_age": "3650d",
+                  "workers": 1},
+        "sources": [{"name": "wire", "feed": site.url("/feed.xml")}],
+    }))
+    out = subprocess.run([sys.executable, "-c", FORKSERVER_TWICE, str(cfg)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    # The first pass stored both; the second ran from a new server, and the feed had not changed.
+    assert out.stdout.split() == ["2", "True", "True", "True"], out.stdout + out.stderr[-2000:]
