@@ -65,7 +65,7 @@ def run_dealradar(web: ServedNewsWeb, args: argparse.Namespace, tmp: Path, tag: 
     server_cpu, parent_cpu = cpu_seconds(web.pid), cpu_seconds(os.getpid())
     with ProcessSampler(exclude=(web.pid,), interval=0.1) as sampler:
         started = time.monotonic()
-        summary = run_crawl(settings, settings.sources, progress=progress)
+        summary = run_crawl(settings, settings.sources, progress=progress, start_method=args.start_method)
         finished = time.monotonic()
     out = _rates(len(times), started, finished, times[0] if times else None, times[-1] if times else None)
     out["first_article_after_s"] = (times[0] - started) if times else None
@@ -191,11 +191,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=0, help="DealRadar analysis workers (0: the default, one per core but one, max 4)")
     ap.add_argument("--traf-procs", type=int, default=0, help="bare trafilatura processes (0: one per core)")
     ap.add_argument("--only", choices=("dealradar", "scrapy", "trafilatura"), action="append")
+    ap.add_argument("--start-method", choices=("spawn", "forkserver"), default="spawn",
+                    help="how DealRadar's crawl process starts: spawn as 'dealradar crawl' does, or forkserver as the "
+                         "daemon does (warm from the second round on)")
     args = ap.parse_args()
     only = set(args.only or ("dealradar", "scrapy", "trafilatura"))
 
     print(f"crawl_throughput: {args.articles} articles, {args.outlets} outlets, concurrency_per_host "
-          f"{args.concurrency_per_host}, concurrency {args.concurrency}; {machine()}")
+          f"{args.concurrency_per_host}, concurrency {args.concurrency}, crawl process by {args.start_method}; "
+          f"{machine()}")
     results: dict[str, list[dict[str, Any]]] = {"dealradar": [], "scrapy": [], "trafilatura": []}
     with tempfile.TemporaryDirectory(prefix="dealradar-bench-") as tmpdir, \
             serve_newsweb(args.articles, args.outlets, seed=args.seed) as web:
