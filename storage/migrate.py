@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,10 +12,24 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# The newest revision in migrations/versions (a test holds it to Alembic's own head). Every command and
-# every crawl process opens the database: one that is already there is recognised with one query, and
-# Alembic, a tenth of a second of imports, is loaded only when there is something to migrate.
-HEAD = "0001"
+_REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*['"]?([^'"\s]+)['"]?""", re.M)
+
+
+def file_head(versions: Path = MIGRATIONS / "versions") -> str | None:
+    """The head revision read from the migration files themselves, without importing Alembic: the one no
+    other file names as its ``down_revision``. None when that is not one clear answer.
+
+    Every command and every crawl process opens the database: one that is already at the head is
+    recognised with one query, and Alembic (a tenth of a second of imports) is loaded only when there
+    is something to migrate. A test holds this to Alembic's own reading."""
+    revisions, parents = set(), set()
+    for path in versions.glob("*.py"):
+        found = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            parents.add(found.get("down_revision", "None"))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -28,7 +43,7 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; safe to run on every start."""
-    if revision == "head" and current_revision(engine) == HEAD:
+    if revision == "head" and (head := file_head()) is not None and current_revision(engine) == head:
         return
     from alembic import command
 

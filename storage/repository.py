@@ -239,12 +239,12 @@ class Repository(OutboxStore):
                 if dup.outlet != art.outlet:
                     self._add_syndicated(s, dup, art, channels, policy, now, outcome)
                 return outcome
-            article_id = s.connection().execute(_INSERT_ARTICLE, dict(
+            article_id = _inserted_id(s.connection().execute(_INSERT_ARTICLE, dict(
                 url=art.url, source=art.source, outlet=art.outlet, title=art.title, guid=art.guid,
                 published=art.published, published_from=art.published_from, fetched_at=art.fetched_at,
                 language=art.language, text=art.text, content_hash=art.content_hash,
                 simhash=f"{art.simhash:016x}", is_deal=is_deal, **_band_columns(art.simhash),
-            )).scalar_one()
+            )))
             _remember_requested_url(s, art, article_id, now)
             outcome = ArticleOutcome("new", article_id=article_id)
             for ordinal, record in enumerate(records):
@@ -323,8 +323,8 @@ class Repository(OutboxStore):
                      channels: Sequence[ChannelRoute], now: datetime) -> StoredEvent:
         # Core inserts on the session's connection: the deal they point at is already flushed.
         conn = s.connection()
-        event_id = conn.execute(_INSERT_EVENT, dict(deal_id=deal_id, event=event, body=body,
-                                                    created_at=now)).scalar_one()
+        event_id = _inserted_id(conn.execute(_INSERT_EVENT, dict(deal_id=deal_id, event=event, body=body,
+                                                                 created_at=now)))
         names = []
         for ch in channels:
             if ch.accepts(event, body.get("deal", {})):
@@ -415,10 +415,16 @@ _ARTICLE_TEXT = select(ArticleRow.text).where(ArticleRow.id == bindparam("id"))
 _CANDIDATE_DEALS = select(DealRow).where(DealRow.company_key == bindparam("key"),
                                          DealRow.last_seen >= bindparam("start"), DealRow.first_seen <= bindparam("end"))
 # Inserts go to the session's connection, past the ORM's unit of work: nothing reads these rows back as objects.
-_INSERT_ARTICLE = insert(ArticleRow).returning(ArticleRow.id)
+# No RETURNING: SQLite before 3.35 (still the system library of some distributions) has none;
+# SQLAlchemy reads the new id from the cursor there and uses RETURNING on PostgreSQL by itself.
+_INSERT_ARTICLE = insert(ArticleRow)
 _INSERT_MENTION = insert(MentionRow)
-_INSERT_EVENT = insert(AlertEventRow).returning(AlertEventRow.id)
+_INSERT_EVENT = insert(AlertEventRow)
 _INSERT_DELIVERY = insert(DeliveryRow)
+
+
+def _inserted_id(result: Any) -> int:
+    return int(result.inserted_primary_key[0])
 
 
 def _known_url(s: Session, url: str) -> int | None:

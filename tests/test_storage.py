@@ -6,6 +6,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -48,15 +49,16 @@ def test_migrations_match_models(db_url: str) -> None:
     assert diff == []
 
 
-def test_known_head_is_alembics_head_and_an_upgraded_database_skips_alembic(db_url: str) -> None:
-    from storage.migrate import HEAD, current_revision, script_head, upgrade
+def test_head_read_from_the_files_is_alembics_and_an_upgraded_database_skips_alembic(db_url: str) -> None:
+    from storage.migrate import current_revision, file_head, script_head, upgrade
 
-    assert script_head() == HEAD  # a new migration file must move HEAD too
+    head = file_head()
+    assert head is not None and head == script_head()  # read from the files, as Alembic reads them
     repo = Repository.open(db_url)
     try:
-        assert current_revision(repo.engine) == HEAD
+        assert current_revision(repo.engine) == head
         upgrade(repo.engine)  # at the head already: one query, nothing to run
-        assert current_revision(repo.engine) == HEAD
+        assert current_revision(repo.engine) == head
     finally:
         repo.close()
     # A fresh process opening the migrated database never imports Alembic.
@@ -64,6 +66,16 @@ def test_known_head_is_alembics_head_and_an_upgraded_database_skips_alembic(db_u
              "print('alembic' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe, db_url], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_file_head_follows_the_chain_and_gives_up_on_branches(tmp_path: Path) -> None:
+    from storage.migrate import file_head
+
+    (tmp_path / "0001_a.py").write_text('revision = "0001"\ndown_revision = None\n')
+    (tmp_path / "0002_b.py").write_text("revision: str = '0002'\ndown_revision: str | None = '0001'\n")
+    assert file_head(tmp_path) == "0002"
+    (tmp_path / "0003_c.py").write_text("revision = '0003'\ndown_revision = '0001'\n")  # a second head
+    assert file_head(tmp_path) is None  # not one answer: Alembic decides
 
 
 def test_sources_keep_fetch_state(db_url: str) -> None:
@@ -116,6 +128,29 @@ def test_article_deals_and_outbox_in_one_transaction(db_url: str) -> None:
     assert len(repo.list_deals()) == 1
     counts = repo.counts()
     assert counts["deliveries_pending"] == 2 and counts["events"] == 2
+
+
+def test_stores_without_insert_returning_as_on_sqlite_before_3_35(sqlite_url: str) -> None:
+    # Some distributions still ship a SQLite without RETURNING: new ids must come from the cursor.
+    from sqlalchemy import event
+
+    repo = Repository.open(sqlite_url)
+    repo.engine.dialect.insert_returning = False  # before anything is compiled for this engine
+    sent: list[str] = []
+    event.listen(repo.engine, "before_cursor_execute", lambda conn, cur, sql, *rest: sent.append(sql))
+    try:
+        first = repo.store_article(article("https://wire.example/a"), is_deal=True, records=[record()], channels=ALL,
+                                   now=NOW)
+        other = "A different story altogether, about a harbour crane maker that hired a new chief executive."
+        second = repo.store_article(article("https://wire.example/b", text=other), channels=ALL, now=NOW)
+        assert first.status == second.status == "new"
+        assert first.article_id and second.article_id == first.article_id + 1
+        assert [e.event for e in first.events] == ["deal.new"] and first.events[0].id
+        assert repo.counts()["deliveries_pending"] == 1
+        inserts = [q for q in sent if q.lstrip().upper().startswith("INSERT")]
+        assert inserts and not [q for q in inserts if "RETURNING" in q.upper()], inserts
+    finally:
+        repo.close()
 
 
 def test_failed_resolution_stores_nothing(db_url: str) -> None:
