@@ -244,8 +244,7 @@ def _child(settings: Settings, names: list[str], events: Any, log_level: str, lo
     global _tied_to
     caller = mp.parent_process()
     _tied_to = parent_pid = os.getppid()
-    # The caller's pipe tells whether it is still there, whichever process forked this one.
-    if not tie_to_parent(parent_pid) or (caller is not None and not caller.is_alive()):
+    if not tie_to_parent(parent_pid):  # parent_gone() also asks the caller's pipe, whoever forked us
         return  # the caller died while this process started: nobody to crawl for
     if caller is not None:
         _watch_caller(caller)
