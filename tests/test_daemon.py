@@ -190,6 +190,9 @@ def test_new_article_alerts_within_interval_plus_5s_then_sigterm_exits_0(
     d.wait_log("deals_new=1")  # the pass that found the deal has been recorded
     status, body = get(f"http://127.0.0.1:{port}/healthz")
     assert status == 200 and json.loads(body)["status"] == "ok"
+    # The counter moves when the dispatcher's batch returns, a moment after the receiver has the POST.
+    wait_until(lambda: b"dealradar_alerts_sent_total 1.0" in get(f"http://127.0.0.1:{port}/metrics")[1],
+               timeout=10, what="the sent alert in /metrics")
     status, body = get(f"http://127.0.0.1:{port}/metrics")
     text = body.decode()
     assert status == 200
