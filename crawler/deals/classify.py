@@ -12,8 +12,10 @@ from crawler.deals import taxonomy as tx
 from crawler.deals.money import Money
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december")
-_YEAR = re.compile(r"\b(?<!founded in )(?<!founded )(?<!since )(?<!established in )(?:in|during|of) (?:early |late |mid-)?"
-                   r"(?:" + _MONTHS + r" )?(20\d\d)\b", re.I)
+_YEAR = re.compile(r"\b(?<!founded in )(?<!founded )(?<!since )(?<!established in )(?:in|during|of) (?P<part>early |late |mid-)?"
+                   r"(?:(?P<month>" + _MONTHS + r") )?(?P<year>20\d\d)\b", re.I)
+# Parts of last year far enough back that a figure dated there is never this article's news.
+_LONG_AGO = ("early", "mid-", "january", "february", "march", "april", "may", "june", "july", "august")
 _WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|prior|separately|in (?:" + _MONTHS + r"))\b", re.I)
 _MIN_DEAL_USD = 100_000.0
 
@@ -46,8 +48,10 @@ def background_level(before: str, after: str, published_year: int | None) -> int
         return 2
     if published_year is not None:
         for m in _YEAR.finditer(window):
-            if int(m.group(1)) < published_year - 0:
-                return 2 if int(m.group(1)) < published_year - 1 else 1
+            year = int(m.group("year"))
+            if year < published_year:
+                part = (m.group("part") or m.group("month") or "").strip().lower()
+                return 2 if year < published_year - 1 or part in _LONG_AGO else 1
     if _WEAK.search(window):
         return 1
     return 0

@@ -120,8 +120,8 @@ _INV_TABLE = tuple((pat, kind, pat.pattern.startswith("^"), needs)
                    for (pat, kind), needs in zip(_INV_PATTERNS, _INV_NEEDS, strict=True))
 # "angels from Monzo and Wise", "executives at Google": the employers are not investors.
 _AFFILIATION = re.compile(
-    r"\b(?:angels?|angel investors|individual investors|operators|executives|employees|founders|"
-    r"co-founders|alumni|veterans|engineers|researchers|staff|leaders|people)\s+(?:from|at|of)\s+"
+    r"\b(?:angels?|angel investors|individual investors|VCs|venture capitalists|operators|executives|employees|founders|"
+    r"co-founders|alumni|veterans|engineers|researchers|staff|leaders|people)\s+(?:from|at|of)\s+(?:the\s+)?"
     r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)(?:(?:,\s*(?:and\s+)?|\s+and\s+)(?:[A-Z][\w.&'’-]*"
     r"(?:\s+[A-Z][\w.&'’-]*)*))*")
 # "the Gulf sovereign fund Azimuth": a descriptor in front of the investor's name
@@ -136,9 +136,13 @@ _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w
                       re.I)
 # Clause boundaries inside one sentence for subject-anchored patterns.
 _CLAUSES = re.compile(r";\s*|,\s+(?:and|while|but|whereas)\s+|\s+while\s+|\s[—–]\s")
+_LED_INSIDE = re.compile(r"(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*),\s*(?:which|who) (?:co-)?led"
+                         r"(?: the (?:round|financing|raise|deal|investment))?(?=,)")
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|that|both of which|each of which)\b[^,;]*(?:,|$)", re.I)
 _LEAD_IN = re.compile(r"^\s*(?:(?:and|but|meanwhile|also|separately|in addition|additionally|elsewhere|"
                       r"on the investor side|existing|returning|new)\b,?\s*)+", re.I)
+# Words that stand for investors in general ("backed by top VCs"), never a name.
+_GENERIC_BACKERS = frozenset({"others", "investors", "vcs", "backers", "angels", "insiders", "funds"})
 
 
 def strip_relative(text: str) -> str:
@@ -183,7 +187,7 @@ class InvestorMixin:
                 out.append(first.text)
                 continue
             out.append(names[-1].text)
-        return [self.canon(n) for n in out if n.lower() not in ("others", "investors")]
+        return [self.canon(n) for n in out if n.lower() not in _GENERIC_BACKERS]
 
     # ---------------------------------------------------------------- investors
     def investor_mentions(self, t: str, field_: str) -> tuple[list[str], list[str]]:
@@ -192,6 +196,10 @@ class InvestorMixin:
         leads: list[str] = []
         if not _TRIGGER.search(t):
             return inv, leads
+        if "led" in t:  # "Backers include X, which led, Y and Z": X leads, and the list goes on past it
+            for m in _LED_INSIDE.finditer(t):
+                leads += self.name_list(m.group("name"), field_)[-1:]
+            t = _LED_INSIDE.sub(lambda m: m.group("name"), t)
         low = fold(t)
         clauses = [t]
         parts = _CLAUSES.split(t)

@@ -41,6 +41,7 @@ _COMPANY_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w'’-]+\s){0,5}?(?:c
 _ORG_SUFFIX = re.compile(r"\s(?:AI|Robotics|Labs?|Technologies|Systems|Software|Analytics|Networks|Bio|Therapeutics|"
                          r"Health|Energy|Compute|Cloud|Data|Dynamics|Intelligence|Inc\.?|Corp\.?|Ltd\.?)$")
 _NO_SYNDICATE = ("compute_commitment", "infrastructure", "acquisition")
+_IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
                         r"deal|tranche)\b", re.I)
 
@@ -89,6 +90,8 @@ class _Reader(FrameMixin):
             if role == "valuation" and tx.ACQUIRE_VERBS.search(t[clause_start(t, ms):ms]) and not \
                     tx.VALUATION_AFTER.match(t[me:]):
                 role = "deal"
+            elif role == "nondeal" and _IN_CASH.match(t[me:]) and tx.ACQUIRE_VERBS.search(t[:ms]):
+                role = "deal"  # "its acquisition of X ... for $665 million in cash": the price paid
             if role == "valuation":
                 bg = classify.background_level(t[clause_start(t, ms):ms], t[me:me + 40].split(",")[0], self.year)
                 if bg < 2 or label == "valuation":
@@ -162,7 +165,8 @@ class _Reader(FrameMixin):
         for n in leads:
             if not same_entity(n, cur.company or "") and n not in cur.leads:
                 cur.leads.append(n)
-        if vals and sent.block - cur.sent.block <= 2 and (cur.valuation is None or (
+        base = self.first_block or 0 if cur.field == "title" else cur.sent.block
+        if vals and sent.block - base <= 2 and (cur.valuation is None or (
                 cur.valuation in self.pre_money and vals[0] not in self.pre_money)):
             cur.valuation = vals[0]  # a post-money figure in the next sentence replaces a pre-money one
         if inv or leads or vals:
@@ -217,7 +221,10 @@ class _Reader(FrameMixin):
             label_company = None
             if sent.label and sent.label.lower() not in tx.FIELD_LABELS:
                 names = self.chunks(sent.label, "text")
-                if names:
+                if sent.label.isupper():
+                    # as the article spells it elsewhere, else in title case
+                    label_company = self.heading_company(sent.label) or sent.label.title()
+                elif names:
                     label_company = names[-1].text
                 elif not is_location(sent.label) and sent.label[0].isupper() and len(sent.label.split()) <= 4 \
                         and not tx.find_round(sent.label):
@@ -233,13 +240,15 @@ class _Reader(FrameMixin):
                     if prev is not None and (title_focus is None or same_entity(prev[1], title_focus)):
                         back = prev[1]
                 focus = near or back or far
+                if label_company and c.company == sent.label:
+                    c.company = label_company
                 if c.company is None and label_company is None and sent.label and is_location(sent.label):
                     backed = re.search(r"\bbacked by\s+(?:[A-Z][\w ]*?'s\s+)?([A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*)",
                                        sent.text)
                     if backed:
                         c.company = backed.group(1)
                 if c.company is None and label_company and c.deal_type != "acquisition" and (
-                        c.generic_subject or c.verb == "invest"):
+                        c.generic_subject or c.verb == "invest" or (c.verb == "none" and sent.label.isupper())):
                     c.company = label_company
                 generic = c.company is None and c.generic_subject
                 self._resolve(c, focus)

@@ -199,7 +199,8 @@ BACKGROUND_STRONG = re.compile(
     r"since (?:19|20)\d\d|(?:days|weeks|months) after|"
     r"up from|double (?:its|the) (?:valuation|previous)|in all of|on track to|"
     r"historically|over the past|over the last|in recent years|its last|recent valuation|"
-    r"(?:follows|following|after) (?:\w+\s){0,3}?(?:valuation|round|raise))\b",
+    r"(?:follows|following|after|on the heels of) (?:\w+\s+){0,3}?(?:valuation|round|raise|acquisition|purchase)|"
+    r"(?:follows|following|on the heels of) (?:its|their|the)\s+(?:\w+\s+){0,2}?(?:acquisition|purchase|deal) of)\b",
     re.I,
 )
 DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|dismiss(?:ed|es)?|rejected|pushed back on|"
