@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.deals.entities import Name
+from crawler.deals.entities import GENERIC, NATIONALITIES, STOP, Name, is_location
 from crawler.deals.textutil import fold
 
 AUX_TAIL = re.compile(
@@ -77,7 +77,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+(?:also\s+)?(?:participating|joining|investing|taking part|"
                 r"contributing|co-investing|returning|lending|chipping in)\b", re.I), "inv"),
     (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:said|expected|set|likely|poised|"
-                r"understood|reported)\s+to\s+(?:be\s+)?(?:invest|participat|join|back|contribut)\w*\b", re.I), "inv"),
+                r"understood|reported)\s+to\s+(?:be\s+)?(?:invest|participat|join|back|contribut|take part)\w*\b", re.I),
+     "inv"),
     (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:said|expected|set|likely|poised|"
                 r"understood|reported)\s+to\s+(?:be\s+)?(?:co-)?lead\w*\b", re.I), "lead"),
     (re.compile(r"(?<!which )(?<!that )(?<!who )\b(?:is|was|were|are|has been|have been)\s+(?:also\s+)?(?:being\s+)?"
@@ -88,6 +89,19 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:^|,\s*)(?:alongside|together with)\s+(?P<seg>[^,;.]+?)" + TERM, re.I), "inv"),
     (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan)\s+(?:\w+\s){0,2}?(?:backed|"
                 r"provided|funded|underwritten|financed)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    # "..., as did existing investor X"
+    (re.compile(r",\s*as did\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    # "X led the investment alongside Y and Z"
+    (re.compile(r"\b(?:co-)?led\s+(?:the|this|its)\s+(?:\w+\s){0,2}?(?:round|financing|investment|raise|deal|tranche)"
+                r"\s+(?:alongside|together with)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    # "The round included X, Y and Z"
+    (re.compile(r"\b(?:round|financing|raise|syndicate|tranche)\s+(?:also\s+)?(?:included|includes|include)\s+"
+                r"(?P<seg>.+?)" + TERM, re.I), "inv"),
+    # "..., with X, Y and Z also in"
+    (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+also\s+in\b", re.I), "inv"),
+    # "the lender X made its first equity investment in the company"
+    (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:made|makes|is making)\s+(?:its|an|a|their)\s+(?:[\w-]+\s){0,2}?"
+                r"investment\b", re.I), "inv"),
 )
 # Words (lower-cased) every match of each pattern above contains: all groups, any word of a group.
 # A pattern whose words are missing from the sentence cannot match, so it is not run.
@@ -115,12 +129,17 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("joined", "accompanied"), ("by",)),
     (("alongside", "together with"),),
     (("backed", "provided", "funded", "underwritten", "financed"), ("by",)),
+    (("as did",),),
+    (("led",), ("alongside", "together with")),
+    (("include",),),
+    (("with",), ("also in",)),
+    (("made", "makes", "making"), ("investment",)),
 )
 _INV_TABLE = tuple((pat, kind, pat.pattern.startswith("^"), needs)
                    for (pat, kind), needs in zip(_INV_PATTERNS, _INV_NEEDS, strict=True))
 # "angels from Monzo and Wise", "executives at Google": the employers are not investors.
 _AFFILIATION = re.compile(
-    r"\b(?:angels?|angel investors|individual investors|VCs|venture capitalists|operators|executives|employees|founders|"
+    r"\b(?i:angels?|angel investors|individual investors|VCs|venture capitalists|operators|executives|employees|founders|"
     r"co-founders|alumni|veterans|engineers|researchers|staff|leaders|people)\s+(?:from|at|of)\s+(?:the\s+)?"
     r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)(?:(?:,\s*(?:and\s+)?|\s+and\s+)(?:[A-Z][\w.&'’-]*"
     r"(?:\s+[A-Z][\w.&'’-]*)*))*")
@@ -132,10 +151,12 @@ _APPOSITIVE = re.compile(r"(?:[\w'’-]+\s+){0,5}(?:fund|firm|investor|bank|lend
 _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w*|backers?|backed|backing|part|chip\w*|"
                       r"came|return\w*|contribut\w*|put|added|wrote|provid\w*|among|alongside|together|funded|"
                       r"funding|financed|bankroll\w*|lend\w*|lenders?|re-?upped|piled|doubled|rounded|followed|money|"
-                      r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested)\b",
+                      r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
+                      r"as did|included|includes|include|also in)\b",
                       re.I)
 # Clause boundaries inside one sentence for subject-anchored patterns.
 _CLAUSES = re.compile(r";\s*|,\s+(?:and|while|but|whereas)\s+|\s+while\s+|\s[—–]\s")
+_ONE_WORD = re.compile(r"[A-Z][\w&.'’-]+")
 _LED_INSIDE = re.compile(r"(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*),\s*(?:which|who) (?:co-)?led"
                          r"(?: the (?:round|financing|raise|deal|investment))?(?=,)")
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|that|both of which|each of which)\b[^,;]*(?:,|$)", re.I)
@@ -176,6 +197,9 @@ class InvestorMixin:
             item = re.sub(r"^(?:with|from|by|and|including)\s+", "", item, flags=re.I)
             det = re.match(r"(?i)^(?:the|its|their|a|an|parent company|parent|affiliate)\s+", item)
             names = [c for c in self.chunks(item, field_) if not c.possessive]
+            if not names and _ONE_WORD.fullmatch(item) and item.lower() not in STOP | GENERIC | NATIONALITIES \
+                    and not is_location(item):
+                names = [Name(item, 0, len(item))]  # "Altimeter" in a list: a list item is a name
             if not names:
                 continue
             if det:
