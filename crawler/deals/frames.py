@@ -24,6 +24,8 @@ _BENEFICIARY = re.compile(
     r"(?:the\s+)?", re.I)
 _EQUIPMENT_AFTER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:GPUs?|chips?|equipment|servers?|hardware|"
                               r"shares|stock|notes|bonds|processors|accelerators|systems)\b", re.I)
+# The object of a giving verb that stands for the company ("handed it", "gave the startup").
+_GIVEN_TO = re.compile(r"(?i)(?:\s*over)?\s+(?:it|them|the (?:company|startup|firm|lab|business))(?:\s+over)?\s*")
 
 
 @dataclass
@@ -373,6 +375,12 @@ class FrameMixin(InvestorMixin):
                 cand.deal_type = "infrastructure"
                 return cand
             if cls == "invest" and re.search(r"\b(?:round|tranche|raise|funding)\b", after, re.I):
+                cand.investors = self.name_list(subj_text, field_)
+                cand.company, cand.generic_subject = None, True
+                cand.deal_type = "equity"
+                return cand
+            if cls == "invest" and re.match(r"(?i)(?:hand|gave|give)", vword) and _GIVEN_TO.fullmatch(obj_text):
+                # "investors had handed it $110 million": the company is the pronoun's referent
                 cand.investors = self.name_list(subj_text, field_)
                 cand.company, cand.generic_subject = None, True
                 cand.deal_type = "equity"

@@ -41,6 +41,7 @@ _COMPANY_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w'’-]+\s){0,5}?(?:c
 _ORG_SUFFIX = re.compile(r"\s(?:AI|Robotics|Labs?|Technologies|Systems|Software|Analytics|Networks|Bio|Therapeutics|"
                          r"Health|Energy|Compute|Cloud|Data|Dynamics|Intelligence|Inc\.?|Corp\.?|Ltd\.?)$")
 _NO_SYNDICATE = ("compute_commitment", "infrastructure", "acquisition")
+_NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
                         r"deal|tranche)\b", re.I)
@@ -151,8 +152,8 @@ class _Reader(FrameMixin):
             if classify.background_level(strip_relative(sent.text), "", self.year) >= 2:
                 inv, leads = [], []
         reach = 4 if sent.kind == "bullet" and sent.label else 2  # "- Others: ..." in a brief's bullet list
-        if (inv or leads) and _ROUND_REF.search(sent.text):
-            reach = 5  # "Other investors in the round include ..." a few paragraphs down
+        if (inv or leads or vals) and _ROUND_REF.search(sent.text):
+            reach = 5  # "Other investors in the round include ...", "The round values it at ..." further down
         near_lead = cur.field == "title" and self.first_block is not None and \
             sent.block - self.first_block <= 2 and not any(c.field == "text" for c in self.cands)
         if (cur.field == "title" and not near_lead) or (cur.field != "title" and sent.block - cur.sent.block > reach):
@@ -165,8 +166,10 @@ class _Reader(FrameMixin):
         for n in leads:
             if not same_entity(n, cur.company or "") and n not in cur.leads:
                 cur.leads.append(n)
+        if (inv or leads) and cur.round is None and cur.deal_type == "equity":
+            cur.round = tx.find_round(sent.text)  # "... raised the money in a Series B round led by X"
         base = self.first_block or 0 if cur.field == "title" else cur.sent.block
-        if vals and sent.block - base <= 2 and (cur.valuation is None or (
+        if vals and sent.block - base <= reach and (cur.valuation is None or (
                 cur.valuation in self.pre_money and vals[0] not in self.pre_money)):
             cur.valuation = vals[0]  # a post-money figure in the next sentence replaces a pre-money one
         if inv or leads or vals:
@@ -229,6 +232,13 @@ class _Reader(FrameMixin):
                 elif not is_location(sent.label) and sent.label[0].isupper() and len(sent.label.split()) <= 4 \
                         and not tx.find_round(sent.label):
                     label_company = sent.label  # "- Iliad: the telecoms group will invest ..."
+            named = self._named_later(sent)
+            if named is not None:
+                for c in self.cands:
+                    if c.company is None and c.generic_subject and sent.block - c.sent.block <= 2:
+                        self._resolve(c, named)  # "...handed it $110 million." "The company, Pliant, raised ..."
+                        block_focus[c.sent.block] = c.company
+                title_focus = title_focus or named
             near = label_company or section_focus or block_focus.get(sent.block)
             far = block_focus.get(sent.block - 1) or title_focus
             back: str | None = None
@@ -262,6 +272,16 @@ class _Reader(FrameMixin):
                     block_focus[sent.block] = c.company
             prev_sent = sent
         return self.cands
+
+    def _named_later(self, sent: Sentence) -> str | None:
+        """The name in "The company, Pliant Dynamics, raised ...": a feature that names its subject late."""
+        m = _NAMED_LATER.match(sent.text)
+        if m is None:
+            return None
+        names = self.chunks(sent.text[m.end():m.end() + 60], "text")
+        if names and names[0].start == 0 and sent.text[m.end() + names[0].end:].startswith(","):
+            return names[0].text
+        return None
 
     def _sentence_subject(self, sent: Sentence) -> tuple[int, str, int] | None:
         """The company a sentence opens on when it reads as one ("Acme Robotics, the startup behind ...")."""

@@ -10,7 +10,7 @@ import re
 
 # --- rounds -------------------------------------------------------------------------------
 _ROUND_RE = re.compile(
-    r"\b(?P<pre>pre-seed|pre seed|seed|angel)\b(?:\s+(?:round|funding|financing|stage))?"
+    r"\b(?P<pre>pre-seed|pre seed|seed|angel(?=\s+(?:round|funding|financing)))\b(?:\s+(?:round|funding|financing|stage))?"
     r"|\bseries\s+(?P<letter>[A-Z])(?P<ext>[+1-9])?(?:[\s-]+(?P<ext2>extension|prime|expansion))?\b"
     r"|\b(?P<growth>growth|late-stage|pre-ipo|strategic|bridge|mezzanine)\s+(?:round|funding|financing|investment)\b"
     r"|\b(?P<tender>tender offer|secondary (?:share )?sale|secondary round|employee share sale|share sale)\b",
@@ -91,7 +91,8 @@ INVEST_VERBS = re.compile(
     r"pour(?:s|ed|ing)?|inject(?:s|ed|ing)?|pump(?:s|ed|ing)?|back(?:s|ed|ing)?|lead(?:s|ing)?|led|"
     r"co-le(?:d|ads?)|commit(?:s|ted|ting)?|pledg(?:es|ed|ing|e)|provid(?:es|ed|ing|e)|extend(?:s|ed|ing)?|"
     r"arrang(?:es|ed|ing|e)|line(?:s|d)? up|lining up|contribut(?:es|ed|ing|e)|to back|financ(?:es|ed|ing|e)|"
-    r"lend(?:s|ing)?|lent|underwrit(?:es|ing|e)|underwrote|wire[sd]?|plough(?:s|ed)?|plow(?:s|ed)?)\b",
+    r"lend(?:s|ing)?|lent|underwrit(?:es|ing|e)|underwrote|wire[sd]?|plough(?:s|ed)?|plow(?:s|ed)?|"
+    r"hand(?:s|ed|ing)?(?: over)?|gave|give[sn]?|giving)\b",
     re.I,
 )
 SPEND_VERBS = re.compile(r"\b(?:spend(?:s|ing)?|spent|pay(?:s|ing)?|paid|buy(?:s|ing)?|bought|"
