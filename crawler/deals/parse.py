@@ -41,6 +41,11 @@ _COMPANY_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w'’-]+\s){0,5}?(?:c
 _ORG_SUFFIX = re.compile(r"\s(?:AI|Robotics|Labs?|Technologies|Systems|Software|Analytics|Networks|Bio|Therapeutics|"
                          r"Health|Energy|Compute|Cloud|Data|Dynamics|Intelligence|Inc\.?|Corp\.?|Ltd\.?)$")
 _NO_SYNDICATE = ("compute_commitment", "infrastructure", "acquisition")
+_FORM_JV = re.compile(r"\b(?:form|forms|formed|forming|set up|sets up|setting up|create|creates|created|launch|"
+                      r"launches|launched|establish|establishes|established)\s+(?:a|an|the)\s+(?:new\s+)?(?:[\d/]+\s+)?"
+                      r"joint[- ]venture\b", re.I)
+_VENTURE_NAMED = re.compile(r"\b(?:joint[- ])?venture,?\s+(?:to be\s+)?(?:named|called|dubbed|known as)\s+", re.I)
+_INTO_VENTURE = re.compile(r"\b(?:to|in|into)\s+(?:it|the (?:new )?(?:joint )?venture|the JV)\b", re.I)
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
@@ -67,6 +72,8 @@ class _Reader(FrameMixin):
         self.all_sents: list[Sentence] = []
         self.first_block: int | None = None
         self.pre_money: set[Money] = set()
+        self.jv_sponsors: list[str] = []
+        self.jv_name: str | None = None
 
     # ---------------------------------------------------------------- names
     def chunks(self, s: str, field_: str) -> list[Name]:
@@ -200,6 +207,7 @@ class _Reader(FrameMixin):
         self.all_sents = segment(self.text)
         sents = [s for s in self.all_sents if s.kind != "noise"]
         self._scan_acquisitions(title_sent, sents)
+        self._scan_venture(title_sent, sents)
         order = 0
         for c in self.read_sentence(title_sent, "title", order, self.title):
             self._resolve(c, None)
@@ -271,7 +279,35 @@ class _Reader(FrameMixin):
                 if c.company:
                     block_focus[sent.block] = c.company
             prev_sent = sent
+        self._venture_money()
         return self.cands
+
+    def _scan_venture(self, title: Sentence, sents: list[Sentence]) -> None:
+        """The sponsors and name of a joint venture the article's lead says is being formed."""
+        for s in [title, *sents[:6]]:
+            field_ = "title" if s is title else "text"
+            m = _FORM_JV.search(s.text)
+            if m and not self.jv_sponsors:
+                sponsors = self.name_list(s.text[:m.start()], field_)
+                if len(sponsors) >= 2:
+                    self.jv_sponsors = sponsors
+            named = _VENTURE_NAMED.search(s.text)
+            if named and self.jv_name is None:
+                names = self.chunks(s.text[named.end():named.end() + 60], field_)
+                if names and names[0].start == 0:
+                    self.jv_name = self.canon(names[0].text)
+
+    def _venture_money(self) -> None:
+        """"The partners will commit $1bn of equity to it": money the sponsors put into their venture."""
+        if not self.jv_sponsors:
+            return
+        for c in self.cands:
+            if c.deal_type in ("infrastructure", "equity", "financing_undisclosed_structure") and \
+                    c.verb == "invest" and (c.company is None or c.generic_subject or any(
+                        same_entity(c.company, s) for s in self.jv_sponsors)) and _INTO_VENTURE.search(c.sent.text):
+                c.company = self.jv_name or self.jv_sponsors[0]
+                c.deal_type, c.generic_subject = "joint_venture", False
+                c.investors, c.leads = list(self.jv_sponsors), list(self.jv_sponsors)
 
     def _named_later(self, sent: Sentence) -> str | None:
         """The name in "The company, Pliant Dynamics, raised ...": a feature that names its subject late."""
