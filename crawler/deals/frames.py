@@ -72,6 +72,8 @@ _PASSIVE = re.compile(r"\b(?:was|were|has been|have been|had been|is being|are b
                       r"will be)\s+(?:\w+ly\s+)?$", re.I)
 
 
+_APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
+_PAREN = re.compile(r"\s*\([^)]*\)")
 _PLACE_PREP = re.compile(r"\s+(?:from|in|of|at|near|outside|based in)\s+", re.I)
 _DEBT_PAPER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:notes|bonds)\b", re.I)
 _ISSUE = re.compile(r"\b(?:pric(?:ed|es|ing)|issu(?:ed|es|ing)|offering|placement)\b", re.I)
@@ -89,6 +91,7 @@ class FrameMixin(InvestorMixin):
     def single_subject(self, subj: str, field_: str) -> tuple[str | None, bool]:
         """The company a clause before a verb is about, and whether it was a generic phrase."""
         subj = _DATELINE.sub("", subj)  # "PARIS - ", "SAN JOSE, June 11 (Wirepoint) - "
+        subj = _PAREN.sub("", subj)  # "Hoshizora Labs (Osaka) closed ...": the place is not the subject
         subj = AUX_TAIL.sub("", subj)
         said = re.search(r"\b(?:said|says|announced|confirmed|reported|disclosed|revealed|told \w+)"
                          r"(?:\s+(?:on|late on|earlier on)\s+\w+|\s+(?:today|yesterday|this week|last week|"
@@ -137,8 +140,9 @@ class FrameMixin(InvestorMixin):
                 return None, False
             if tx.GENERIC_SUBJECT.search(seg_s) or tx.COMPANY_NOUN.search(seg_s):
                 return None, True
-            if re.match(r"(?i)^(?:on|in|at|by|after|before|according to|meanwhile|earlier|last)\b", seg_s):
-                continue
+            if (k > 1 and _APPOSITIVE_OPEN.match(segments[k - 1].strip())) or \
+                    re.match(r"(?i)^(?:on|in|at|by|after|before|according to|meanwhile|earlier|last)\b", seg_s):
+                continue  # the tail of an appositive ("X, the company teaching arms to handle squishy, awkward items,")
             return None, not seg_s.strip()
         return None, True
 

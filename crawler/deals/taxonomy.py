@@ -82,7 +82,7 @@ RAISE_VERBS = re.compile(
     r"obtain(?:ed|s)?|announc(?:ed|es|ing|e)|complet(?:ed|es|ing|e)|attract(?:ed|s)?|wins?|won|scor(?:ed|es)|"
     r"draws?|drew|finaliz(?:ed|es|ing|e)|finalis(?:ed|es|ing|e)|unveil(?:ed|s)?|reach(?:ed|es)?|hits?|"
     r"is seeking|seeks|sought|in talks to raise|tap(?:ped|s)?|lock(?:ed|s)? in|snag(?:ged|s)?|"
-    r"pric(?:ed|es|ing)|issu(?:ed|es|ing)|confirm(?:ed|s))\b",
+    r"pric(?:ed|es|ing)|issu(?:ed|es|ing)|confirm(?:ed|s)|collect(?:s|ed|ing)?|add(?:s|ed)|adding)\b",
     re.I,
 )
 # The subject invests in the company: "Y invests $5B in X", "Y puts $1bn into X".
@@ -103,7 +103,7 @@ ACQUIRE_VERBS = re.compile(
     re.I,
 )
 FORM_VERBS = re.compile(r"\b(?:form(?:s|ed|ing)?|launch(?:es|ed|ing)?|set(?:s|ting)? up|creat(?:es|ed|ing|e)|"
-                        r"establish(?:es|ed|ing)?|unveil(?:s|ed)?|start(?:s|ed)?|announc(?:es|ed|e))\b", re.I)
+                        r"establish(?:es|ed|ing)?|unveil(?:s|ed)?|start(?:s|ed)?(?!-up)|announc(?:es|ed|e))\b", re.I)
 VENTURE_NOUNS = re.compile(r"\b(?:joint[- ]venture|JV|partnership|consortium|venture|vehicle)\b", re.I)
 VENTURE_NAME = re.compile(
     r"\b(?:The )?(?:[A-Z][\w&'-]*\s){0,6}(?:Partnership|Joint Venture|Venture|Consortium|Project|Initiative|Fund|"
