@@ -221,12 +221,30 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
         conf = min(0.95, 0.35 + 0.15 * best.support + (0.1 if investors else 0) + (0.05 if rnd else 0))
         deals.append(DealMention(
             company=company, deal_type=deal_type, amount_usd=round(amount, 2) if amount is not None else None,
-            amount_text=m.text, currency=m.currency, round=rnd, investors=tuple(investors),
+            amount_text=m.text or None, currency=m.currency or None, round=rnd, investors=tuple(investors),
             lead_investors=tuple(leads), valuation_usd=_val(r, valuation), status=status,
             evidence=tuple(evidence), ai_related=ai, confidence=conf,
             amount_is_lower_bound=m.qualifier == "at_least", amount_note=note,
         ))
     return deals
+
+
+def undisclosed_acquisition(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
+    """"CoreWeave completes acquisition of Weights & Biases" with no price anywhere: a deal, amount null."""
+    s = r.acq_sent
+    if s is None or not r.acq_target or not r.acq_buyers or is_location(r.acq_target):
+        return []
+    if s.kind != "title" and not (s.block == r.first_block and any(
+            same_entity(n, r.acq_target) or same_entity(n, r.acq_buyers[0]) for n in r.title_names)):
+        return []  # only the article's own news: its title, or its lead about the title's companies
+    if tx.DENIAL.search(r.title) or tx.DENIAL.search(s.text) or tx.BACKGROUND_STRONG.search(s.text) or \
+            tx.HYPOTHETICAL.search(s.text) or any(c.deal_type == "acquisition" for c in accepted):
+        return []
+    undisclosed = Money(s.start, s.start, "", "", 0.0, vague=True)
+    cand = Candidate(r.acq_target, "acquisition", undisclosed, s, "title" if s.kind == "title" else "text", 0,
+                     verb="acquire", investors=list(r.acq_buyers), leads=list(r.acq_buyers), support=1.0)
+    cand.sentences.append(s)
+    return [cand]
 
 
 def _separate_deal(r: _Reader, group: list[Candidate], c: Candidate) -> bool:

@@ -26,7 +26,7 @@ import re
 
 from crawler.deals import classify
 from crawler.deals import taxonomy as tx
-from crawler.deals.assembly import accept, drop_earlier, merge, paragraph_items
+from crawler.deals.assembly import accept, drop_earlier, merge, paragraph_items, undisclosed_acquisition
 from crawler.deals.entities import Name, NameFinder, dedupe_names, is_location, is_title_case, same_entity
 from crawler.deals.frames import Candidate, FrameMixin, clause_start
 from crawler.deals.investors import strip_relative
@@ -69,6 +69,7 @@ class _Reader(FrameMixin):
         self.focus: str | None = None
         self.acq_target: str | None = None
         self.acq_buyers: list[str] = []
+        self.acq_sent: Sentence | None = None
         self.all_sents: list[Sentence] = []
         self.first_block: int | None = None
         self.pre_money: set[Money] = set()
@@ -368,6 +369,7 @@ class _Reader(FrameMixin):
                     subj = self.chunks(s.text[:m.start()], field_)
                     buyer = subj[-1].text if subj else None
                 self.acq_buyers = [self.canon(buyer)] if buyer else []
+                self.acq_sent = s
                 return
 
 
@@ -380,4 +382,5 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     accepted = [c for c in cands if accept(reader, c)]
     accepted = drop_earlier(accepted)
     accepted += paragraph_items(reader, cands, accepted)
+    accepted += undisclosed_acquisition(reader, accepted)
     return ArticleDeals(tuple(merge(reader, accepted)))

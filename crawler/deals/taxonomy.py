@@ -207,7 +207,9 @@ BACKGROUND_STRONG = re.compile(
 DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|dismiss(?:ed|es)?|rejected|pushed back on|"
                     r"shot down|played down|downplayed|no truth|not (?:currently )?(?:raising|in talks|seeking|for sale)|"
                     r"has no plans|have no plans|had no plans|false|inaccurate|called off|scrapp\w+|abandon\w+|"
-                    r"terminat\w+|walked away|collapsed|fell through|pulled out)\b", re.I)
+                    r"terminat\w+|walked away|walks away|walking away|calls off|calling off|scraps|collapsed|"
+                    r"collapses|fell through|falls through|pulled out|pulls out|pulling out|"
+                    r"drops (?:its |a |the )?(?:bid|offer|pursuit))\b", re.I)
 HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|imagine|say|for example|for instance|when a|a startup that)\b|"
                           r"\b(?:hypothetical|for example|for instance|would need|typically|usually|"
                           r"on average|tend to|often)\b", re.I)
