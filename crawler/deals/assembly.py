@@ -108,7 +108,7 @@ def accept(r: _Reader, c: Candidate) -> bool:
 _NEWS_NOW = re.compile(r"\b(?:this week|today|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
 
 
-_DATED = re.compile(r"\b(?:earlier|last|ago|prior|previous\w*|in (?:january|february|march|april|may|june|july|"
+_DATED = re.compile(r"\b(?:earlier|last|ago|prior (?:to|rounds?|funding|raises?|valuations?|investments?|years?)|previous\w*|in (?:january|february|march|april|may|june|july|"
                     r"august|september|october|november|december|(?:19|20)\d\d))\b", re.I)
 
 
@@ -161,7 +161,7 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
         best = max(g, key=lambda c: (-c.background, c.support + (0.4 if c.round else 0) + (0.3 if c.verb == "raise" else 0)
                                      + (0.2 if c.field == "text" else 0) - 0.01 * c.order))
         amount = to_usd(best.money, r.resources, r.date)
-        same = [c for c in g if c.background <= best.background and (
+        same = [c for c in g if c.background <= max(best.background, 1) and (
             (a := to_usd(c.money, r.resources, r.date)) is None or amount is None
             or abs(a - amount) <= 0.05 * max(amount, 1.0))] or [best]
         investors = dedupe_names([i for c in same for i in c.investors])

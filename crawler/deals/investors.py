@@ -68,8 +68,9 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"(?:round|financing|investment|raise|deal|tranche|facility|loan)", re.I), "lead"),
     (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:(?:also|both|too|all|each|again)\s+)*(?:" + _JOIN_VERBS + r")\b",
                 re.I), "inv"),
-    (re.compile(r"\b(?:investors|backers|participants|lenders|investors in the round|participants in the round)\s+"
-                r"(?:include|included|including|such as|are|were)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    (re.compile(r"\b(?:investors|backers|participants|lenders|funders|financiers|investors in the round|"
+                r"participants in the round)\s+(?:(?!and\b|or\b)[\w-]+\s+){0,4}?(?:include|included|including|such as|are|"
+                r"were)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:were|are|was|is)\s+(?:also\s+)?among\s+(?:the\s+)?(?:other\s+)?"
                 r"(?:investors|backers|participants|lenders)", re.I), "inv"),
     (re.compile(r"\bwith\s+(?P<seg>[^.;]+?)\s+among\s+(?:the\s+)?other\s+(?:investors|backers|participants)", re.I),
@@ -97,6 +98,9 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "The round included X, Y and Z"
     (re.compile(r"\b(?:round|financing|raise|syndicate|tranche)\s+(?:also\s+)?(?:included|includes|include)\s+"
                 r"(?P<seg>.+?)" + TERM, re.I), "inv"),
+    # "The round also drew existing investors X and Y"
+    (re.compile(r"\b(?:round|financing|raise|deal|tranche)\s+(?:also\s+)?(?:drew|attracted|brought in|pulled in|lured)\s+"
+                r"(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "..., with X, Y and Z also in"
     (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+also\s+in\b", re.I), "inv"),
     # "the lender X made its first equity investment in the company"
@@ -117,7 +121,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("particip", "took part", "chipped in", "joined", "invested", "came ", "upped", "returned", "contributed",
       "followed on", "piled in", "doubled down", "put ", "added ", "wrote ", "backed the", "provided",
       "investors", "backers", "lenders", "rounded out"),),
-    (("investors", "backers", "participants", "lenders"),),
+    (("investors", "backers", "participants", "lenders", "funders", "financiers"),),
     (("among",),),
     (("with",), ("among",)),
     (("with",), ("participating", "joining", "investing", "taking part", "contributing", "co-investing",
@@ -132,6 +136,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("as did",),),
     (("led",), ("alongside", "together with")),
     (("include",),),
+    (("drew", "attracted", "brought in", "pulled in", "lured"),),
     (("with",), ("also in",)),
     (("made", "makes", "making"), ("investment",)),
 )
@@ -152,7 +157,8 @@ _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w
                       r"came|return\w*|contribut\w*|put|added|wrote|provid\w*|among|alongside|together|funded|"
                       r"funding|financed|bankroll\w*|lend\w*|lenders?|re-?upped|piled|doubled|rounded|followed|money|"
                       r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
-                      r"as did|included|includes|include|also in)\b",
+                      r"as did|included|includes|include|also in|funders|financiers|drew|attracted|brought in|"
+                      r"pulled in|lured)\b",
                       re.I)
 # Clause boundaries inside one sentence for subject-anchored patterns.
 _CLAUSES = re.compile(r";\s*|,\s+(?:and|while|but|whereas)\s+|\s+while\s+|\s[—–]\s")

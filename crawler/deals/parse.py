@@ -160,8 +160,10 @@ class _Reader(FrameMixin):
             if classify.background_level(strip_relative(sent.text), "", self.year) >= 2:
                 inv, leads = [], []
         reach = 4 if sent.kind == "bullet" and sent.label else 2  # "- Others: ..." in a brief's bullet list
-        if (inv or leads or vals) and _ROUND_REF.search(sent.text):
-            reach = 5  # "Other investors in the round include ...", "The round values it at ..." further down
+        if (inv or leads or vals) and _ROUND_REF.search(sent.text) or (inv or leads) and \
+                self.syndicate_block == (id(cur), sent.block):
+            reach = 5  # "Other investors in the round include ...", "The round values it at ..." further down,
+            # or the next sentence of a paragraph that has just named this deal's investors
         near_lead = cur.field == "title" and self.first_block is not None and \
             sent.block - self.first_block <= 2 and not any(c.field == "text" for c in self.cands)
         if (cur.field == "title" and not near_lead) or (cur.field != "title" and sent.block - cur.sent.block > reach):
@@ -174,6 +176,8 @@ class _Reader(FrameMixin):
         for n in leads:
             if not same_entity(n, cur.company or "") and n not in cur.leads:
                 cur.leads.append(n)
+        if inv or leads:
+            self.syndicate_block = (id(cur), sent.block)
         if (inv or leads) and cur.round is None and cur.deal_type == "equity":
             cur.round = tx.find_round(sent.text)  # "... raised the money in a Series B round led by X"
         base = self.first_block or 0 if cur.field == "title" else cur.sent.block
@@ -184,6 +188,7 @@ class _Reader(FrameMixin):
             cur.sentences.append(sent)
 
     pending_val: tuple[int, Money] | None = None
+    syndicate_block: tuple[int, int] | None = None  # (deal, paragraph) investors were last attached in
 
     def heading_company(self, heading: str) -> str | None:
         head = re.split(r"\s[-–—|]\s|\(|:", heading)[0].strip()

@@ -181,7 +181,7 @@ NON_DEAL_BEFORE = re.compile(
     r"tops|topped|to top|exceed(?:ed|s)?|surpass(?:ed|es)?|passes|passed|crossed|hit|capital expenditures?|capex|"
     r"capital spending|guidance|outlook|backlog|termination fees?|break(?:-?up)? fees?|fund (?:size|close)|"
     r"spending (?:plans?|forecasts?|outlook|guidance|targets?|budgets?)|research grants?|grants? (?:of|worth|totall?ing)|"
-    r"bring(?:s|ing)? (?:\w+ ){0,6}?(?:to|total)|"
+    r"bring(?:s|ing)? (?:[\w'’]+ ){0,6}?(?:to|total)|"
     r"(?:closed|raised|launched|unveiled) (?:its|a) (?:\w+ ){0,3}fund(?: \w+)? (?:at|of|with|totall?ing))"
     r"\b[^$€£¥₹]{0,30}$",
     re.I,
@@ -194,7 +194,7 @@ BACKGROUND_STRONG = re.compile(
     r"round|summer|spring|autumn|fall|winter|month|january|february|march|april|may|june|july|august|"
     r"september|october|november|december)|(?:which|who|that) (?:has|had|have) (?:already )?(?:invested|"
     r"raised|backed|put|committed|poured)|had (?:originally )?(?:set out to|planned to|sought|hoped)|originally|"
-    r"once considered|has now raised|(?<!\bit )(?<!they )had (?:raised|secured|closed|received)|had been valued|was valued|were valued|began the year|"
+    r"once considered|(?:the|its|their) original|has now raised|(?<!\bit )(?<!they )had (?:raised|secured|closed|received)|had been valued|was valued|were valued|began the year|"
     r"(?:a|one|two|three|several|few) (?:months?|years?|weeks?) (?:ago|after|before)|barely a|"
     r"(?:comes|came) (?:just |only |barely )?(?:(?:a|one|two|three|several|few) )?(?:days?|weeks?|months?) after|"
     r"since (?:19|20)\d\d|(?:days|weeks|months) after|"
