@@ -85,6 +85,8 @@ def accept(r: _Reader, c: Candidate) -> bool:
     roundup = bool(c.sent.label) or bool(c.sent.section and not c.sent.background and c.sent.kind == "bullet")
     if c.sent.background:
         return False
+    if not lead and not title_amount and tx.STAKE_SO_FAR.search(c.sent.text) and not _NEWS_NOW.search(c.sent.text):
+        return False  # "Amazon has invested $8 billion in Anthropic" deep in the story: a stake built up, not news
     if title_amount:
         c.support = 2.5
         return True

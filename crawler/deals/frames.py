@@ -72,6 +72,7 @@ _PASSIVE = re.compile(r"\b(?:was|were|has been|have been|had been|is being|are b
                       r"will be)\s+(?:\w+ly\s+)?$", re.I)
 
 
+_AND_VERB = re.compile(r"\s+(?:and|but|while|plus)\s+")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _PLACE_PREP = re.compile(r"\s+(?:from|in|of|at|near|outside|based in)\s+", re.I)
@@ -166,6 +167,10 @@ class FrameMixin(InvestorMixin):
         before = t[L:ms]
         after = t[me:R]
         after_head = after[:70]
+        joined = _AND_VERB.search(after_head)
+        if joined and any(rx.match(after_head, joined.end()) for rx in (
+                tx.RAISE_VERBS, tx.INVEST_VERBS, tx.SPEND_VERBS, tx.ACQUIRE_VERBS)):
+            after_head = after_head[:joined.start()]  # "raises $60m and adds a debt line": the noun is another deal's
         label = sent.label if sent.label and sent.label.lower() not in tx.FIELD_LABELS else None
         if label and before.startswith(label):
             before = before[len(label) + 1:]

@@ -157,8 +157,9 @@ class _Reader(FrameMixin):
             cur = next((c for c in live if c.deal_type == want), None) or (live[0] if live else cur)
             if cur.deal_type in _NO_SYNDICATE and cur.investors:
                 inv, leads = [], []  # a buyer or provider is known; "its investors, led by X" are the sellers
-            if classify.background_level(strip_relative(sent.text), "", self.year) >= 2:
-                inv, leads = [], []
+            if classify.background_level(strip_relative(sent.text), "", self.year) >= 2 or (
+                    sent.block > (self.first_block or 0) + 1 and tx.STAKE_SO_FAR.search(sent.text)):
+                inv, leads = [], []  # earlier backers, or a shareholder's stake recalled further down
         reach = 4 if sent.kind == "bullet" and sent.label else 2  # "- Others: ..." in a brief's bullet list
         if (inv or leads or vals) and _ROUND_REF.search(sent.text) or (inv or leads) and \
                 self.syndicate_block == (id(cur), sent.block):

@@ -199,11 +199,13 @@ BACKGROUND_STRONG = re.compile(
     r"(?:comes|came) (?:just |only |barely )?(?:(?:a|one|two|three|several|few) )?(?:days?|weeks?|months?) after|"
     r"since (?:19|20)\d\d|(?:days|weeks|months) after|"
     r"up from|double (?:its|the) (?:valuation|previous)|in all of|on track to|"
-    r"historically|over the past|over the last|in recent years|its last|recent valuation|"
+    r"historically|over the past|over the last|over the years|in recent years|its last|recent valuation|"
     r"(?:follows|following|after|on the heels of) (?:\w+\s+){0,3}?(?:valuation|round|raise|acquisition|purchase)|"
     r"(?:follows|following|on the heels of) (?:its|their|the)\s+(?:\w+\s+){0,2}?(?:acquisition|purchase|deal) of)\b",
     re.I,
 )
+# Present perfect investing, the way a story recalls a shareholder's stake built up over time.
+STAKE_SO_FAR = re.compile(r"\b(?:has|have) (?:so far |now |already )?(?:invested|put|poured|committed)\b")
 DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|dismiss(?:ed|es)?|rejected|pushed back on|"
                     r"shot down|played down|downplayed|no truth|not (?:currently )?(?:raising|in talks|seeking|for sale)|"
                     r"has no plans|have no plans|had no plans|false|inaccurate|called off|scrapp\w+|abandon\w+|"
