@@ -210,7 +210,7 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
                     seen.add(key)
                     evidence.append(Evidence(s.text, s.start, s.end, where))
         ai_words = re.search(r"\b(?:AI|artificial intelligence|machine learning|model|LLM|GPU|data cent|chatbot|"
-                             r"robot|compute|inference|generative|neural|agent)", " ".join(e.text for e in evidence)
+                             r"robot|compute|inference|generative|neural|agent|TPU|tensor processing)", " ".join(e.text for e in evidence)
                              + " " + r.title)
         ai = bool(ai_words) or r.names.is_ai(company) or any(r.names.is_ai(i) for i in investors)
         note = None

@@ -19,6 +19,8 @@ _LONG_AGO = ("early", "mid-", "january", "february", "march", "april", "may", "j
 _WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|prior (?:to|rounds?|funding|raises?|valuations?|investments?|years?)|separately|in (?:early |mid-|late )?(?:" + _MONTHS + r")|"
                    r"(?:a|one|two|three|a few|several) (?:days?|weeks?|months?) later)\b", re.I)
 _MIN_DEAL_USD = 100_000.0
+DEAL_SIZE_BEFORE = r"\b(?:deal|agreement|contract|pact|transaction|commitment)\s+(?:that is\s+|is\s+|was\s+)?(?:valued at|worth)\s+(?:about\s+|around\s+|roughly\s+|some\s+)?"
+_DEAL_SIZE = re.compile(DEAL_SIZE_BEFORE + r"$", re.I)
 
 
 def money_role(sentence: str, money: Money, start: int, end: int, *, label: str | None = None) -> str:
@@ -30,11 +32,14 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
         return "valuation"
     before = sentence[max(0, start - 70):start]
     after = sentence[end:end + 60]
+    if _DEAL_SIZE.search(before):
+        return "deal"  # "in an agreement valued at $10 billion": the deal's size, not a company's value
     if tx.VALUATION_AFTER.match(after) or tx.VALUATION_BEFORE.search(before):
         return "valuation"
     if tx.NON_DEAL_AFTER.match(after) or tx.NON_DEAL_BEFORE.search(before):
         return "nondeal"
-    if money.currency == "USD" and money.usd is None and money.value < _MIN_DEAL_USD and not money.is_range:
+    if money.currency == "USD" and money.usd is None and money.value < _MIN_DEAL_USD and not money.is_range \
+            and not money.vague:
         return "nondeal"
     return "deal"
 

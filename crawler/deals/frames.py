@@ -72,6 +72,10 @@ _PASSIVE = re.compile(r"\b(?:was|were|has been|have been|had been|is being|are b
                       r"will be)\s+(?:\w+ly\s+)?$", re.I)
 
 
+_SIZED = re.compile(r",?\s*(?:in|under|through|as part of)?\s*(?:an?|the)?\s*" + classify.DEAL_SIZE_BEFORE + r"$", re.I)
+# Where the subject of a sentence ends: its first verb or auxiliary.
+_MAIN_VERB = re.compile(r"\s(?:will|to|has|have|had|is|are|was|were|agreed|agrees|signed|signs|expands?|expanded|"
+                        r"plans?|said|says|struck|strikes|inked|inks)\b")
 _AND_VERB = re.compile(r"\s+(?:and|but|while|plus)\s+")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 _PAREN = re.compile(r"\s*\([^)]*\)")
@@ -212,7 +216,8 @@ class FrameMixin(InvestorMixin):
                 form_ctx = (vs, ve)
                 break
         if not verbs and not noun_type and not label:
-            return None
+            sized = _SIZED.search(t[:ms])
+            return self.sized_deal(sent, t[:sized.start()], m, field_, order) if sized else None
 
         cand = Candidate(None, "equity", m, sent, field_, order)
         subj_end = verbs[-1][0] if verbs else len(before)
@@ -432,6 +437,30 @@ class FrameMixin(InvestorMixin):
             frm = re.match(r"^(?:\s*\([^)]*\))?\s*(?:[\w-]+\s){0,5}?from\s+(?P<seg>.+)$", after, re.I)
             if frm and not re.match(r"(?i)investors\s+led", frm.group("seg")):
                 cand.investors = self.name_list(re.split(TERM, frm.group("seg"), maxsplit=1)[0], field_)
+            return cand
+        return None
+
+    def sized_deal(self, sent: Sentence, head: str, m: Money, field_: str, order: int) -> Candidate | None:
+        """"X will use a million Google TPUs, in an agreement valued at $N": the sentence before the size
+        says what the deal is; only a compute or build-out deal is read this way."""
+        verb = _MAIN_VERB.search(head)
+        if verb is None:
+            return None
+        company, generic = self.single_subject(head[:verb.start()], field_)
+        rest = head[verb.start():]
+        provider = None
+        for c in self.chunks(rest, field_):  # "Google Cloud's TPUs", "Google TPUs", "Oracle's cloud"
+            for name in (c.text, c.text.split()[0]):
+                if self.names.kind(name) in ("cloud", "bigtech") or re.match(
+                        r"(?:'s|’s)?\s*(?:Cloud|Web Services)\b", rest[c.end:c.end + 20]):
+                    provider = provider or name
+        cand = Candidate(company, "equity", m, sent, field_, order, verb="spend", generic_subject=generic)
+        cand.background = classify.background_level(head, "", self.year)
+        if provider and tx.COMPUTE_WORDS.search(rest) and not same_entity(provider, company or ""):
+            cand.deal_type, cand.investors = "compute_commitment", [self.canon(provider)]
+            return cand
+        if tx.INFRA_WORDS.search(rest) and re.search(r"(?i)\b(?:build|construct|develop|invest)", rest):
+            cand.deal_type = "infrastructure"
             return cand
         return None
 

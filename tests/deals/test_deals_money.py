@@ -94,3 +94,17 @@ def test_format_round_trip(value: float, currency: str) -> None:
     assert len(found) == 1
     assert found[0].currency == currency
     assert found[0].value == pytest.approx(value, rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "currency"),
+    [
+        ("in an agreement valued at tens of billions of dollars.", "tens of billions of dollars", "USD"),
+        ("a deal worth hundreds of millions of euros", "hundreds of millions of euros", "EUR"),
+        ("in a deal worth tens of billions", "tens of billions", "USD"),
+    ],
+)
+def test_vague_figures_are_found_but_have_no_amount(text: str, figure: str, currency: str) -> None:
+    [m] = find_money(text)
+    assert (m.text, m.currency, m.vague) == (figure, currency, True)
+    assert to_usd(m, RATES, dt.date(2025, 6, 1)) is None
