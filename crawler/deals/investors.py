@@ -102,7 +102,7 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:round|financing|raise|deal|tranche)\s+(?:also\s+)?(?:drew|attracted|brought in|pulled in|lured)\s+"
                 r"(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "..., with X, Y and Z also in"
-    (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+also\s+in\b", re.I), "inv"),
+    (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+also in\b", re.I), "inv"),
     # "the lender X made its first equity investment in the company"
     (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:made|makes|is making)\s+(?:its|an|a|their)\s+(?:[\w-]+\s){0,2}?"
                 r"investment\b", re.I), "inv"),
@@ -126,7 +126,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("with",), ("among",)),
     (("with",), ("participating", "joining", "investing", "taking part", "contributing", "co-investing",
                  "returning", "lending", "chipping in")),
-    (("to",), ("invest", "particip", "join", "back", "contribut")),
+    (("to",), ("invest", "particip", "join", "back", "contribut", "take part")),
     (("to",), ("lead",)),
     (("funded", "backed", "financed", "bankrolled"), ("by",)),
     (("from", "by"),),

@@ -46,7 +46,9 @@ _NOISE_WORDS = ("cookie", "will not be published", "required fields", "unsubscri
                 "subscribe to our", "all rights reserved", "sponsored:", "advertisement:", "related:", "read more:",
                 "see also:", "also read:", "click here", "privacy policy")
 _TICKER_SEP = re.compile(r"\s[|•·¦]\s|\s{2,}[-–—]\s{1,}|\s\|\|\s")
-_CAMEL_JOIN = re.compile(r"[a-z0-9][A-Z][a-z]")
+# A lower-case word run into a capitalised one ("...chipsPolaris AI hits..."); brands written in camel case
+# ("BlackRock", "CoreWeave", "DigitalBridge") start with a capital and are not joins.
+_CAMEL_JOIN = re.compile(r"(?<![A-Za-z0-9])[a-z][a-z0-9]*[A-Z][a-z]")
 
 #: Section headings after which the text is background, not the news (until the next heading).
 BACKGROUND_HEADING = re.compile(

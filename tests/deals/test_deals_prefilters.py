@@ -22,7 +22,9 @@ _WORDS = [
     "together with", "underwritten", "Acme", "Borealis Capital", "and", ",", ";", ".", "$5 million", "Kelvin",
     "İNVESTED", "ıNVESTORS", "ſtake", "JOINED", "LED BY", "tranche", "facility", "loan", "money", "capital",
     "we use cookies", "Related:", "click here", "Privacy Policy", "ALL RIGHTS RESERVED", "two billion dollars",
-    "a million euros", "MILLİON", "€40m", "half a billion pounds",
+    "a million euros", "MILLİON", "€40m", "half a billion pounds", "as did", "included", "drew", "funders",
+    "also in", "made its first equity investment", "take part", "likely to", "tens of billions of dollars",
+    "Brakstone", "which led", "Angel investors from",
 ]
 PREFILTER = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -40,13 +42,14 @@ def test_investor_pattern_match_implies_its_words(words: list[str]) -> None:
         clauses = [text, inv._LEAD_IN.sub("", text)] + [inv._LEAD_IN.sub("", c) for c in inv._CLAUSES.split(text)]
         if any(pat.search(c) for c in clauses):
             assert _needs_pass(needs, text), (pat.pattern[:60], text)
+            assert inv._TRIGGER.search(text), (pat.pattern[:60], text)
 
 
 @PREFILTER
 @given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=10))
 def test_money_and_noise_prechecks_are_sound(words: list[str]) -> None:
     text = " ".join(words)
-    if money._WORDED.search(text):
+    if money._WORDED.search(text) or money._VAGUE.search(text):
         assert "illion" in fold(text)
     if money._PREFIXED.search(text) or money._SUFFIXED.search(text):
         assert money._DIGIT.search(text)
