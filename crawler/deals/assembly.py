@@ -85,12 +85,15 @@ def accept(r: _Reader, c: Candidate) -> bool:
     roundup = bool(c.sent.label) or bool(c.sent.section and not c.sent.background and c.sent.kind == "bullet")
     if c.sent.background:
         return False
-    if not lead and not title_amount and tx.STAKE_SO_FAR.search(c.sent.text) and not _NEWS_NOW.search(c.sent.text):
+    title_investor = bool(_TITLE_DEAL_CUE.search(r.title)) and any(
+        same_entity(i, n) for i in c.investors for n in r.title_names)  # "Nvidia backs a robotics start-up"
+    if not lead and not title_amount and not title_investor and tx.STAKE_SO_FAR.search(c.sent.text) and \
+            not _NEWS_NOW.search(c.sent.text):
         return False  # "Amazon has invested $8 billion in Anthropic" deep in the story: a stake built up, not news
     if title_amount:
         c.support = 2.5
         return True
-    if title_company and c.background == 0:
+    if (title_company or title_investor) and c.background == 0:
         c.support = 2.0 if lead else 1.5
         return True
     if title_company and c.background == 1:

@@ -132,6 +132,9 @@ class FrameMixin(InvestorMixin):
                                      r"five|separately|also|however|for|with|as|since|while|today|yesterday|"
                                      r"\w+ weeks|\w+ days)\b", seg_s):
                 continue
+            if k > 1 and _APPOSITIVE_OPEN.match(segments[1].strip()) and self.chunks(segments[0], field_) and \
+                    not [c for c in self.chunks(seg_s, field_) if not c.possessive]:
+                continue  # "Brindle Robotics, a Columbus, Ohio company that builds ..., has raised"
             names = [c for c in self.chunks(seg_s, field_) if not c.possessive or c.end < len(seg_s) - 3]
             names = [c for c in names if not (c.possessive and re.match(r"\s*(?:[a-z-]+\s){0,3}(?:chief|ceo|founder|"
                                                                         r"head|boss)", seg_s[c.end + 2:]))]

@@ -82,7 +82,8 @@ RAISE_VERBS = re.compile(
     r"obtain(?:ed|s)?|announc(?:ed|es|ing|e)|complet(?:ed|es|ing|e)|attract(?:ed|s)?|wins?|won|scor(?:ed|es)|"
     r"draws?|drew|finaliz(?:ed|es|ing|e)|finalis(?:ed|es|ing|e)|unveil(?:ed|s)?|reach(?:ed|es)?|hits?|"
     r"is seeking|seeks|sought|in talks to raise|tap(?:ped|s)?|lock(?:ed|s)? in|snag(?:ged|s)?|"
-    r"pric(?:ed|es|ing)|issu(?:ed|es|ing)|confirm(?:ed|s)|collect(?:s|ed|ing)?|add(?:s|ed)|adding)\b",
+    r"pric(?:ed|es|ing)|issu(?:ed|es|ing)|confirm(?:ed|s)|collect(?:s|ed|ing)?|add(?:s|ed)|adding|"
+    r"extend(?:s|ed|ing)? (?:its |their |the )?(?:series [a-z]|seed|pre-seed|round|funding)(?: round)?)\b",
     re.I,
 )
 # The subject invests in the company: "Y invests $5B in X", "Y puts $1bn into X".
