@@ -19,6 +19,7 @@ _LONG_AGO = ("early", "mid-", "january", "february", "march", "april", "may", "j
 _WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|prior (?:to|rounds?|funding|raises?|valuations?|investments?|years?)|separately|in (?:early |mid-|late )?(?:" + _MONTHS + r")|"
                    r"(?:a|one|two|three|a few|several) (?:days?|weeks?|months?) later)\b", re.I)
 _MIN_DEAL_USD = 100_000.0
+_CLOSED_RELATIVE = re.compile(r",\s*(?:which|who|whose)\b[^,;$€£¥₹]*,")
 DEAL_SIZE_BEFORE = r"\b(?:deal|agreement|contract|pact|transaction|commitment)\s+(?:that is\s+|is\s+|was\s+)?(?:valued at|worth)\s+(?:about\s+|around\s+|roughly\s+|some\s+)?"
 _DEAL_SIZE = re.compile(DEAL_SIZE_BEFORE + r"$", re.I)
 
@@ -52,6 +53,8 @@ def background_level(before: str, after: str, published_year: int | None) -> int
     window = f"{before} {after}"
     if tx.BACKGROUND_STRONG.search(window) or tx.HYPOTHETICAL.search(before) or tx.DENIAL.search(before):
         return 2
+    # "X, which tests models before they ship, has agreed to ...": a closed relative clause dates nothing here
+    window = _CLOSED_RELATIVE.sub(",", before) + " " + after
     if published_year is not None:
         for m in _YEAR.finditer(window):
             year = int(m.group("year"))

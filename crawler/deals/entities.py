@@ -77,7 +77,18 @@ Oregon|Georgia|Indiana|Wisconsin|Louisiana|Pennsylvania|Michigan|Florida|North C
 South Carolina|Tennessee|Iowa|Oklahoma|Abilene|Cambrai|Ottawa|Silicon Valley|Wall Street|Nordics|
 Gulf|Asia-Pacific|APAC|Brussels|Luxembourg|Lisbon|Warsaw|Prague|Vienna|Helsinki|Oslo|Copenhagen|
 Tallinn|Kyiv|Istanbul|Cairo|Lagos|Nairobi|Jakarta|Hanoi|Bangkok|Kuala Lumpur|Manila|Johannesburg|
-Cape Town|Sao Paulo|São Paulo|Buenos Aires|Santiago|Bogota|Mexico City|Washington DC|Washington D.C.
+Cape Town|Sao Paulo|São Paulo|Buenos Aires|Santiago|Bogota|Mexico City|Washington DC|Washington D.C.|
+Alabama|Alaska|Arkansas|Colorado|Connecticut|Delaware|Hawaii|Idaho|Illinois|Kansas|Kentucky|Maine|Maryland|
+Massachusetts|Minnesota|Mississippi|Missouri|Montana|Nebraska|New Hampshire|New Jersey|New Mexico|North Dakota|
+South Dakota|Rhode Island|Vermont|West Virginia|Wyoming|Ontario|Quebec|British Columbia|Alberta|Bavaria|
+Catalonia|Scandinavia|Baltics|Southeast Asia|East Africa|West Africa|Brno|Prague|Gothenburg|Malmo|Malmö|Aarhus|
+Rotterdam|Eindhoven|Utrecht|Hamburg|Frankfurt|Cologne|Stuttgart|Lyon|Toulouse|Marseille|Barcelona|Valencia|
+Turin|Bologna|Porto|Krakow|Kraków|Bucharest|Budapest|Sofia|Athens|Zagreb|Belgrade|Riga|Vilnius|Edinburgh|
+Manchester|Leeds|Bristol|Oxford|Cambridge|Belfast|Cardiff|Osaka|Kyoto|Nagoya|Fukuoka|Busan|Taipei|Hsinchu|
+Guangzhou|Chengdu|Wuhan|Nanjing|Hyderabad|Chennai|Pune|Gurugram|Noida|Abuja|Accra|Kigali|Casablanca|Tunis|
+Pittsburgh|Philadelphia|Detroit|Cleveland|Columbus|Cincinnati|Minneapolis|St. Louis|Kansas City|Dallas|Houston|
+San Antonio|Phoenix|Las Vegas|Salt Lake City|Portland|San Diego|Sacramento|Oakland|Berkeley|Raleigh|Durham|
+Nashville|Charlotte|Baltimore|Richmond|Boulder|Tucson|Albuquerque|Honolulu|Anchorage|Calgary|Edmonton|Waterloo
 """.replace("\n", "").split("|"))
 
 

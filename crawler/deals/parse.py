@@ -28,7 +28,7 @@ from crawler.deals import classify
 from crawler.deals import taxonomy as tx
 from crawler.deals.assembly import accept, drop_earlier, merge, paragraph_items, undisclosed_acquisition
 from crawler.deals.entities import Name, NameFinder, dedupe_names, is_location, is_title_case, same_entity
-from crawler.deals.frames import Candidate, FrameMixin, clause_start
+from crawler.deals.frames import _PAREN, Candidate, FrameMixin, clause_start
 from crawler.deals.investors import strip_relative
 from crawler.deals.model import ArticleDeals
 from crawler.deals.money import Money, find_money, to_usd
@@ -46,6 +46,16 @@ _FORM_JV = re.compile(r"\b(?:form|forms|formed|forming|set up|sets up|setting up
                       r"joint[- ]venture\b", re.I)
 _VENTURE_NAMED = re.compile(r"\b(?:joint[- ])?venture,?\s+(?:to be\s+)?(?:named|called|dubbed|known as)\s+", re.I)
 _INTO_VENTURE = re.compile(r"\b(?:to|in|into)\s+(?:it|the (?:new )?(?:joint )?venture|the JV)\b", re.I)
+# Field labels whose figures are never the deal ("- Prior funding: $120 million Series D (2024)").
+_NO_FIGURE_LABELS = frozenset({
+    "lead", "leads", "others", "investors", "other investors", "backers", "participants", "why it matters", "why",
+    "context", "background", "prior funding", "previous funding", "funding to date", "total raised", "our take",
+    "my take", "take", "analysis", "verdict", "watch for", "what to watch", "use of funds", "valuation history",
+})
+# Field labels that give the deal's own amount.
+_AMOUNT_LABELS = frozenset({"amount", "size", "round size", "raised", "funding", "deal size", "amount raised"})
+# Field labels that name the company a deal sheet is about.
+_COMPANY_LABELS = frozenset({"company", "startup", "target", "borrower"})
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
@@ -92,8 +102,7 @@ class _Reader(FrameMixin):
         vals: list[Money] = []
         for m in moneys:
             ms, me = m.start, m.end
-            if label in ("lead", "leads", "others", "investors", "other investors", "backers", "participants",
-                         "why it matters", "why", "context"):
+            if label in _NO_FIGURE_LABELS:
                 continue
             role = classify.money_role(t, m, ms, me, label=sent.label)
             if role == "valuation" and tx.ACQUIRE_VERBS.search(t[clause_start(t, ms):ms]) and not \
@@ -109,6 +118,10 @@ class _Reader(FrameMixin):
             if role != "deal":
                 continue
             cand = self.frame(sent, t, m, ms, me, field_, order)
+            if cand is None and label in _AMOUNT_LABELS:  # a deal sheet's "- Amount: $310 million"
+                dtype = "debt" if tx.DEBT_WORDS.search(t) else "equity"
+                cand = Candidate(None, dtype, m, sent, field_, order, verb="raise", generic_subject=True,
+                                 round=tx.find_round(t))
             if cand is not None:
                 self.joint_venture(cand, t, field_)
                 out.append(cand)
@@ -119,6 +132,8 @@ class _Reader(FrameMixin):
             if classify.valuation_basis(t, v.start, v.end) == "pre":
                 self.pre_money.add(v)
         inv, leads = self.investor_mentions(t, field_)
+        if label == "round" and self.cands and self.cands[-1].round is None and not out:
+            self.cands[-1].round = tx.find_round(t)  # "- Round: Series E" under the sheet's amount
         if label in ("lead", "leads", "lead investor", "lead investors", "led by"):
             names = self.name_list(t[len(sent.label or "") + 1:].split(" with ")[0].split(",")[0], field_)
             leads += names
@@ -237,6 +252,10 @@ class _Reader(FrameMixin):
                 prev_sent = None
                 continue
             label_company = None
+            if sent.label and sent.label.lower() in _COMPANY_LABELS:
+                names = self.chunks(_PAREN.sub("", sent.text[len(sent.label) + 1:]), "text")
+                if names:
+                    section_focus = names[0].text  # "- Company: Corvalis Silicon (Austin, TX)"
             if sent.label and sent.label.lower() not in tx.FIELD_LABELS:
                 names = self.chunks(sent.label, "text")
                 if sent.label.isupper():

@@ -183,6 +183,7 @@ NON_DEAL_BEFORE = re.compile(
     r"capital spending|guidance|outlook|backlog|termination fees?|break(?:-?up)? fees?|fund (?:size|close)|"
     r"spending (?:plans?|forecasts?|outlook|guidance|targets?|budgets?)|research grants?|grants? (?:of|worth|totall?ing)|"
     r"bring(?:s|ing)? (?:[\w'’]+ ){0,6}?(?:to|total)|"
+    r"(?:option|right) (?:of|for|to (?:draw|borrow|take)) (?:a |an )?(?:further|additional|another|second)?|accordion|"
     r"(?:closed|raised|launched|unveiled) (?:its|a) (?:\w+ ){0,3}fund(?: \w+)? (?:at|of|with|totall?ing))"
     r"\b[^$€£¥₹]{0,30}$",
     re.I,
@@ -242,4 +243,7 @@ FIELD_LABELS = frozenset({
     "when", "where", "status", "note", "notes", "context", "background", "deal", "buyer", "seller", "target",
     "type", "terms", "price", "sector", "stage", "total", "co-investors", "also", "bottom line", "the deal",
     "the numbers", "by the numbers", "watch", "what to watch", "takeaway", "read more", "related", "update",
+    "company", "startup", "our take", "my take", "take", "analysis", "verdict", "why we care", "use of funds",
+    "prior funding", "previous funding", "funding to date", "total raised", "what it does", "watch for", "hq",
+    "headquarters", "founded", "founders", "ceo", "industry", "investors (existing)",
 })
