@@ -19,6 +19,11 @@ _LONG_AGO = ("early", "mid-", "january", "february", "march", "april", "may", "j
 _WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|prior (?:to|rounds?|funding|raises?|valuations?|investments?|years?)|separately|in (?:early |mid-|late )?(?:" + _MONTHS + r")|"
                    r"(?:a|one|two|three|a few|several) (?:days?|weeks?|months?) later)\b", re.I)
 _MIN_DEAL_USD = 100_000.0
+_BARE_MONTH = re.compile(r"\bin (?:early |mid-|late )?(?P<month>" + _MONTHS + r")\b(?!,? \d)", re.I)
+_MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
+# "the report that it raised $90 million is simply wrong"
+_DENIED_AFTER = re.compile(r"\s*(?:[\w-]+\s){0,3}?(?:is|was|are|were)\s+[\"“]?(?:\w+\s)?(?:wrong|untrue|incorrect|false|"
+                           r"inaccurate|not true|baseless|fiction)\b", re.I)
 _CLOSED_RELATIVE = re.compile(r",\s*(?:which|who|whose)\b[^,;$€£¥₹]*,")
 DEAL_SIZE_BEFORE = r"\b(?:deal|agreement|contract|pact|transaction|commitment)\s+(?:that is\s+|is\s+|was\s+)?(?:valued at|worth)\s+(?:about\s+|around\s+|roughly\s+|some\s+)?"
 _DEAL_SIZE = re.compile(DEAL_SIZE_BEFORE + r"$", re.I)
@@ -45,13 +50,15 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
     return "deal"
 
 
-def background_level(before: str, after: str, published_year: int | None) -> int:
+def background_level(before: str, after: str, published_year: int | None, published_month: int | None = None) -> int:
     """0: reads as news; 1: weakly dated ("earlier", "in June"); 2: plainly background.
 
     ``before`` is the clause up to the figure, ``after`` the words after it up to the next comma.
+    A month later in the year than the publication month ("in May", published in January) is last year's.
     """
     window = f"{before} {after}"
-    if tx.BACKGROUND_STRONG.search(window) or tx.HYPOTHETICAL.search(before) or tx.DENIAL.search(before):
+    if tx.BACKGROUND_STRONG.search(window) or tx.HYPOTHETICAL.search(before) or tx.DENIAL.search(before) or \
+            _DENIED_AFTER.match(after):
         return 2
     # "X, which tests models before they ship, has agreed to ...": a closed relative clause dates nothing here
     window = _CLOSED_RELATIVE.sub(",", before) + " " + after
@@ -61,6 +68,10 @@ def background_level(before: str, after: str, published_year: int | None) -> int
             if year < published_year:
                 part = (m.group("part") or m.group("month") or "").strip().lower()
                 return 2 if year < published_year - 1 or part in _LONG_AGO else 1
+    if published_month is not None:
+        for m in _BARE_MONTH.finditer(window):
+            if m.group("month")[0].isupper() and _MONTH_NUMBER[m.group("month").lower()] > published_month:
+                return 2
     if _WEAK.search(window):
         return 1
     return 0

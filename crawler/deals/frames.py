@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from crawler.deals import classify
 from crawler.deals import taxonomy as tx
-from crawler.deals.entities import same_entity
+from crawler.deals.entities import STOP, same_entity
 from crawler.deals.investors import AUX_TAIL, TERM, InvestorMixin
 from crawler.deals.money import Money
 from crawler.deals.segment import Sentence
@@ -77,6 +77,7 @@ _SIZED = re.compile(r",?\s*(?:in|under|through|as part of)?\s*(?:an?|the)?\s*" +
 _MAIN_VERB = re.compile(r"\s(?:will|to|has|have|had|is|are|was|were|agreed|agrees|signed|signs|expands?|expanded|"
                         r"plans?|said|says|struck|strikes|inked|inks)\b")
 _AND_VERB = re.compile(r"\s+(?:and|but|while|plus)\s+")
+_ONE_NAME = re.compile(r"[A-Z][\w&.'’-]+")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _PLACE_PREP = re.compile(r"\s+(?:from|in|of|at|near|outside|based in)\s+", re.I)
@@ -144,6 +145,9 @@ class FrameMixin(InvestorMixin):
                            if k == 0 or not _PLACE_PREP.fullmatch(seg_s[nonposs[k - 1].end:c.start])]
             if nonposs:
                 return nonposs[-1].text, False
+            if k == 0 and len(segments) > 1 and _ONE_NAME.fullmatch(seg_s) and seg_s.lower() not in STOP and \
+                    _APPOSITIVE_OPEN.match(segments[1].strip()) and tx.COMPANY_NOUN.search(segments[1]):
+                return seg_s, False  # "Redlinea, the New York start-up whose software ..., is raising"
             if tx.PLURAL_SUBJECT.search(seg_s):
                 return None, False
             if tx.GENERIC_SUBJECT.search(seg_s) or tx.COMPANY_NOUN.search(seg_s):
@@ -189,7 +193,7 @@ class FrameMixin(InvestorMixin):
             company, generic = self.single_subject(before[:sec.start()], field_)
             cand = Candidate(company, "equity", m, sent, field_, order, verb="raise", generic_subject=generic,
                              round="Secondary")
-            cand.background = classify.background_level(before, after.split(",")[0], self.year)
+            cand.background = classify.background_level(before, after.split(",")[0], self.year, self.month)
             return cand
         if _EQUIPMENT_AFTER.match(after) and not (_DEBT_PAPER.match(after) and _ISSUE.search(before)):
             return None  # "$2bn of GPUs"; but "priced an offering of $400m of senior notes" is the company's debt
@@ -244,7 +248,7 @@ class FrameMixin(InvestorMixin):
         if passive:
             # "X was backed with $1 billion by Y": the subject receives, the by-phrase invests
             cand.verb = "raise"
-            cand.background = classify.background_level(before, after.split(",")[0], self.year)
+            cand.background = classify.background_level(before, after.split(",")[0], self.year, self.month)
             cand.round = tx.find_round(obj_text + " " + after)
             company, generic = self.single_subject(before[:passive.start()], field_)
             by = re.search(r"\bby\s+(?P<seg>.+)$", after)
@@ -255,7 +259,7 @@ class FrameMixin(InvestorMixin):
             cand.deal_type = dtype if (dtype := noun_type[0] if noun_type else None) in ("debt",) else "equity"
             return cand
         cand.verb = cls
-        cand.background = classify.background_level(before, after.split(",")[0], self.year)
+        cand.background = classify.background_level(before, after.split(",")[0], self.year, self.month)
         cand.round = tx.find_round(obj_text + " " + after)
         benef = self.beneficiary(after, field_)
         poss_obj = [c for c in self.chunks(obj_text, field_) if c.possessive]
@@ -458,7 +462,7 @@ class FrameMixin(InvestorMixin):
                         r"(?:'s|’s)?\s*(?:Cloud|Web Services)\b", rest[c.end:c.end + 20]):
                     provider = provider or name
         cand = Candidate(company, "equity", m, sent, field_, order, verb="spend", generic_subject=generic)
-        cand.background = classify.background_level(head, "", self.year)
+        cand.background = classify.background_level(head, "", self.year, self.month)
         if provider and tx.COMPUTE_WORDS.search(rest) and not same_entity(provider, company or ""):
             cand.deal_type, cand.investors = "compute_commitment", [self.canon(provider)]
             return cand

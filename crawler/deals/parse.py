@@ -56,6 +56,9 @@ _NO_FIGURE_LABELS = frozenset({
 _AMOUNT_LABELS = frozenset({"amount", "size", "round size", "raised", "funding", "deal size", "amount raised"})
 # Field labels that name the company a deal sheet is about.
 _COMPANY_LABELS = frozenset({"company", "startup", "target", "borrower"})
+_DESCRIBES = re.compile(r"\s+(?:firm|startup|start-up|company|maker|developer|group|lab|unicorn|outfit)\b")
+_OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editorial|Viewpoint|Perspective|"
+                            r"Letter|Letters|Guest post|Guest column)\s*[:|–—-]", re.I)
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
@@ -71,6 +74,7 @@ class _Reader(FrameMixin):
         self.resources = resources
         self.date = published.date() if published else None
         self.year = published.year if published else None
+        self.month = published.month if published else None
         self.names = NameFinder(resources, [title, text])
         self.title_case = is_title_case(title)
         self.cands: list[Candidate] = []
@@ -111,7 +115,7 @@ class _Reader(FrameMixin):
             elif role == "nondeal" and _IN_CASH.match(t[me:]) and tx.ACQUIRE_VERBS.search(t[:ms]):
                 role = "deal"  # "its acquisition of X ... for $665 million in cash": the price paid
             if role == "valuation":
-                bg = classify.background_level(t[clause_start(t, ms):ms], t[me:me + 40].split(",")[0], self.year)
+                bg = classify.background_level(t[clause_start(t, ms):ms], t[me:me + 40].split(",")[0], self.year, self.month)
                 if bg < 2 or label == "valuation":
                     vals.append(m)
                 continue
@@ -172,7 +176,7 @@ class _Reader(FrameMixin):
             cur = next((c for c in live if c.deal_type == want), None) or (live[0] if live else cur)
             if cur.deal_type in _NO_SYNDICATE and cur.investors:
                 inv, leads = [], []  # a buyer or provider is known; "its investors, led by X" are the sellers
-            if classify.background_level(strip_relative(sent.text), "", self.year) >= 2 or (
+            if classify.background_level(strip_relative(sent.text), "", self.year, self.month) >= 2 or (
                     sent.block > (self.first_block or 0) + 1 and tx.STAKE_SO_FAR.search(sent.text)):
                 inv, leads = [], []  # earlier backers, or a shareholder's stake recalled further down
         reach = 4 if sent.kind == "bullet" and sent.label else 2  # "- Others: ..." in a brief's bullet list
@@ -298,8 +302,8 @@ class _Reader(FrameMixin):
                 self._resolve(c, focus)
                 if generic and back is not None and prev is not None and c.company == self.canon(back):
                     c.anchor = prev[2]
-                if c.valuation is None and self.pending_val and self.pending_val[0] in (sent.block,
-                                                                                         sent.block - 1):
+                if c.valuation is None and self.pending_val and (self.pending_val[0] == sent.block or (
+                        self.pending_val[0] == sent.block - 1 and sent.kind != "bullet")):
                     c.valuation = self.pending_val[1]
                 self.cands.append(c)
                 if c.company:
@@ -359,7 +363,8 @@ class _Reader(FrameMixin):
         return None
 
     def _title_subject(self) -> str | None:
-        names = [n for n in self.chunks(self.title, "title") if not n.possessive]
+        names = [n for n in self.chunks(self.title, "title") if not n.possessive
+                 and not _DESCRIBES.match(self.title, n.end)]  # "Contract-review AI firm ...": a description
         return names[0].text if names else None
 
     def _resolve(self, c: Candidate, focus: str | None) -> None:
@@ -402,6 +407,8 @@ class _Reader(FrameMixin):
 def parse_article(title: str, text: str, published: dt.datetime | None = None, *,
                   resources: Resources) -> ArticleDeals:
     """The deals an article reports; ``is_deal`` is False for explainers, forecasts and background."""
+    if _OPINION_TITLE.match(title or ""):
+        return ArticleDeals(())  # a column argues about deals others reported; it reports none of its own
     reader = _Reader(title or "", text or "", published, resources)
     cands = reader.run()
     accepted = [c for c in cands if accept(reader, c)]

@@ -235,7 +235,7 @@ GENERIC_SUBJECT = re.compile(
 PLURAL_SUBJECT = re.compile(r"\b(?:each|universit(?:y|ies)|schools?|hospitals?|charit(?:y|ies)|nonprofits?|"
                             r"companies|startups|firms|labs|players|rivals|peers|investors|"
                             r"banks|funds|governments|hyperscalers)\b", re.I)
-COMPANY_NOUN = re.compile(r"\b(?:company|startup|firm|business|maker|developer|operator|provider|lab|"
+COMPANY_NOUN = re.compile(r"\b(?:company|startup|start-up|firm|business|maker|developer|operator|provider|lab|"
                           r"platform|group|outfit|unicorn|venture|owner)\b", re.I)
 FIELD_LABELS = frozenset({
     "what", "who", "lead", "leads", "led by", "lead investor", "lead investors", "valuation", "others",

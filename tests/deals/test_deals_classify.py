@@ -40,3 +40,13 @@ def test_background_levels() -> None:
 def test_forecast() -> None:
     assert is_forecast("The market will reach $400 billion, the forecast says.")
     assert not is_forecast("Acme raised $5 million.")
+
+
+def test_a_month_after_the_publication_month_is_last_year() -> None:
+    # published in January: "in May" can only be last May
+    assert background_level("The company raised", "in May", 2026, 1) == 2
+    # published in June: "in May" is this year's, only weakly dated
+    assert background_level("The company raised", "in May", 2026, 6) == 1
+    assert background_level("The company raised", "in May 2025", 2026, 1) == 2
+    # a relative clause that closes before the figure dates nothing
+    assert background_level("Acme, which tests models before they ship, has agreed to be bought for", "", 2026) == 0
