@@ -249,7 +249,7 @@ class FrameMixin(InvestorMixin):
             # "X was backed with $1 billion by Y": the subject receives, the by-phrase invests
             cand.verb = "raise"
             cand.background = classify.background_level(before, after.split(",")[0], self.year, self.month)
-            cand.round = tx.find_round(obj_text + " " + after)
+            cand.round = tx.find_round(vword + " " + obj_text + " " + after)
             company, generic = self.single_subject(before[:passive.start()], field_)
             by = re.search(r"\bby\s+(?P<seg>.+)$", after)
             cand.company, cand.generic_subject = company, generic
@@ -260,7 +260,7 @@ class FrameMixin(InvestorMixin):
             return cand
         cand.verb = cls
         cand.background = classify.background_level(before, after.split(",")[0], self.year, self.month)
-        cand.round = tx.find_round(obj_text + " " + after)
+        cand.round = tx.find_round(vword + " " + obj_text + " " + after)
         benef = self.beneficiary(after, field_)
         poss_obj = [c for c in self.chunks(obj_text, field_) if c.possessive]
         obj_names = [c for c in self.chunks(obj_text, field_) if not c.possessive]

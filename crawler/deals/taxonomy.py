@@ -10,7 +10,9 @@ import re
 
 # --- rounds -------------------------------------------------------------------------------
 _ROUND_RE = re.compile(
-    r"\b(?P<pre>pre-seed|pre seed|seed|angel(?=\s+(?:round|funding|financing)))\b(?:\s+(?:round|funding|financing|stage))?"
+    r"\b(?P<pre>pre-seed|pre seed|seed|angel(?=\s+(?:round|funding|financing)))\b"
+    r"(?!\s+(?:fund|capital|ventures|partners|investors|camp|club|stage investors)\b)"  # "Morava Seed Fund" is an investor
+    r"(?:\s+(?:round|funding|financing|stage))?"
     r"|\bseries\s+(?P<letter>[A-Z])(?P<ext>[+1-9])?(?:[\s-]+(?P<ext2>extension|prime|expansion))?\b"
     r"|\b(?P<growth>growth|late-stage|pre-ipo|strategic|bridge|mezzanine)\s+(?:round|funding|financing|investment)\b"
     r"|\b(?P<tender>tender offer|secondary (?:share )?sale|secondary round|employee share sale|share sale)\b",

@@ -50,3 +50,11 @@ def test_a_month_after_the_publication_month_is_last_year() -> None:
     assert background_level("The company raised", "in May 2025", 2026, 1) == 2
     # a relative clause that closes before the figure dates nothing
     assert background_level("Acme, which tests models before they ship, has agreed to be bought for", "", 2026) == 0
+
+
+def test_seed_in_an_investors_name_is_no_seed_round() -> None:
+    from crawler.deals.taxonomy import find_round
+
+    assert find_round("existing investor Morava Seed Fund also took part") is None
+    assert find_round("raised $6.5 million in seed funding") == "Seed"
+    assert find_round("has extended its Series A round with $14 million") == "Series A"
