@@ -113,6 +113,8 @@ def accept(r: _Reader, c: Candidate) -> bool:
 _NEWS_NOW = re.compile(r"\b(?:this week|today|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
 
 
+_SECURED = re.compile(r"\b(?:GPU|asset|chip|hardware|revenue)-backed\b|\bis debt\b|\bsecured (?:against|by|on)\b|"
+                      r"\bcollateral\b", re.I)
 _DATED = re.compile(r"\b(?:earlier|last|ago|prior (?:to|rounds?|funding|raises?|valuations?|investments?|years?)|previous\w*|in (?:january|february|march|april|may|june|july|"
                     r"august|september|october|november|december|(?:19|20)\d\d))\b", re.I)
 
@@ -195,12 +197,14 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
             else:  # unnamed venture: the sponsor is the company, the partners its investors
                 investors = [i for i in investors if not same_entity(i, company)]
                 leads = [i for i in leads if not same_entity(i, company)]
-        if deal_type == "financing_undisclosed_structure" and tx.DEBT_WORDS.search(best.sent.text) and not \
-                tx.UNDISCLOSED_STRUCTURE.search(r.text):
-            deal_type = "debt"
         ctx_sents = [s.text for s in r.all_sents if s.kind != "noise"
                      and any(abs(s.block - c.sent.block) <= 1 for c in same if c.field == "text")]
         context = " ".join(ctx_sents)
+        if deal_type == "financing_undisclosed_structure" and (
+                tx.DEBT_WORDS.search(best.sent.text) or _SECURED.search(best.sent.text + " " + context)) and not \
+                tx.UNDISCLOSED_STRUCTURE.search(r.text):
+            deal_type = "debt"  # "GPU-backed financing ... the money is debt secured against the hardware"
+            rnd = valuation = None
         status = _status(same, context if deal_type == "acquisition" else "")
         m = best.money
         evidence = []

@@ -59,6 +59,8 @@ _COMPANY_LABELS = frozenset({"company", "startup", "target", "borrower"})
 _DESCRIBES = re.compile(r"\s+(?:firm|startup|start-up|company|maker|developer|group|lab|unicorn|outfit)\b")
 _OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editorial|Viewpoint|Perspective|"
                             r"Letter|Letters|Guest post|Guest column)\s*[:|–—-]", re.I)
+_GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|accelerators|servers|hardware|shares|stock|"
+                    r"products|systems|capacity|equipment|licen[cs]es)\b", re.I)
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
@@ -391,8 +393,9 @@ class _Reader(FrameMixin):
                           s.text)
             if not m:
                 continue
-            names = self.chunks(s.text[m.end():m.end() + 60], field_)
-            if names and names[0].start == 0:
+            head = s.text[m.end():m.end() + 60]
+            names = self.chunks(head, field_)
+            if names and names[0].start == 0 and not _GOODS.match(head, names[0].end):  # "to buy Nvidia chips"
                 self.acq_target = names[0].text
                 buyer = m.group("buyer")
                 if not buyer:

@@ -85,7 +85,8 @@ RAISE_VERBS = re.compile(
     r"draws?|drew|finaliz(?:ed|es|ing|e)|finalis(?:ed|es|ing|e)|unveil(?:ed|s)?|reach(?:ed|es)?|hits?|"
     r"is seeking|seeks|sought|in talks to raise|tap(?:ped|s)?|lock(?:ed|s)? in|snag(?:ged|s)?|"
     r"pric(?:ed|es|ing)|issu(?:ed|es|ing)|confirm(?:ed|s)|collect(?:s|ed|ing)?|add(?:s|ed)|adding|"
-    r"extend(?:s|ed|ing)? (?:its |their |the )?(?:series [a-z]|seed|pre-seed|round|funding)(?: round)?)\b",
+    r"extend(?:s|ed|ing)? (?:its |their |the )?(?:series [a-z]|seed|pre-seed|round|funding)(?: round)?|"
+    r"(?:near(?:s|ing)|closing in on|finali[sz]ing) (?:a|an|the|its) (?:[\w-]+ ){0,3}?(?:round|funding|financing|raise))\b",
     re.I,
 )
 # The subject invests in the company: "Y invests $5B in X", "Y puts $1bn into X".
