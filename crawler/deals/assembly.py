@@ -96,8 +96,9 @@ def accept(r: _Reader, c: Candidate) -> bool:
     if (title_company or title_investor) and c.background == 0:
         c.support = 2.0 if lead else 1.5
         return True
-    if title_company and c.background == 1:
-        c.support = 1.2
+    if title_company and c.background == 1 and not (r.title_types and c.deal_type not in r.title_types
+                                                     and not _SEPARATE.search(c.sent.text)):
+        c.support = 1.2  # a weakly dated figure of another kind of deal than the title's is background
         return True
     if c.background == 0 and (lead or roundup) and c.sent.kind in ("body", "bullet"):
         c.support = 1.0

@@ -54,7 +54,8 @@ def background_level(before: str, after: str, published_year: int | None, publis
     """0: reads as news; 1: weakly dated ("earlier", "in June"); 2: plainly background.
 
     ``before`` is the clause up to the figure, ``after`` the words after it up to the next comma.
-    A month later in the year than the publication month ("in May", published in January) is last year's.
+    A month later in the year than the publication month ("in May", published in January) is last year's;
+    one more than two months before it is old news too.
     """
     window = f"{before} {after}"
     if tx.BACKGROUND_STRONG.search(window) or tx.HYPOTHETICAL.search(before) or tx.DENIAL.search(before) or \
@@ -70,8 +71,9 @@ def background_level(before: str, after: str, published_year: int | None, publis
                 return 2 if year < published_year - 1 or part in _LONG_AGO else 1
     if published_month is not None:
         for m in _BARE_MONTH.finditer(window):
-            if m.group("month")[0].isupper() and _MONTH_NUMBER[m.group("month").lower()] > published_month:
-                return 2
+            month = _MONTH_NUMBER[m.group("month").lower()]
+            if m.group("month")[0].isupper() and (month > published_month or month < published_month - 2):
+                return 2  # last year's, or a season ago: "In January" in a November story
     if _WEAK.search(window):
         return 1
     return 0

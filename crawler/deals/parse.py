@@ -44,7 +44,8 @@ _NO_SYNDICATE = ("compute_commitment", "infrastructure", "acquisition")
 _FORM_JV = re.compile(r"\b(?:form|forms|formed|forming|set up|sets up|setting up|create|creates|created|launch|"
                       r"launches|launched|establish|establishes|established)\s+(?:a|an|the)\s+(?:new\s+)?(?:[\d/]+\s+)?"
                       r"joint[- ]venture\b", re.I)
-_VENTURE_NAMED = re.compile(r"\b(?:joint[- ])?venture,?\s+(?:to be\s+)?(?:named|called|dubbed|known as)\s+", re.I)
+_VENTURE_NAMED = re.compile(r"\b(?:joint[- ])?venture(?:,?\s+(?:to be\s+)?(?:named|called|dubbed|known as)\s+|,\s+(?=[A-Z]))",
+                            re.I)
 _INTO_VENTURE = re.compile(r"\b(?:to|in|into)\s+(?:it|the (?:new )?(?:joint )?venture|the JV)\b", re.I)
 # Field labels whose figures are never the deal ("- Prior funding: $120 million Series D (2024)").
 _NO_FIGURE_LABELS = frozenset({
@@ -90,6 +91,7 @@ class _Reader(FrameMixin):
         self.first_block: int | None = None
         self.pre_money: set[Money] = set()
         self.jv_sponsors: list[str] = []
+        self.title_types: set[str] = set()
         self.jv_name: str | None = None
 
     # ---------------------------------------------------------------- names
@@ -241,6 +243,7 @@ class _Reader(FrameMixin):
             self._resolve(c, None)
             self.cands.append(c)
         self.title_names = [n.text for n in self.chunks(self.title, "title")]
+        self.title_types = {c.deal_type for c in self.cands if c.field == "title" and c.company}
         self.title_amounts = [v for m in find_money(self.title) if (v := to_usd(m, self.resources, self.date))]
         self.focus = next((c.company for c in self.cands if c.company), None) or self._title_subject()
         title_focus = self.focus
@@ -337,9 +340,13 @@ class _Reader(FrameMixin):
             if c.deal_type in ("infrastructure", "equity", "financing_undisclosed_structure") and \
                     c.verb == "invest" and (c.company is None or c.generic_subject or any(
                         same_entity(c.company, s) for s in self.jv_sponsors)) and _INTO_VENTURE.search(c.sent.text):
+                # the sponsor the sentence says puts the money in ("Orinoco will provide $750m to the venture"),
+                # else all of them ("the partners will commit ...")
+                payers = [s for s in self.jv_sponsors if any(same_entity(s, n) for n in [*c.investors, c.company or ""])]
+                payers = payers if payers and not c.generic_subject else list(self.jv_sponsors)
                 c.company = self.jv_name or self.jv_sponsors[0]
                 c.deal_type, c.generic_subject = "joint_venture", False
-                c.investors, c.leads = list(self.jv_sponsors), list(self.jv_sponsors)
+                c.investors, c.leads = payers, list(payers)
 
     def _named_later(self, sent: Sentence) -> str | None:
         """The name in "The company, Pliant Dynamics, raised ...": a feature that names its subject late."""

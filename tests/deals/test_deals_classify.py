@@ -58,3 +58,8 @@ def test_seed_in_an_investors_name_is_no_seed_round() -> None:
     assert find_round("existing investor Morava Seed Fund also took part") is None
     assert find_round("raised $6.5 million in seed funding") == "Seed"
     assert find_round("has extended its Series A round with $14 million") == "Series A"
+
+
+def test_a_month_long_before_the_publication_month_is_background() -> None:
+    assert background_level("In January, Acme announced a venture that plans to invest", "", 2026, 11) == 2
+    assert background_level("In October, Acme raised", "", 2026, 11) == 1
