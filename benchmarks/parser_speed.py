@@ -2,7 +2,7 @@
 
 Reads ../shared/eval/dev and ../shared/seeds articles when they exist beside the repository,
 otherwise generates its own text. With ../shared present it also prints the score.py summary
-lines for both sets. Run: ``.venv/bin/python benchmarks/parser_speed.py [--seconds N]``.
+lines for both sets and for the project's own labelled sets in benchmarks/ (tuning, heldout*). Run: ``.venv/bin/python benchmarks/parser_speed.py [--seconds N]``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from crawler.deals.batch import parse_published, predict  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SETS = ("eval/dev", "seeds")
+# The project's own labelled sets (written for DealRadar); scored with the same score.py.
+OWN_SETS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4")
 
 
 def _articles() -> list[dict]:
@@ -60,15 +62,17 @@ def main() -> None:
     score = SHARED / "eval" / "score.py"
     if not score.exists():
         return
-    for name in SETS:
-        src = SHARED / name / "articles.jsonl"
+    folders = [(name, SHARED / name) for name in SETS] + [
+        (f"benchmarks/{name}", ROOT / "benchmarks" / name) for name in OWN_SETS]
+    for name, folder in folders:
+        src = folder / "articles.jsonl"
         if not src.exists():
             continue
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
             for line in src.read_text(encoding="utf-8").splitlines():
                 if line.strip():
                     fh.write(json.dumps(predict(json.loads(line), res)) + "\n")
-        proc = subprocess.run([sys.executable, str(score), str(SHARED / name / "labels.jsonl"), fh.name],
+        proc = subprocess.run([sys.executable, str(score), str(folder / "labels.jsonl"), fh.name],
                               capture_output=True, text=True, check=False)
         Path(fh.name).unlink(missing_ok=True)
         print(f"{name}: {proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()}")
