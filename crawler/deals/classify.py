@@ -79,6 +79,15 @@ def background_level(before: str, after: str, published_year: int | None, publis
     return 0
 
 
+_PUBLIC_OFFERING = re.compile(r"(?<!pre-)\b(?:initial public offering|IPO|public offering|direct listing|went public|"
+                              r"go public|going public|stock market debut|trading debut|priced (?:its )?shares)\b", re.I)
+
+
+def is_public_offering(sentence: str) -> bool:
+    """A listing's proceeds and price range are public-market money, not a private deal."""
+    return bool(_PUBLIC_OFFERING.search(sentence))
+
+
 def is_forecast(sentence: str) -> bool:
     """Market-size forecasts and estimates: never a deal."""
     return bool(tx.FORECAST.search(sentence))

@@ -90,6 +90,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:^|,\s*)(?:alongside|together with)\s+(?P<seg>[^,;.]+?)" + TERM, re.I), "inv"),
     (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan)\s+(?:\w+\s){0,2}?(?:backed|"
                 r"provided|funded|underwritten|financed)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    # "Holloway Ventures led, with participation from ...", "Shinkai Ventures led."
+    (re.compile(r"^(?P<seg>[^.;,$€£¥₹]+?)\s+(?:led|co-led)(?=\s*(?:[,.;]|$)|\s+(?:with|and|alongside)\b)", re.I), "lead"),
     # "..., as did existing investor X"
     (re.compile(r",\s*as did\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "X led the investment alongside Y and Z"
@@ -133,6 +135,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("joined", "accompanied"), ("by",)),
     (("alongside", "together with"),),
     (("backed", "provided", "funded", "underwritten", "financed"), ("by",)),
+    (("led",),),
     (("as did",),),
     (("led",), ("alongside", "together with")),
     (("include",),),

@@ -58,11 +58,13 @@ _AMOUNT_LABELS = frozenset({"amount", "size", "round size", "raised", "funding",
 # Field labels that name the company a deal sheet is about.
 _COMPANY_LABELS = frozenset({"company", "startup", "target", "borrower"})
 _DESCRIBES = re.compile(r"\s+(?:firm|startup|start-up|company|maker|developer|group|lab|unicorn|outfit)\b")
+_LIST_TITLE = re.compile(r",[^,]+,|;|\b(?:and more|plus more|& more)\b", re.I)
 _OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editorial|Viewpoint|Perspective|"
                             r"Letter|Letters|Guest post|Guest column)\s*[:|–—-]", re.I)
 _GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|accelerators|servers|hardware|shares|stock|"
                     r"products|systems|capacity|equipment|licen[cs]es)\b", re.I)
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
+_OF_SHARES = re.compile(r"\s+(?:worth\s+)?of\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
                         r"deal|tranche)\b", re.I)
@@ -106,7 +108,7 @@ class _Reader(FrameMixin):
     def read_sentence(self, sent: Sentence, field_: str, order: int, t: str) -> list[Candidate]:
         out: list[Candidate] = []
         label = (sent.label or "").lower()
-        moneys = find_money(t)
+        moneys = [] if classify.is_public_offering(t) else find_money(t)
         vals: list[Money] = []
         for m in moneys:
             ms, me = m.start, m.end
@@ -118,6 +120,8 @@ class _Reader(FrameMixin):
                 role = "deal"
             elif role == "nondeal" and _IN_CASH.match(t[me:]) and tx.ACQUIRE_VERBS.search(t[:ms]):
                 role = "deal"  # "its acquisition of X ... for $665 million in cash": the price paid
+            elif role == "nondeal" and _OF_SHARES.match(t[me:]) and tx.SECONDARY.search(t):
+                role = "deal"  # "employees sold about $420 million of shares in a tender offer"
             if role == "valuation":
                 bg = classify.background_level(t[clause_start(t, ms):ms], t[me:me + 40].split(",")[0], self.year, self.month)
                 if bg < 2 or label == "valuation":
@@ -247,6 +251,8 @@ class _Reader(FrameMixin):
         self.title_amounts = [v for m in find_money(self.title) if (v := to_usd(m, self.resources, self.date))]
         self.focus = next((c.company for c in self.cands if c.company), None) or self._title_subject()
         title_focus = self.focus
+        if not self.cands and _LIST_TITLE.search(self.title):
+            title_focus = None  # "The Cap Table: a tender at X, a robotics round, and more": no one company
         section_focus: str | None = None
         first_body_block = next((s.block for s in sents if s.kind in ("body", "bullet")), None)
         self.first_block = first_body_block
@@ -275,6 +281,12 @@ class _Reader(FrameMixin):
                 elif not is_location(sent.label) and sent.label[0].isupper() and len(sent.label.split()) <= 4 \
                         and not tx.find_round(sent.label):
                     label_company = sent.label  # "- Iliad: the telecoms group will invest ..."
+            if sent.kind == "bullet" and sent.block not in block_focus and (prev_sent is None or
+                                                                             prev_sent.block != sent.block):
+                opener = self.chunks(sent.text, "text")[:1]  # "1) ElevenLabs opens a tender. The company ..."
+                if opener and opener[0].start == 0 and not opener[0].possessive and \
+                        self.names.kind(opener[0].text) not in ("vc", "pe", "bank", "person"):
+                    block_focus[sent.block] = opener[0].text
             named = self._named_later(sent)
             if named is not None:
                 for c in self.cands:

@@ -16,6 +16,9 @@ _BULLET = re.compile(r"^\s*(?:[-•*·▪►–—]\s*(?:•\s*)?|\d{1,2}[.)]\s+
 _LABEL = re.compile(r"^(?P<label>[A-Z][\w .&'’:-]{0,40}?):\s+(?=\S)")
 # A newsletter item that opens on its company in capitals: "ACME ROBOTICS - $40 million, Series B."
 _CAPS_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z0-9&'’.]+(?: [A-Z0-9&'’.]+){0,3}) [-–—] (?=\S)")
+# ... or in its own spelling, with a place, when a figure follows: "Tallyweave (London) - £6.5 million seed."
+_ITEM_LABEL = re.compile(r"^(?P<label>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})(?: \([^)]{1,40}\))? [-–—] "
+                         r"(?=[$€£¥₹]|(?:US|A|C|S|HK)\$|[A-Z]{3} \d|Rs\.? \d|\d)")
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9$€£])")
 _ABBREV = re.compile(r"(?:\b(?:[A-Z]|Mr|Ms|Mrs|Dr|Prof|St|Inc|Corp|Co|Ltd|Jr|Sr|No|vs|approx|Gen|Sen|Rep|Gov|U\.S|U\.K|"
                      r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc)\.)$")
@@ -154,7 +157,7 @@ def segment(text: str) -> list[Sentence]:
             lab = _LABEL.match(text[a:b]) if a < b else None
             if lab is not None:
                 label = lab.group("label").strip()
-        elif (lab := _LABEL.match(stripped) or _CAPS_LABEL.match(stripped)) is not None and \
+        elif (lab := _LABEL.match(stripped) or _CAPS_LABEL.match(stripped) or _ITEM_LABEL.match(stripped)) is not None and \
                 len(lab.group("label").split()) <= 4:
             label = lab.group("label").strip()
         for sa, sb in split_sentences(text, a, b):
