@@ -116,6 +116,8 @@ _NEWS_NOW = re.compile(r"\b(?:this week|today|on (?:Monday|Tuesday|Wednesday|Thu
 
 _SECURED = re.compile(r"\b(?:GPU|asset|chip|hardware|revenue)-backed\b|\bis debt\b|\bsecured (?:against|by|on)\b|"
                       r"\bcollateral\b", re.I)
+# "X, founded in 2021, has raised $95 million from investors including ...": a total, unless a round is named
+_RAISED_SO_FAR = re.compile(r"\b(?:has|have) raised\b")
 _DATED = re.compile(r"\b(?:earlier|last|ago|prior (?:to|rounds?|funding|raises?|valuations?|investments?|years?)|previous\w*|in (?:january|february|march|april|may|june|july|"
                     r"august|september|october|november|december|(?:19|20)\d\d))\b", re.I)
 
@@ -139,7 +141,8 @@ def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate
              and c.background == 0 and not c.sent.background and c.sent.kind in ("body", "bullet")
              and openers.get(c.sent.block) in (c.sent.start, c.anchor)
              and c.verb in ("raise", "invest", "acquire", "spend")
-             and not is_location(c.company) and c.company.lower() not in ("ai", "the company")]
+             and not is_location(c.company) and c.company.lower() not in ("ai", "the company")
+             and not (_RAISED_SO_FAR.search(c.sent.text) and not c.round and "led by" not in c.sent.text)]
     if not items:
         return []
     if accepted:

@@ -76,6 +76,8 @@ _SIZED = re.compile(r",?\s*(?:in|under|through|as part of)?\s*(?:an?|the)?\s*" +
 # Where the subject of a sentence ends: its first verb or auxiliary.
 _MAIN_VERB = re.compile(r"\s(?:will|to|has|have|had|is|are|was|were|agreed|agrees|signed|signs|expands?|expanded|"
                         r"plans?|said|says|struck|strikes|inked|inks)\b")
+_STAKE_IN = re.compile(r"\b(?:an?\s+)?(?:[\d.]+%\s+|minority\s+|majority\s+)?stake\s+in\s+", re.I)
+_UNNAMED = re.compile(r"(?i)(?:an?|one|another)\s")
 _AND_VERB = re.compile(r"\s+(?:and|but|while|plus)\s+")
 _ONE_NAME = re.compile(r"[A-Z][\w&.'’-]+")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
@@ -143,6 +145,8 @@ class FrameMixin(InvestorMixin):
             if len(nonposs) > 1:  # "Nordiq Vision from Gdansk": a place after a preposition is not the subject
                 nonposs = [c for k, c in enumerate(nonposs)
                            if k == 0 or not _PLACE_PREP.fullmatch(seg_s[nonposs[k - 1].end:c.start])]
+            if nonposs and _UNNAMED.match(seg_s) and tx.COMPANY_NOUN.search(seg_s[nonposs[-1].end:]):
+                return None, False  # "A Paris-based legal-AI startup raised ...": the company is not named
             if nonposs:
                 return nonposs[-1].text, False
             if k == 0 and len(segments) > 1 and _ONE_NAME.fullmatch(seg_s) and seg_s.lower() not in STOP and \
@@ -265,6 +269,12 @@ class FrameMixin(InvestorMixin):
         cand.background = classify.background_level(before, after.split(",")[0], self.year, self.month)
         cand.round = tx.find_round(vword + " " + obj_text + " " + after)
         benef = self.beneficiary(after, field_)
+        stake = _STAKE_IN.search(obj_text) if re.match(r"(?i)(?:take|took|buy|bought|acquir|purchas)", vword) else None
+        if stake is not None and benef is None:  # "Meta takes a 49% stake in Scale AI for $14.3 billion"
+            names = self.chunks(obj_text[stake.end():], field_)
+            if names and names[0].start == 0:
+                benef, cls = names[0].text, "invest"
+                cand.verb = "invest"
         poss_obj = [c for c in self.chunks(obj_text, field_) if c.possessive]
         obj_names = [c for c in self.chunks(obj_text, field_) if not c.possessive]
         dtype = noun_type[0] if noun_type else None
@@ -351,7 +361,8 @@ class FrameMixin(InvestorMixin):
             names = self.chunks(after_full[src.end():src.end() + 60], field_) if src else []
             if names and names[0].start == 0:
                 provider = names[0].text  # "GPU capacity from Cirrusgrid"
-        if provider and (cls == "spend" or tx.COMPUTE_WORDS.search(after)) and dtype != "debt":
+        if provider and (cls == "spend" or tx.COMPUTE_WORDS.search(after)) and dtype != "debt" and not (
+                cls == "invest" and benef and not same_entity(benef, provider)):  # "invest $4bn in X, ... cloud"
             compute_ctx = True
         if compute_ctx:
             payer, generic = self.single_subject(subj_text, field_)

@@ -186,6 +186,10 @@ NON_DEAL_BEFORE = re.compile(
     r"capital spending|guidance|outlook|backlog|termination fees?|break(?:-?up)? fees?|fund (?:size|close)|"
     r"spending (?:plans?|forecasts?|outlook|guidance|targets?|budgets?)|research grants?|grants? (?:of|worth|totall?ing)|"
     r"bring(?:s|ing)? (?:[\w'’]+ ){0,6}?(?:to|total)|"
+    r"(?:take|takes|taking|took|lift|lifts|lifting|push|pushes|pushing) (?:the |its |their )?(?:total|overall|combined|"
+    r"full|value|size)(?: [\w'’]+){0,4}? to|"
+    r"(?:jump|jumped|jumps|surged?|climbed?|grew|grown|rose|risen|fell|fallen|dropped|increased|decreased|soared|"
+    r"doubled|tripled)(?: by)? (?:\d[\d.,]*% |\w+fold )?to|"
     r"(?:option|right) (?:of|for|to (?:draw|borrow|take)) (?:a |an )?(?:further|additional|another|second)?|accordion|"
     r"(?:closed|raised|launched|unveiled) (?:its|a) (?:\w+ ){0,3}fund(?: \w+)? (?:at|of|with|totall?ing))"
     r"\b[^$€£¥₹]{0,30}$",
