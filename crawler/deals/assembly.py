@@ -174,7 +174,7 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
         amount = to_usd(best.money, r.resources, r.date)
         same = [c for c in g if c.background <= max(best.background, 1) and (
             (a := to_usd(c.money, r.resources, r.date)) is None or amount is None
-            or abs(a - amount) <= 0.05 * max(amount, 1.0))] or [best]
+            or abs(a - amount) <= 0.05 * max(amount, 1.0) or _same_figure(c.money, best.money))] or [best]
         investors = dedupe_names([i for c in same for i in c.investors])
         leads = dedupe_names([i for c in same for i in c.leads])
         if not leads and len(investors) == 1 and best.deal_type in ("equity", "debt") and best.verb in (
@@ -204,6 +204,8 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
         ctx_sents = [s.text for s in r.all_sents if s.kind != "noise"
                      and any(abs(s.block - c.sent.block) <= 1 for c in same if c.field == "text")]
         context = " ".join(ctx_sents)
+        if deal_type == "equity" and not rnd and tx.UNDISCLOSED_STRUCTURE.search(context):
+            deal_type = "financing_undisclosed_structure"  # "did not say how the financing was split between ..."
         if deal_type == "financing_undisclosed_structure" and (
                 tx.DEBT_WORDS.search(best.sent.text) or _SECURED.search(best.sent.text + " " + context)) and not \
                 tx.UNDISCLOSED_STRUCTURE.search(r.text):
@@ -258,6 +260,13 @@ def undisclosed_acquisition(r: _Reader, accepted: list[Candidate]) -> list[Candi
                      verb="acquire", investors=list(r.acq_buyers), leads=list(r.acq_buyers), support=1.0)
     cand.sentences.append(s)
     return [cand]
+
+
+def _same_figure(a: Money, b: Money) -> bool:
+    """"₹1,800 crore" in the title and "₹1,800 crore (about $216 million)" in the body: one figure, though
+    the body's own dollar equivalent and the configured rate differ."""
+    return a.currency == b.currency and not a.vague and not b.vague and \
+        abs(a.value - b.value) <= 0.01 * max(a.value, b.value, 1.0)
 
 
 def _separate_deal(r: _Reader, group: list[Candidate], c: Candidate) -> bool:

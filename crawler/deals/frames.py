@@ -186,7 +186,8 @@ class FrameMixin(InvestorMixin):
         if joined and any(rx.match(after_head, joined.end()) for rx in (
                 tx.RAISE_VERBS, tx.INVEST_VERBS, tx.SPEND_VERBS, tx.ACQUIRE_VERBS)):
             after_head = after_head[:joined.start()]  # "raises $60m and adds a debt line": the noun is another deal's
-        label = sent.label if sent.label and sent.label.lower() not in tx.FIELD_LABELS else None
+        label = sent.label if sent.label and sent.label.lower() not in tx.FIELD_LABELS and \
+            not tx.PHRASE_LABEL.match(sent.label) else None
         if label and before.startswith(label):
             before = before[len(label) + 1:]
         if classify.is_forecast(t[L:R]):
@@ -404,7 +405,14 @@ class FrameMixin(InvestorMixin):
             cand.deal_type = "equity"
             return cand
         if cls in ("invest", "spend") or (dtype == "infrastructure" and cls != "raise"):
-            if tx.INFRA_WORDS.search(after_full) or dtype == "infrastructure":
+            if dtype == "debt" and re.match(r"(?i)sign", vword):  # "signs a ¥5 billion loan facility with Y"
+                company, generic = self.single_subject(subj_text, field_)
+                cand.company, cand.generic_subject, cand.deal_type = company, generic, "debt"
+                lender = re.search(r"\b(?:with|from)\s+(?P<seg>.+)$", after)
+                if lender:
+                    cand.investors = self.name_list(re.split(TERM, lender.group("seg"), maxsplit=1)[0], field_)
+                return cand
+            if (tx.INFRA_WORDS.search(after_full) and dtype != "debt") or dtype == "infrastructure":
                 company, generic = self.single_subject(subj_text, field_)
                 cand.company, cand.generic_subject = company, generic
                 cand.deal_type = "infrastructure"

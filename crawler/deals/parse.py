@@ -59,8 +59,6 @@ _AMOUNT_LABELS = frozenset({"amount", "size", "round size", "raised", "funding",
 _COMPANY_LABELS = frozenset({"company", "startup", "target", "borrower"})
 _DESCRIBES = re.compile(r"\s+(?:firm|startup|start-up|company|maker|developer|group|lab|unicorn|outfit)\b")
 _LIST_TITLE = re.compile(r",[^,]+,|;|\b(?:and more|plus more|& more)\b", re.I)
-# A label that is a phrase, not a name: "The math:", "Why it matters:", "Our view:"
-_PHRASE_LABEL = re.compile(r"(?:The|A|An|Our|My|Why|How|What|This|That|Bottom|Big|Key|Quick|One)\b")
 _OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editorial|Viewpoint|Perspective|"
                             r"Letter|Letters|Guest post|Guest column)\s*[:|–—-]", re.I)
 _GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|accelerators|servers|hardware|shares|stock|"
@@ -281,7 +279,7 @@ class _Reader(FrameMixin):
                 elif names:
                     label_company = names[-1].text
                 elif not is_location(sent.label) and sent.label[0].isupper() and len(sent.label.split()) <= 4 \
-                        and not tx.find_round(sent.label) and not _PHRASE_LABEL.match(sent.label):
+                        and not tx.find_round(sent.label) and not tx.PHRASE_LABEL.match(sent.label):
                     label_company = sent.label  # "- Iliad: the telecoms group will invest ..."
             if sent.kind == "bullet" and sent.block not in block_focus and (prev_sent is None or
                                                                              prev_sent.block != sent.block):

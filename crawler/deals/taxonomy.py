@@ -74,7 +74,13 @@ INFRA_WORDS = re.compile(r"\b(?:data[- ]cent(?:er|re)s?|infrastructure|campus(?:
                          r"build(?:ing)?|build-?out|construct\w*|facilit(?:y|ies)|power|energy|gigawatts?|"
                          r"sites?|AI factor(?:y|ies)|clusters?|fabs?|plants?)\b", re.I)
 UNDISCLOSED_STRUCTURE = re.compile(r"\b(?:debt,? (?:or )?equity|equity,? (?:or )?debt|structured as|"
-                                   r"structure (?:was|is|has) not|not disclosed whether)\b", re.I)
+                                   r"structure (?:was|is|has) not|not disclosed whether|"
+                                   r"(?:split|divided) between (?:equity|debt)|"
+                                   r"(?:not|n't) (?:say|said|disclose|disclosed|specify|specified) (?:how|whether) the "
+                                   r"(?:financing|money|funding|capital|round|deal) (?:was|is|would be|will be) "
+                                   r"(?:split|divided|structured))\b", re.I)
+# Labels that are phrases, not names: "The math:", "Why it matters:", "Our view:"
+PHRASE_LABEL = re.compile(r"(?:The|A|An|Our|My|Why|How|What|This|That|Bottom|Big|Key|Quick|One)\b")
 
 # --- verbs ---------------------------------------------------------------------------------
 # The company is the subject: "X raised $5M", "X secures $5B investment from Y".
