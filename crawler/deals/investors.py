@@ -48,7 +48,8 @@ _JOIN_VERBS = (
     r"put (?:in |up )?(?:(?:more|fresh|additional|new|some) )?(?:money|capital|cash|funds)(?: in)?|"
     r"added (?:capital|money|funds)|wrote (?:checks|cheques)|backed the (?:round|deal|raise|financing)|"
     r"provided (?:the |additional )?(?:financing|funding|capital|loans?|debt|credit|facility)|"
-    r"(?:are|were) (?:also )?(?:investors|backers|lenders|participants)|rounded out the (?:round|syndicate))"
+    r"(?:are|were) (?:also )?(?:the )?(?:[\w-]+ ){0,2}?(?:investors|backers|lenders|participants|funders)|"
+    r"(?:are|is|were|was) new (?:to the cap table|investors|backers)|rounded out the (?:round|syndicate))"
 )
 _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:co-)?le(?:d|ads?) by\s+(?P<seg>.+?)" + TERM, re.I), "lead"),
@@ -69,14 +70,14 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:(?:also|both|too|all|each|again)\s+)*(?:" + _JOIN_VERBS + r")\b",
                 re.I), "inv"),
     (re.compile(r"\b(?:investors|backers|participants|lenders|funders|financiers|investors in the round|"
-                r"participants in the round)\s+(?:(?!and\b|or\b)[\w-]+\s+){0,4}?(?:include|included|including|such as|are|"
-                r"were)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+                r"participants in the round|cap table)\s+(?:(?!and\b|or\b)[\w-]+\s+){0,4}?(?:include|included|including|"
+                r"includes|such as|(?:are|were)\s+(?-i:(?=[A-Z])))\s*(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:were|are|was|is)\s+(?:also\s+)?among\s+(?:the\s+)?(?:other\s+)?"
                 r"(?:investors|backers|participants|lenders)", re.I), "inv"),
     (re.compile(r"\bwith\s+(?P<seg>[^.;]+?)\s+among\s+(?:the\s+)?other\s+(?:investors|backers|participants)", re.I),
      "inv"),
     (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+(?:also\s+)?(?:participating|joining|investing|taking part|"
-                r"contributing|co-investing|returning|lending|chipping in)\b", re.I), "inv"),
+                r"contributing|co-investing|returning|lending|chipping in|buying (?:stock|shares))\b", re.I), "inv"),
     (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:said|expected|set|likely|poised|"
                 r"understood|reported)\s+to\s+(?:be\s+)?(?:invest|participat|join|back|contribut|take part)\w*\b", re.I),
      "inv"),
@@ -122,12 +123,13 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("led", "headed", "anchored"),),
     (("particip", "took part", "chipped in", "joined", "invested", "came ", "upped", "returned", "contributed",
       "followed on", "piled in", "doubled down", "put ", "added ", "wrote ", "backed the", "provided",
-      "investors", "backers", "lenders", "rounded out"),),
-    (("investors", "backers", "participants", "lenders", "funders", "financiers"),),
+      "investors", "backers", "lenders", "rounded out", "participants", "funders", "new to the cap table",
+      "new investors", "new backers"),),
+    (("investors", "backers", "participants", "lenders", "funders", "financiers", "cap table"),),
     (("among",),),
     (("with",), ("among",)),
     (("with",), ("participating", "joining", "investing", "taking part", "contributing", "co-investing",
-                 "returning", "lending", "chipping in")),
+                 "returning", "lending", "chipping in", "buying stock", "buying shares")),
     (("to",), ("invest", "particip", "join", "back", "contribut", "take part")),
     (("to",), ("lead",)),
     (("funded", "backed", "financed", "bankrolled"), ("by",)),
@@ -161,7 +163,7 @@ _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w
                       r"funding|financed|bankroll\w*|lend\w*|lenders?|re-?upped|piled|doubled|rounded|followed|money|"
                       r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
                       r"as did|included|includes|include|also in|funders|financiers|drew|attracted|brought in|"
-                      r"pulled in|lured)\b",
+                      r"pulled in|lured|cap table|buying|new)\b",
                       re.I)
 # Clause boundaries inside one sentence for subject-anchored patterns.
 _CLAUSES = re.compile(r";\s*|,\s+(?:and|while|but|whereas)\s+|\s+while\s+|\s[—–]\s")

@@ -24,7 +24,8 @@ _WORDS = [
     "we use cookies", "Related:", "click here", "Privacy Policy", "ALL RIGHTS RESERVED", "two billion dollars",
     "a million euros", "MILLİON", "€40m", "half a billion pounds", "as did", "included", "drew", "funders",
     "also in", "made its first equity investment", "take part", "likely to", "tens of billions of dollars",
-    "Brakstone", "which led", "Angel investors from", "led", "led,",
+    "Brakstone", "which led", "Angel investors from", "led", "led,", "are new to the cap table", "cap table includes",
+    "also buying stock", "are the initial equity funders", "Investors are",
 ]
 PREFILTER = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
