@@ -81,7 +81,7 @@ _UNNAMED = re.compile(r"(?i)(?:an?|one|another)\s")
 _AND_VERB = re.compile(r"\s+(?:and|but|while|plus)\s+")
 _ONE_NAME = re.compile(r"[A-Z][\w&.'’-]+")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
-_PAREN = re.compile(r"\s*\([^)]*\)")
+PARENTHESES = re.compile(r"\s*\([^)]*\)")
 _PLACE_PREP = re.compile(r"\s+(?:from|in|of|at|near|outside|based in)\s+", re.I)
 _DEBT_PAPER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:notes|bonds)\b", re.I)
 _ISSUE = re.compile(r"\b(?:pric(?:ed|es|ing)|issu(?:ed|es|ing)|offering|placement)\b", re.I)
@@ -99,7 +99,7 @@ class FrameMixin(InvestorMixin):
     def single_subject(self, subj: str, field_: str) -> tuple[str | None, bool]:
         """The company a clause before a verb is about, and whether it was a generic phrase."""
         subj = _DATELINE.sub("", subj)  # "PARIS - ", "SAN JOSE, June 11 (Wirepoint) - "
-        subj = _PAREN.sub("", subj)  # "Hoshizora Labs (Osaka) closed ...": the place is not the subject
+        subj = PARENTHESES.sub("", subj)  # "Hoshizora Labs (Osaka) closed ...": the place is not the subject
         subj = AUX_TAIL.sub("", subj)
         said = re.search(r"\b(?:said|says|announced|confirmed|reported|disclosed|revealed|told \w+)"
                          r"(?:\s+(?:on|late on|earlier on)\s+\w+|\s+(?:today|yesterday|this week|last week|"

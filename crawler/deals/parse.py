@@ -28,7 +28,7 @@ from crawler.deals import classify
 from crawler.deals import taxonomy as tx
 from crawler.deals.assembly import accept, drop_earlier, merge, paragraph_items, undisclosed_acquisition
 from crawler.deals.entities import Name, NameFinder, dedupe_names, is_location, is_title_case, same_entity
-from crawler.deals.frames import _PAREN, Candidate, FrameMixin, clause_start
+from crawler.deals.frames import PARENTHESES, Candidate, FrameMixin, clause_start
 from crawler.deals.investors import strip_relative
 from crawler.deals.model import ArticleDeals
 from crawler.deals.money import Money, find_money, to_usd
@@ -208,7 +208,7 @@ class _Reader(FrameMixin):
             self.syndicate_block = (id(cur), sent.block)
         if (inv or leads) and cur.round is None and cur.deal_type == "equity":
             cur.round = tx.find_round(sent.text)  # "... raised the money in a Series B round led by X"
-        base = self.first_block or 0 if cur.field == "title" else cur.sent.block
+        base = (self.first_block or 0) if cur.field == "title" else cur.sent.block
         if vals and sent.block - base <= reach and (cur.valuation is None or (
                 cur.valuation in self.pre_money and vals[0] not in self.pre_money)):
             cur.valuation = vals[0]  # a post-money figure in the next sentence replaces a pre-money one
@@ -268,7 +268,7 @@ class _Reader(FrameMixin):
                 continue
             label_company = None
             if sent.label and sent.label.lower() in _COMPANY_LABELS:
-                names = self.chunks(_PAREN.sub("", sent.text[len(sent.label) + 1:]), "text")
+                names = self.chunks(PARENTHESES.sub("", sent.text[len(sent.label) + 1:]), "text")
                 if names:
                     section_focus = names[0].text  # "- Company: Corvalis Silicon (Austin, TX)"
             if sent.label and sent.label.lower() not in tx.FIELD_LABELS:
