@@ -79,13 +79,16 @@ def background_level(before: str, after: str, published_year: int | None, publis
     return 0
 
 
+_LITIGATION = re.compile(r"\b(?:sues|sued|suing|lawsuit|class action|in damages|damages of|statutory damages|"
+                         r"plaintiffs?|infringement)\b", re.I)
 _PUBLIC_OFFERING = re.compile(r"(?<!pre-)\b(?:initial public offering|IPO|public offering|direct listing|went public|"
                               r"go public|going public|stock market debut|trading debut|priced (?:its )?shares)\b", re.I)
 
 
-def is_public_offering(sentence: str) -> bool:
-    """A listing's proceeds and price range are public-market money, not a private deal."""
-    return bool(_PUBLIC_OFFERING.search(sentence))
+def carries_no_deal(sentence: str) -> bool:
+    """A listing's proceeds and price range are public-market money, not a private deal; a lawsuit's
+    claims are not money raised either."""
+    return bool(_PUBLIC_OFFERING.search(sentence) or _LITIGATION.search(sentence))
 
 
 def is_forecast(sentence: str) -> bool:

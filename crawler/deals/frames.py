@@ -78,6 +78,8 @@ _MAIN_VERB = re.compile(r"\s(?:will|to|has|have|had|is|are|was|were|agreed|agree
                         r"plans?|said|says|struck|strikes|inked|inks)\b")
 _STAKE_IN = re.compile(r"\b(?:an?\s+)?(?:[\d.]+%\s+|minority\s+|majority\s+)?stake\s+in\s+", re.I)
 _UNNAMED = re.compile(r"(?i)(?:an?|one|another)\s")
+_INVESTMENT_IN = re.compile(r"\s*(?:equity\s+|strategic\s+|minority\s+)?investment\s+in\s+", re.I)
+_GIVES_STAKE = re.compile(r"\bgive[s]?\s+(?P<who>[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*)\s+(?:a|an)\s+(?:[\w.-]+\s){0,3}?stake")
 _AND_VERB = re.compile(r"\s+(?:and|but|while|plus)\s+")
 _ONE_NAME = re.compile(r"[A-Z][\w&.'’-]+")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
@@ -434,6 +436,13 @@ class FrameMixin(InvestorMixin):
                 cand.deal_type = "debt"
                 return cand
             return None
+        if cls == "none" and not label and noun_type and noun_type[0] == "equity" and benef and \
+                _INVESTMENT_IN.match(after):
+            # "a $14.3bn investment in Scale AI ... that will give Meta a 49 per cent stake"
+            cand.company, cand.verb = benef, "invest"
+            giver = _GIVES_STAKE.search(after_full)
+            cand.investors = [self.canon(giver.group("who"))] if giver else []
+            return cand
         if cls == "raise" or (cls == "none" and (label or noun_type)):
             if cls == "raise" and re.match(r"(?i)(?:clos|complet|announc|unveil|finali|reach|hit)", vword) and not (
                     noun_type or cand.round):

@@ -108,7 +108,7 @@ class _Reader(FrameMixin):
     def read_sentence(self, sent: Sentence, field_: str, order: int, t: str) -> list[Candidate]:
         out: list[Candidate] = []
         label = (sent.label or "").lower()
-        moneys = [] if classify.is_public_offering(t) else find_money(t)
+        moneys = [] if classify.carries_no_deal(t) else find_money(t)
         vals: list[Money] = []
         for m in moneys:
             ms, me = m.start, m.end

@@ -174,7 +174,8 @@ NON_DEAL_AFTER = re.compile(
     r"in (?:potential )?milestone\w*|in market value|in value|of (?:its |their )?shares|worth of shares)\b|"
     r"per\b|/|each\b|of (?:[\w-]+\s){0,3}?(?:pledges|commitments|investments|deals|announcements|projects|"
     r"spending|capex|capital expenditures?)\b|"
-    r"(?:in |of )?(?:[\w-]+ )?(?:grants?|donations?|prize money|prizes?|scholarships?|subsid(?:y|ies)|"
+    r"(?:of (?:its|their) own (?:money|cash|capital|funds)\b)|"
+    r"(?:in |of )?(?:[\w-]+ ){0,3}?(?:grants?|donations?|prize money|prizes?|scholarships?|subsid(?:y|ies)|"
     r"philanthropic \w+)\b|"
     r"(?:in |of )?(?:capital expenditures?|capex|capital spending|backlog|remaining performance obligations?|"
     r"order book|contracted backlog)\b|"
@@ -214,7 +215,8 @@ BACKGROUND_STRONG = re.compile(
     r"(?:comes|came) (?:just |only |barely )?(?:(?:a|one|two|three|several|few) )?(?:days?|weeks?|months?) after|"
     r"since (?:19|20)\d\d|(?:days|weeks|months) after|"
     r"up from|double (?:its|the) (?:valuation|previous)|in all of|on track to|"
-    r"historically|over the past|over the last|over the years|in recent years|its last|recent valuation|"
+    r"historically|over the past|over the last|over the years|over its lifetime|in its lifetime|all told|"
+    r"in recent years|its last|recent valuation|"
     r"(?:follows|following|after|on the heels of) (?:\w+\s+){0,3}?(?:valuation|round|raise|acquisition|purchase)|"
     r"(?:follows|following|on the heels of) (?:its|their|the)\s+(?:\w+\s+){0,2}?(?:acquisition|purchase|deal) of)\b",
     re.I,
@@ -226,7 +228,8 @@ DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|dismiss(?:ed|es)?|reje
                     r"has no plans|have no plans|had no plans|false|inaccurate|called off|scrapp\w+|abandon\w+|"
                     r"terminat\w+|walked away|walks away|walking away|calls off|calling off|scraps|collapsed|"
                     r"collapses|fell through|falls through|pulled out|pulls out|pulling out|"
-                    r"drops (?:its |a |the )?(?:bid|offer|pursuit))\b", re.I)
+                    r"drops (?:its |a |the )?(?:bid|offer|pursuit)|fail(?:s|ed|ing)? to (?:raise|secure|close|find))\b",
+                    re.I)
 HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|imagine|say|for example|for instance|when a|a startup that)\b|"
                           r"\b(?:hypothetical|for example|for instance|would need|typically|usually|"
                           r"on average|tend to|often)\b", re.I)
