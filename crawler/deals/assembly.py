@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 from crawler.deals import taxonomy as tx
@@ -27,7 +28,7 @@ _ROUNDUP_TITLE = re.compile(r"[;|]|\b(?:roundup|round-up|weekly|funding desk|dea
 _PRICED = re.compile(r"\bpric(?:ed|es|ing)\s+(?:an?\s+|its\s+|the\s+)?(?:upsized\s+|private\s+|senior\s+)?"
                      r"(?:offering|notes|bonds?|sale|issue|debt)\b", re.I)
 # A second deal of the same type for the same company ("Separately, it closed a term loan of ...").
-_SEPARATE = re.compile(r"^(?:Separately|In a separate (?:\w+\s)?(?:deal|announcement|transaction)|Additionally|"
+_SEPARATE = re.compile(r"\bseparately\b|^(?:Separately|In a separate (?:\w+\s)?(?:deal|announcement|transaction)|Additionally|"
                        r"In addition)\b|\b(?:a separate|a second|another|an additional)\s+(?:[\w-]+\s){0,2}?"
                        r"(?:deal|loan|round|facility|financing|tranche|offering|agreement|investment)\b", re.I)
 
@@ -87,9 +88,12 @@ def accept(r: _Reader, c: Candidate) -> bool:
         return False
     title_investor = bool(_TITLE_DEAL_CUE.search(r.title)) and any(
         same_entity(i, n) for i in c.investors for n in r.title_names)  # "Nvidia backs a robotics start-up"
-    if not lead and not title_amount and not title_investor and tx.STAKE_SO_FAR.search(c.sent.text) and \
-            not _NEWS_NOW.search(c.sent.text):
-        return False  # "Amazon has invested $8 billion in Anthropic" deep in the story: a stake built up, not news
+    if _total_so_far(c) and _TOTAL_CUE.search(c.sent.text):
+        return False  # "has raised CHF 45 million, most recently a CHF 30 million Series B in 2025"
+    if not lead and not title_amount and not title_investor and not _NEWS_NOW.search(c.sent.text) and (
+            tx.STAKE_SO_FAR.search(c.sent.text) or _total_so_far(c)):
+        return False  # "Amazon has invested $8 billion in Anthropic", "The company has raised CHF 65 million"
+        # deep in the story: a stake or a total built up over time, not news
     if title_amount:
         c.support = 2.5
         return True
@@ -117,9 +121,41 @@ _NEWS_NOW = re.compile(r"\b(?:this week|today|on (?:Monday|Tuesday|Wednesday|Thu
 _SECURED = re.compile(r"\b(?:GPU|asset|chip|hardware|revenue)-backed\b|\bis debt\b|\bsecured (?:against|by|on)\b|"
                       r"\bcollateral\b", re.I)
 # "X, founded in 2021, has raised $95 million from investors including ...": a total, unless a round is named
+_TOTAL_CUE = re.compile(r"\b(?:most recently|to date|so far|in total|in all|since (?:its )?(?:founding|launch))\b", re.I)
 _RAISED_SO_FAR = re.compile(r"\b(?:has|have) raised\b")
 _DATED = re.compile(r"\b(?:earlier|last|ago|prior (?:to|rounds?|funding|raises?|valuations?|investments?|years?)|previous\w*|in (?:january|february|march|april|may|june|july|"
                     r"august|september|october|november|december|(?:19|20)\d\d))\b", re.I)
+
+
+def _total_so_far(c: Candidate) -> bool:
+    """"X has raised $95 million from investors including Y": a total to date, unless the figure's own
+    clause names a round or a lead ("has raised $40 million in a Series B led by Z")."""
+    if not _RAISED_SO_FAR.search(c.sent.text):
+        return False
+    head = c.sent.text[:c.money.start].rsplit(",", 1)[-1]
+    tail = c.sent.text[c.money.end:].split(",")[0]
+    return not (tx.find_round(head + " " + tail) or "led by" in tail)
+
+
+def drop_sum_of_parts(r: _Reader, cands: list[Candidate]) -> list[Candidate]:
+    """"xAI raises $10 billion in debt and equity" over "$5 billion of notes ... $5 billion of equity":
+    a headline that adds up two kinds of deal the body reports one by one is not a third deal. (A total
+    whose parts are of one kind, a build-out and its phases, stays the deal.)"""
+    def usd(c: Candidate) -> float | None:
+        return to_usd(c.money, r.resources, r.date)
+
+    drop: set[int] = set()
+    for total in cands:
+        t = usd(total)
+        if t is None or id(total) in drop:
+            continue
+        parts = [c for c in cands if c.field == "text" and same_entity(c.company or "", total.company or "")
+                 and (a := usd(c)) is not None and a < 0.9 * t]
+        if any(a.deal_type != b.deal_type and abs((usd(a) or 0.0) + (usd(b) or 0.0) - t) <= 0.02 * t
+               for a, b in combinations(parts, 2)):
+            drop |= {id(c) for c in cands if same_entity(c.company or "", total.company or "")
+                     and (a := usd(c)) is not None and abs(a - t) <= 0.02 * t}
+    return [c for c in cands if id(c) not in drop]
 
 
 def drop_earlier(cands: list[Candidate]) -> list[Candidate]:
@@ -142,7 +178,7 @@ def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate
              and openers.get(c.sent.block) in (c.sent.start, c.anchor)
              and c.verb in ("raise", "invest", "acquire", "spend")
              and not is_location(c.company) and c.company.lower() not in ("ai", "the company")
-             and not (_RAISED_SO_FAR.search(c.sent.text) and not c.round and "led by" not in c.sent.text)]
+             and not _total_so_far(c)]
     if not items:
         return []
     if accepted:

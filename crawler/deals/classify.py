@@ -24,6 +24,8 @@ _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
 # "the report that it raised $90 million is simply wrong"
 _DENIED_AFTER = re.compile(r"\s*(?:[\w-]+\s){0,3}?(?:is|was|are|were)\s+[\"“]?(?:\w+\s)?(?:wrong|untrue|incorrect|false|"
                            r"inaccurate|not true|baseless|fiction)\b", re.I)
+_REPORTED_HAD = re.compile(r"(\b(?:said|says|announced|confirmed|disclosed)\b[^.;]{0,60}?)\bhad\b(?=\s+(?:separately\s+|also\s+)?"
+                           r"(?:raised|closed|secured|received)\b)", re.I)
 _CLOSED_RELATIVE = re.compile(r",\s*(?:which|who|whose)\b[^,;$€£¥₹]*,")
 DEAL_SIZE_BEFORE = r"\b(?:deal|agreement|contract|pact|transaction|commitment)\s+(?:that is\s+|is\s+|was\s+)?(?:valued at|worth)\s+(?:about\s+|around\s+|roughly\s+|some\s+)?"
 _DEAL_SIZE = re.compile(DEAL_SIZE_BEFORE + r"$", re.I)
@@ -57,7 +59,8 @@ def background_level(before: str, after: str, published_year: int | None, publis
     A month later in the year than the publication month ("in May", published in January) is last year's;
     one more than two months before it is old news too.
     """
-    window = f"{before} {after}"
+    # "The bank said xAI had closed $5 billion": reported speech, not an earlier deal
+    window = _REPORTED_HAD.sub(r"\1has", f"{before} {after}")
     if tx.BACKGROUND_STRONG.search(window) or tx.HYPOTHETICAL.search(before) or tx.DENIAL.search(before) or \
             _DENIED_AFTER.match(after):
         return 2

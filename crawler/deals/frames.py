@@ -80,13 +80,16 @@ _STAKE_IN = re.compile(r"\b(?:an?\s+)?(?:[\d.]+%\s+|minority\s+|majority\s+)?sta
 _UNNAMED = re.compile(r"(?i)(?:an?|one|another)\s")
 _INVESTMENT_IN = re.compile(r"\s*(?:equity\s+|strategic\s+|minority\s+)?investment\s+in\s+", re.I)
 _GIVES_STAKE = re.compile(r"\bgive[s]?\s+(?P<who>[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*)\s+(?:a|an)\s+(?:[\w.-]+\s){0,3}?stake")
+_DESCRIBED = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:start-?up|company|firm|maker|developer|group|lab|business)\s+",
+                        re.I)
 _AND_VERB = re.compile(r"\s+(?:and|but|while|plus)\s+")
 _ONE_NAME = re.compile(r"[A-Z][\w&.'’-]+")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 PARENTHESES = re.compile(r"\s*\([^)]*\)")
 _PLACE_PREP = re.compile(r"\s+(?:from|in|of|at|near|outside|based in)\s+", re.I)
-_DEBT_PAPER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:notes|bonds)\b", re.I)
-_ISSUE = re.compile(r"\b(?:pric(?:ed|es|ing)|issu(?:ed|es|ing)|offering|placement)\b", re.I)
+_DEBT_PAPER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:notes|bonds|loans|term loans)\b", re.I)
+_ISSUE = re.compile(r"\b(?:pric(?:ed|es|ing)|issu(?:ed|es|ing)|offering|placement|closed|raised|sold|secured|"
+                    r"borrowed)\b", re.I)
 _PASSIVE_AUX = re.compile(r"\s(?:agree[sd]?\s+to\s+be|(?:is|are|was|were|will|would|has|have|had|set|expected|"
                           r"poised|about)(?:\s+(?:to|being|been|be|now|also))*)\s*$", re.I)
 _JV_WORD = re.compile(r"joint[- ]venture|\bJV\b", re.I)
@@ -305,6 +308,8 @@ class FrameMixin(InvestorMixin):
                     target = names[0].text if names and names[0].start == 0 else None
             if target is None and obj_names and cls == "acquire":
                 target = obj_names[0].text
+                if len(obj_names) > 1 and _DESCRIBED.fullmatch(obj_text[obj_names[0].end:obj_names[1].start]):
+                    target = obj_names[1].text  # "to buy Zurich AI start-up Glarnet"
             if target is None and cls == "acquire":
                 acq = re.search(tx.ACQUIRE_VERBS.pattern + r"\s+", before, re.I)
                 if acq:

@@ -26,7 +26,14 @@ import re
 
 from crawler.deals import classify
 from crawler.deals import taxonomy as tx
-from crawler.deals.assembly import accept, drop_earlier, merge, paragraph_items, undisclosed_acquisition
+from crawler.deals.assembly import (
+    accept,
+    drop_earlier,
+    drop_sum_of_parts,
+    merge,
+    paragraph_items,
+    undisclosed_acquisition,
+)
 from crawler.deals.entities import Name, NameFinder, dedupe_names, is_location, is_title_case, same_entity
 from crawler.deals.frames import PARENTHESES, Candidate, FrameMixin, clause_start
 from crawler.deals.investors import strip_relative
@@ -63,6 +70,7 @@ _OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editor
                             r"Letter|Letters|Guest post|Guest column)\s*[:|–—-]", re.I)
 _GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|accelerators|servers|hardware|shares|stock|"
                     r"products|systems|capacity|equipment|licen[cs]es)\b", re.I)
+_BARE_NAME_TAIL = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[.:]?\s*")
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _OF_SHARES = re.compile(r"\s+(?:worth\s+)?of\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
@@ -379,7 +387,8 @@ class _Reader(FrameMixin):
         if self.names.kind(name) in ("vc", "pe", "bank", "person"):
             return None
         rest = sent.text[names[0].end:names[0].end + 80]
-        if _COMPANY_APPOSITIVE.match(rest) or _ORG_SUFFIX.search(name) or self.names.kind(name) is not None:
+        if _COMPANY_APPOSITIVE.match(rest) or _ORG_SUFFIX.search(name) or self.names.kind(name) is not None or \
+                _BARE_NAME_TAIL.fullmatch(rest):  # a roundup item's "Sutrabase (Bengaluru)." line
             return sent.block, name, sent.start
         return None
 
@@ -434,7 +443,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     reader = _Reader(title or "", text or "", published, resources)
     cands = reader.run()
     accepted = [c for c in cands if accept(reader, c)]
-    accepted = drop_earlier(accepted)
+    accepted = drop_sum_of_parts(reader, drop_earlier(accepted))
     accepted += paragraph_items(reader, cands, accepted)
     accepted += undisclosed_acquisition(reader, accepted)
     return ArticleDeals(tuple(merge(reader, accepted)))

@@ -215,7 +215,7 @@ BACKGROUND_STRONG = re.compile(
     r"(?:comes|came) (?:just |only |barely )?(?:(?:a|one|two|three|several|few) )?(?:days?|weeks?|months?) after|"
     r"since (?:19|20)\d\d|(?:days|weeks|months) after|"
     r"up from|double (?:its|the) (?:valuation|previous)|in all of|on track to|"
-    r"historically|over the past|over the last|over the years|over its lifetime|in its lifetime|all told|"
+    r"historically|over the past|over the last|over the years|over its lifetime|in its lifetime|all told|most recently|"
     r"in recent years|its last|recent valuation|"
     r"(?:follows|following|after|on the heels of) (?:\w+\s+){0,3}?(?:valuation|round|raise|acquisition|purchase)|"
     r"(?:follows|following|on the heels of) (?:its|their|the)\s+(?:\w+\s+){0,2}?(?:acquisition|purchase|deal) of)\b",
