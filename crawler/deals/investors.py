@@ -39,8 +39,9 @@ TERM = (
 )
 # Verb phrases that say the subject put money into the round ("X and Y also put in money").
 _JOIN_VERBS = (
-    r"(?:participated|took part|chipped in|joined in|joined(?=\s*(?:[.;,]|$|\s+(?:the|this|that|as|in)\s+"
+    r"(?:participated|took part|chipped in|joined in|joined(?=\s*(?:[.;,]|$|\s+(?:the|this|that|as|in)\s+(?:[\w-]+\s+)?"
     r"(?:round|financing|raise|deal|investment|investors?|backers?|funding|cap table|syndicate)\b))|"
+    r"(?:are|is|were|was) (?:also )?(?:taking part|participating|investing|joining in)|"
     r"invested(?:\s+(?:as well|too|again|alongside))?|came in|came (?:along|back)|re-?upped|"
     r"(?:returned|contributed)(?=\s*(?:[.,;]|$)|\s+(?:to (?:invest|back|fund|the round)|as (?:investors?|backers?)|"
     r"for (?:the|this) (?:round|raise))\b)|"
@@ -77,7 +78,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bwith\s+(?P<seg>[^.;]+?)\s+among\s+(?:the\s+)?other\s+(?:investors|backers|participants)", re.I),
      "inv"),
     (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+(?:also\s+)?(?:participating|joining|investing|taking part|"
-                r"contributing|co-investing|returning|lending|chipping in|buying (?:stock|shares))\b", re.I), "inv"),
+                r"contributing|co-investing|returning|lending|chipping in|buying(?: stock| shares)?|participate)\b",
+                re.I), "inv"),
     (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:said|expected|set|likely|poised|"
                 r"understood|reported)\s+to\s+(?:be\s+)?(?:invest|participat|join|back|contribut|take part)\w*\b", re.I),
      "inv"),
@@ -124,12 +126,12 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("particip", "took part", "chipped in", "joined", "invested", "came ", "upped", "returned", "contributed",
       "followed on", "piled in", "doubled down", "put ", "added ", "wrote ", "backed the", "provided",
       "investors", "backers", "lenders", "rounded out", "participants", "funders", "new to the cap table",
-      "new investors", "new backers"),),
+      "new investors", "new backers", "taking part", "participating", "investing", "joining in"),),
     (("investors", "backers", "participants", "lenders", "funders", "financiers", "cap table"),),
     (("among",),),
     (("with",), ("among",)),
     (("with",), ("participating", "joining", "investing", "taking part", "contributing", "co-investing",
-                 "returning", "lending", "chipping in", "buying stock", "buying shares")),
+                 "returning", "lending", "chipping in", "buying", "participate")),
     (("to",), ("invest", "particip", "join", "back", "contribut", "take part")),
     (("to",), ("lead",)),
     (("funded", "backed", "financed", "bankrolled"), ("by",)),

@@ -25,7 +25,8 @@ _WORDS = [
     "a million euros", "MILLİON", "€40m", "half a billion pounds", "as did", "included", "drew", "funders",
     "also in", "made its first equity investment", "take part", "likely to", "tens of billions of dollars",
     "Brakstone", "which led", "Angel investors from", "led", "led,", "are new to the cap table", "cap table includes",
-    "also buying stock", "are the initial equity funders", "Investors are",
+    "also buying stock", "are the initial equity funders", "Investors are", "are also taking part",
+    "joined as strategic investors", "also participate", "also buying",
 ]
 PREFILTER = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
