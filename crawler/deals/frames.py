@@ -221,8 +221,10 @@ class FrameMixin(InvestorMixin):
         noun_type = None
         for dtype, rx in tx.TYPE_NOUNS:
             nm = rx.search(after_head)
-            if nm and nm.start() < 45 and (noun_type is None or nm.start() < noun_type[1]):
-                noun_type = (dtype, nm.start(), nm.end())
+            if nm and nm.start() < 45 and (noun_type is None or nm.start() < noun_type[1] or dtype == "joint_venture"):
+                noun_type = (dtype, nm.start(), nm.end())  # "$27 billion data centre joint venture" is a JV
+            if noun_type is not None and noun_type[0] == "joint_venture":
+                break
         if noun_type is None and verbs:
             gap = before[verbs[-1][1]:]
             for dtype, rx in tx.TYPE_NOUNS:

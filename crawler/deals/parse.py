@@ -51,8 +51,11 @@ _NO_SYNDICATE = ("compute_commitment", "infrastructure", "acquisition")
 _FORM_JV = re.compile(r"\b(?:form|forms|formed|forming|set up|sets up|setting up|create|creates|created|launch|"
                       r"launches|launched|establish|establishes|established)\s+(?:a|an|the)\s+(?:new\s+)?(?:[\d/]+\s+)?"
                       r"joint[- ]venture\b", re.I)
-_VENTURE_NAMED = re.compile(r"\b(?:joint[- ])?venture(?:,?\s+(?:to be\s+)?(?:named|called|dubbed|known as)\s+|,\s+(?=[A-Z]))",
-                            re.I)
+_VENTURE_NAMED = re.compile(r"\b(?:joint[- ])?venture(?:,?\s+(?:to be\s+)?(?:named|called|dubbed|known as)\s+|,\s+(?=[A-Z]))|"
+                            r"\b(?:new company|new entity|venture|JV)\s+(?:will be|is to be|to be|would be)\s+"
+                            r"(?:called|named|known as)\s+", re.I)
+# "... to set up 'Kumo Grid' joint venture": the venture's name just before the words
+_NAME_BEFORE_JV = re.compile(r"['‘\"“]?(?P<name>[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*){0,3})['’\"”]?\s+joint[- ]venture\b")
 _INTO_VENTURE = re.compile(r"\b(?:to|in|into)\s+(?:it|the (?:new )?(?:joint )?venture|the JV)\b", re.I)
 # Field labels whose figures are never the deal ("- Prior funding: $120 million Series D (2024)").
 _NO_FIGURE_LABELS = frozenset({
@@ -346,6 +349,10 @@ class _Reader(FrameMixin):
                 sponsors = self.name_list(s.text[:m.start()], field_)
                 if len(sponsors) >= 2:
                     self.jv_sponsors = sponsors
+            before_jv = _NAME_BEFORE_JV.search(s.text)
+            if before_jv and self.jv_name is None and not any(
+                    same_entity(before_jv.group("name"), n) for n in self.jv_sponsors):
+                self.jv_name = self.canon(before_jv.group("name"))
             named = _VENTURE_NAMED.search(s.text)
             if named and self.jv_name is None:
                 names = self.chunks(s.text[named.end():named.end() + 60], field_)
@@ -357,6 +364,10 @@ class _Reader(FrameMixin):
         if not self.jv_sponsors:
             return
         for c in self.cands:
+            if c.deal_type == "infrastructure" and self.jv_name and same_entity(c.company or "", self.jv_name):
+                # "Kumo Grid plans to invest ¥450 billion to build ...": the venture's own build-out
+                c.deal_type, c.investors, c.leads = "joint_venture", list(self.jv_sponsors), list(self.jv_sponsors)
+                continue
             if c.deal_type in ("infrastructure", "equity", "financing_undisclosed_structure") and \
                     c.verb == "invest" and (c.company is None or c.generic_subject or any(
                         same_entity(c.company, s) for s in self.jv_sponsors)) and _INTO_VENTURE.search(c.sent.text):
