@@ -27,7 +27,7 @@ _DENIED_AFTER = re.compile(r"\s*(?:[\w-]+\s){0,3}?(?:is|was|are|were)\s+[\"“]?
 _REPORTED_HAD = re.compile(r"(\b(?:said|says|announced|confirmed|disclosed)\b[^.;]{0,60}?)\bhad\b(?=\s+(?:separately\s+|also\s+)?"
                            r"(?:raised|closed|secured|received)\b)", re.I)
 _CLOSED_RELATIVE = re.compile(r",\s*(?:which|who|whose)\b[^,;$€£¥₹]*,")
-DEAL_SIZE_BEFORE = r"\b(?:deal|agreement|contract|pact|transaction|commitment)\s+(?:that is\s+|is\s+|was\s+)?(?:valued at|worth)\s+(?:about\s+|around\s+|roughly\s+|some\s+)?"
+DEAL_SIZE_BEFORE = r"\b(?:deal|agreement|contract|pact|transaction|commitment|round|financing|raise)\s+(?:that is\s+|is\s+|was\s+)?(?:valued at|worth)\s+(?:about\s+|around\s+|roughly\s+|some\s+)?"
 _DEAL_SIZE = re.compile(DEAL_SIZE_BEFORE + r"$", re.I)
 
 
@@ -71,7 +71,8 @@ def background_level(before: str, after: str, published_year: int | None, publis
             year = int(m.group("year"))
             if year < published_year:
                 part = (m.group("part") or m.group("month") or "").strip().lower()
-                return 2 if year < published_year - 1 or part in _LONG_AGO else 1
+                spring = published_month is not None and published_month >= 4 and not m.group("month")
+                return 2 if year < published_year - 1 or part in _LONG_AGO or spring else 1
     if published_month is not None:
         for m in _BARE_MONTH.finditer(window):
             month = _MONTH_NUMBER[m.group("month").lower()]

@@ -82,6 +82,7 @@ _INVESTMENT_IN = re.compile(r"\s*(?:equity\s+|strategic\s+|minority\s+)?investme
 _GIVES_STAKE = re.compile(r"\bgive[s]?\s+(?P<who>[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*)\s+(?:a|an)\s+(?:[\w.-]+\s){0,3}?stake")
 _DESCRIBED = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:start-?up|company|firm|maker|developer|group|lab|business)\s+",
                         re.I)
+_SOLD_PAPER = re.compile(r"\b(?:sold|sells|selling|sell)\s+(?:\w+\s+){0,2}?$", re.I)
 _AND_VERB = re.compile(r"\s+(?:and|but|while|plus)\s+")
 _ONE_NAME = re.compile(r"[A-Z][\w&.'’-]+")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
@@ -193,6 +194,8 @@ class FrameMixin(InvestorMixin):
             after_head = after_head[:joined.start()]  # "raises $60m and adds a debt line": the noun is another deal's
         label = sent.label if sent.label and sent.label.lower() not in tx.FIELD_LABELS and \
             not tx.PHRASE_LABEL.match(sent.label) else None
+        if label and label.isupper() and " " in label and not self.heading_company(label):
+            label = None  # "RUMOUR MILL." heads a section; "KESTREL GRID -" names a company the title spells
         if label and before.startswith(label):
             before = before[len(label) + 1:]
         if classify.is_forecast(t[L:R]):
@@ -232,6 +235,10 @@ class FrameMixin(InvestorMixin):
                 if nm and dtype in ("debt", "equity") and re.search(r"\b(?:of|worth|totall?ing|for)\s+(?:\w+\s)?$", gap):
                     noun_type = (dtype, 0, 0)
                     break
+        sold = _SOLD_PAPER.search(before) if not verbs and _DEBT_PAPER.match(after) else None
+        if sold is not None:  # "Oracle sold $18 billion of bonds": the seller borrows
+            verbs = [(sold.start(), sold.end(), "raise", sold.group(0))]
+            noun_type = ("debt", 0, 0)
         form_ctx = None
         for vs, ve, cls, _word in verbs:
             if cls == "form" and tx.VENTURE_NOUNS.search(before[ve:] + after_head):

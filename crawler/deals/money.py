@@ -158,7 +158,8 @@ def _currency(pre: str | None, suf: str | None) -> str:
     return _SUFFIXES.get((suf or "").lower(), "USD")
 
 
-_VAGUE = re.compile(r"\b(?:tens|hundreds) of (?:millions|billions)(?: of (?P<unit>dollars|euros|pounds))?\b", re.I)
+_VAGUE = re.compile(r"\b(?:(?:tens|hundreds) of (?:millions|billions)(?: of (?P<unit>dollars|euros|pounds))?|"
+                    r"several (?:hundred )?(?:million|billion) (?P<unit2>dollars|euros|pounds))\b", re.I)
 
 
 def _raw_figures(text: str) -> list[Money]:
@@ -210,7 +211,7 @@ def _raw_figures(text: str) -> list[Money]:
         taken.append((m.start(), m.end()))
     for m in _VAGUE.finditer(text) if worded else ():
         if free(m.start(), m.end()):  # "tens of billions of dollars": a deal of unknown size, amount null
-            cur = {"euros": "EUR", "pounds": "GBP"}.get((m.group("unit") or "").lower(), "USD")
+            cur = {"euros": "EUR", "pounds": "GBP"}.get((m.group("unit") or m.group("unit2") or "").lower(), "USD")
             found.append(Money(m.start(), m.end(), m.group(0), cur, 0.0, vague=True))
             taken.append((m.start(), m.end()))
     found.sort(key=lambda x: x.start)

@@ -74,6 +74,8 @@ _OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editor
 _GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|accelerators|servers|hardware|shares|stock|"
                     r"products|systems|capacity|equipment|licen[cs]es)\b", re.I)
 _BARE_NAME_TAIL = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[.:]?\s*")
+_SECTION_WORDS = frozenset({"funds", "deals", "rounds", "rumours", "rumors", "exits", "m&a", "ipos", "debt", "also",
+                            "elsewhere", "briefly", "people", "hires", "moves", "markets", "policy", "research"})
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _OF_SHARES = re.compile(r"\s+(?:worth\s+)?of\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
@@ -285,8 +287,11 @@ class _Reader(FrameMixin):
             if sent.label and sent.label.lower() not in tx.FIELD_LABELS:
                 names = self.chunks(sent.label, "text")
                 if sent.label.isupper():
-                    # as the article spells it elsewhere, else in title case
-                    label_company = self.heading_company(sent.label) or sent.label.title()
+                    # as the article spells it elsewhere, else in title case when it is one word ("PYLONWORKS");
+                    # "RUMOUR MILL" or "FUNDS" name a section, not a company
+                    label_company = self.heading_company(sent.label) or (
+                        sent.label.title() if " " not in sent.label and sent.label.lower() not in tx.FIELD_LABELS
+                        and sent.label.lower() not in _SECTION_WORDS else None)
                 elif names:
                     label_company = names[-1].text
                 elif not is_location(sent.label) and sent.label[0].isupper() and len(sent.label.split()) <= 4 \
@@ -324,7 +329,7 @@ class _Reader(FrameMixin):
                     if backed:
                         c.company = backed.group(1)
                 if c.company is None and label_company and c.deal_type != "acquisition" and (
-                        c.generic_subject or c.verb == "invest" or (c.verb == "none" and sent.label.isupper())):
+                        c.generic_subject or c.verb == "invest" or sent.label.isupper()):
                     c.company = label_company
                 generic = c.company is None and c.generic_subject
                 self._resolve(c, focus)

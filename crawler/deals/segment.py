@@ -15,7 +15,8 @@ from crawler.deals.textutil import fold
 _BULLET = re.compile(r"^\s*(?:[-•*·▪►–—]\s*(?:•\s*)?|\d{1,2}[.)]\s+)")
 _LABEL = re.compile(r"^(?P<label>[A-Z][\w .&'’:-]{0,40}?):\s+(?=\S)")
 # A newsletter item that opens on its company in capitals: "ACME ROBOTICS - $40 million, Series B."
-_CAPS_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z0-9&'’.]+(?: [A-Z0-9&'’.]+){0,3}) [-–—] (?=\S)")
+_CAPS_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z0-9&'’.]+(?: [A-Z0-9&'’.]+){0,3}) [-–—] (?=\S)|"
+                         r"^(?P<label2>[A-Z][A-Z0-9&'’]+(?: [A-Z0-9&'’]+){0,3})\. (?=[A-Z])")
 # ... or in its own spelling, with a place, when a figure follows: "Tallyweave (London) - £6.5 million seed."
 _ITEM_LABEL = re.compile(r"^(?P<label>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})(?: \([^)]{1,40}\))? [-–—] "
                          r"(?=[$€£¥₹]|(?:US|A|C|S|HK)\$|[A-Z]{3} \d|Rs\.? \d|\d)")
@@ -158,8 +159,8 @@ def segment(text: str) -> list[Sentence]:
             if lab is not None:
                 label = lab.group("label").strip()
         elif (lab := _LABEL.match(stripped) or _CAPS_LABEL.match(stripped) or _ITEM_LABEL.match(stripped)) is not None and \
-                len(lab.group("label").split()) <= 4:
-            label = lab.group("label").strip()
+                len((name := lab.groupdict().get("label2") or lab.group("label")).split()) <= 4:
+            label = name.strip()
         for sa, sb in split_sentences(text, a, b):
             sent = text[sa:sb]
             k = "noise" if _is_noise_phrase(sent) else kind

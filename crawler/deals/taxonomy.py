@@ -215,7 +215,7 @@ BACKGROUND_STRONG = re.compile(
     r"(?:comes|came) (?:just |only |barely )?(?:(?:a|one|two|three|several|few) )?(?:days?|weeks?|months?) after|"
     r"since (?:19|20)\d\d|(?:days|weeks|months) after|"
     r"up from|double (?:its|the) (?:valuation|previous)|in all of|on track to|"
-    r"historically|over the past|over the last|over the years|over its lifetime|in its lifetime|all told|most recently|"
+    r"last (?:[\w-]+ )?(?:round|raise|funding round|financing)|historically|over the past|over the last|over the years|over its lifetime|in its lifetime|all told|most recently|"
     r"in recent years|its last|recent valuation|"
     r"(?:follows|following|after|on the heels of) (?:\w+\s+){0,3}?(?:valuation|round|raise|acquisition|purchase)|"
     r"(?:follows|following|on the heels of) (?:its|their|the)\s+(?:\w+\s+){0,2}?(?:acquisition|purchase|deal) of)\b",
@@ -228,7 +228,8 @@ DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|dismiss(?:ed|es)?|reje
                     r"has no plans|have no plans|had no plans|false|inaccurate|called off|scrapp\w+|abandon\w+|"
                     r"terminat\w+|walked away|walks away|walking away|calls off|calling off|scraps|collapsed|"
                     r"collapses|fell through|falls through|pulled out|pulls out|pulling out|"
-                    r"drops (?:its |a |the )?(?:bid|offer|pursuit)|fail(?:s|ed|ing)? to (?:raise|secure|close|find))\b",
+                    r"drops (?:its |a |the )?(?:bid|offer|pursuit)|fail(?:s|ed|ing)? to (?:raise|secure|close|find)|"
+                    r"end(?:s|ed)? without (?:a |an )?(?:deal|agreement))\b",
                     re.I)
 HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|imagine|say|for example|for instance|when a|a startup that)\b|"
                           r"\b(?:hypothetical|for example|for instance|would need|typically|usually|"
