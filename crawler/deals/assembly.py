@@ -28,7 +28,7 @@ _ROUNDUP_TITLE = re.compile(r"[;|]|\b(?:roundup|round-up|weekly|funding desk|dea
 _PRICED = re.compile(r"\bpric(?:ed|es|ing)\s+(?:an?\s+|its\s+|the\s+)?(?:upsized\s+|private\s+|senior\s+)?"
                      r"(?:offering|notes|bonds?|sale|issue|debt)\b", re.I)
 # A second deal of the same type for the same company ("Separately, it closed a term loan of ...").
-_SEPARATE = re.compile(r"\bseparately\b|^(?:Separately|In a separate (?:\w+\s)?(?:deal|announcement|transaction)|Additionally|"
+_SEPARATE = re.compile(r"\bseparately\b|^(?:In a separate (?:\w+\s)?(?:deal|announcement|transaction)|Additionally|"
                        r"In addition)\b|\b(?:a separate|a second|another|an additional)\s+(?:[\w-]+\s){0,2}?"
                        r"(?:deal|loan|round|facility|financing|tranche|offering|agreement|investment)\b", re.I)
 
