@@ -115,7 +115,7 @@ def accept(r: _Reader, c: Candidate) -> bool:
 
 
 # A sentence dated to the days of publication.
-_NEWS_NOW = re.compile(r"\b(?:this week|today|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+_NEWS_NOW = re.compile(r"\b(?:this week|today|[Oo]n (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
 
 
 _SECURED = re.compile(r"\b(?:GPU|asset|chip|hardware|revenue)-backed\b|\bis debt\b|\bsecured (?:against|by|on)\b|"

@@ -179,6 +179,8 @@ class FrameMixin(InvestorMixin):
             rest = after[m.end():]
             names = self.chunks(rest[:80], field_)
             if names and names[0].start == 0:
+                if len(names) > 1 and _DESCRIBED.fullmatch(rest[names[0].end:names[1].start]):
+                    return names[1].text  # "in Abu Dhabi AI group G42"
                 return names[0].text
         return None
 
