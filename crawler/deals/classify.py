@@ -60,12 +60,15 @@ def background_level(before: str, after: str, published_year: int | None, publis
     one more than two months before it is old news too.
     """
     # "The bank said xAI had closed $5 billion": reported speech, not an earlier deal
-    window = _REPORTED_HAD.sub(r"\1has", f"{before} {after}")
+    window = f"{before} {after}"
+    if "had" in window:
+        window = _REPORTED_HAD.sub(r"\1has", window)
     if tx.BACKGROUND_STRONG.search(window) or tx.HYPOTHETICAL.search(before) or tx.DENIAL.search(before) or \
             _DENIED_AFTER.match(after):
         return 2
     # "X, which tests models before they ship, has agreed to ...": a closed relative clause dates nothing here
-    window = _CLOSED_RELATIVE.sub(",", before) + " " + after
+    if ", wh" in before:
+        window = _CLOSED_RELATIVE.sub(",", before) + " " + after
     if published_year is not None:
         for m in _YEAR.finditer(window):
             year = int(m.group("year"))

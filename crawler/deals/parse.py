@@ -121,7 +121,9 @@ class _Reader(FrameMixin):
     def read_sentence(self, sent: Sentence, field_: str, order: int, t: str) -> list[Candidate]:
         out: list[Candidate] = []
         label = (sent.label or "").lower()
-        moneys = [] if classify.carries_no_deal(t) else find_money(t)
+        moneys = find_money(t)
+        if moneys and classify.carries_no_deal(t):
+            moneys = []
         vals: list[Money] = []
         for m in moneys:
             ms, me = m.start, m.end
@@ -348,6 +350,8 @@ class _Reader(FrameMixin):
     def _scan_venture(self, title: Sentence, sents: list[Sentence]) -> None:
         """The sponsors and name of a joint venture the article's lead says is being formed."""
         for s in [title, *sents[:6]]:
+            if not any(w in s.text for w in ("enture", "JV", "called", "named", "known as")):
+                continue  # every pattern below needs one of these
             field_ = "title" if s is title else "text"
             m = _FORM_JV.search(s.text)
             if m and not self.jv_sponsors:
