@@ -24,7 +24,7 @@ from crawler.deals.batch import parse_published, predict  # noqa: E402
 SHARED = ROOT.parent / "shared"
 SETS = ("eval/dev", "seeds")
 # The project's own labelled sets (written for DealRadar); scored with the same score.py.
-OWN_SETS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+OWN_SETS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
 
 
 def _articles() -> list[dict]:
