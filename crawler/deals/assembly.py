@@ -123,7 +123,7 @@ _SECURED = re.compile(r"\b(?:GPU|asset|chip|hardware|revenue)-backed\b|\bis debt
 # "X, founded in 2021, has raised $95 million from investors including ...": a total, unless a round is named
 _TOTAL_CUE = re.compile(r"\b(?:most recently|to date|so far|in total|in all|since (?:its )?(?:founding|launch))\b", re.I)
 _RAISED_SO_FAR = re.compile(r"\b(?:has|have) raised\b")
-_DATED = re.compile(r"\b(?:earlier|last|ago|prior (?:to|rounds?|funding|raises?|valuations?|investments?|years?)|previous\w*|in (?:january|february|march|april|may|june|july|"
+_DATED = re.compile(r"\b(?:earlier|last|ago|" + tx.PRIOR_EVENT + r"|previous\w*|in (?:january|february|march|april|may|june|july|"
                     r"august|september|october|november|december|(?:19|20)\d\d))\b", re.I)
 
 

@@ -16,7 +16,7 @@ _YEAR = re.compile(r"\b(?<!founded in )(?<!founded )(?<!since )(?<!established i
                    r"(?:(?P<month>" + _MONTHS + r") )?(?P<year>20\d\d)\b", re.I)
 # Parts of last year far enough back that a figure dated there is never this article's news.
 _LONG_AGO = ("early", "mid-", "january", "february", "march", "april", "may", "june", "july", "august")
-_WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|prior (?:to|rounds?|funding|raises?|valuations?|investments?|years?)|separately|in (?:early |mid-|late )?(?:" + _MONTHS + r")|"
+_WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|" + tx.PRIOR_EVENT + r"|separately|in (?:early |mid-|late )?(?:" + _MONTHS + r")|"
                    r"(?:a|one|two|three|a few|several) (?:days?|weeks?|months?) later)\b", re.I)
 _MIN_DEAL_USD = 100_000.0
 _BARE_MONTH = re.compile(r"\bin (?:early |mid-|late )?(?P<month>" + _MONTHS + r")\b(?!,? \d)", re.I)

@@ -157,6 +157,9 @@ DONE = re.compile(r"\b(?:completed|completes|has closed|had closed|have closed|c
                   r"(?:acquisition|deal|transaction|purchase|takeover|merger) (?:has |had )?(?:now )?closed|finali[sz]ed|"
                   r"approved the deal|cleared the deal)\b", re.I)
 
+# "prior to", "prior rounds": a date cue; "prior authorization" is not one.
+PRIOR_EVENT = r"prior (?:to|rounds?|funding|raises?|valuations?|investments?|years?)"
+
 # --- money roles -----------------------------------------------------------------------------
 VALUATION_BEFORE = re.compile(
     r"(?:valu(?:ing|ed|es|e)\b[^$€£¥₹.;]{0,45}?\bat|valuation (?:of|at|to|near|around)|valued at|"
