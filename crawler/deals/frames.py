@@ -86,6 +86,7 @@ _SOLD_PAPER = re.compile(r"\b(?:sold|sells|selling|sell)\s+(?:\w+\s+){0,2}?$", r
 _AND_VERB = re.compile(r"\s+(?:and|but|while|plus)\s+")
 _ONE_NAME = re.compile(r"[A-Z][\w&.'’-]+")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
+_RELATIVE_OPEN = re.compile(r"(?:which|whose|who)\s")
 PARENTHESES = re.compile(r"\s*\([^)]*\)")
 _PLACE_PREP = re.compile(r"\s+(?:from|in|of|at|near|outside|based in)\s+", re.I)
 _DEBT_PAPER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:notes|bonds|loans|term loans)\b", re.I)
@@ -158,6 +159,9 @@ class FrameMixin(InvestorMixin):
             if k == 0 and len(segments) > 1 and _ONE_NAME.fullmatch(seg_s) and seg_s.lower() not in STOP and \
                     _APPOSITIVE_OPEN.match(segments[1].strip()) and tx.COMPANY_NOUN.search(segments[1]):
                 return seg_s, False  # "Redlinea, the New York start-up whose software ..., is raising"
+            if k == 0 and last == 1 and _ONE_NAME.fullmatch(seg_s) and seg_s.lower() not in STOP and \
+                    _RELATIVE_OPEN.match(segments[1].strip()):
+                return seg_s, False  # "Estrid, whose software forecasts power demand, has raised": who owns it
             if tx.PLURAL_SUBJECT.search(seg_s):
                 return None, False
             if tx.GENERIC_SUBJECT.search(seg_s) or tx.COMPANY_NOUN.search(seg_s):
