@@ -33,7 +33,7 @@ def timed_pass(settings: Any, farm: Any) -> dict[str, Any]:
     server_cpu = cpu_seconds(farm.pid)
     with ProcessSampler(exclude=(farm.pid,), interval=0.1) as sampler:
         started = time.monotonic()
-        summary = run_crawl(settings, settings.sources)
+        summary = run_crawl(settings, settings.sources, warm_workers=False)  # as the daemon polls
         finished = time.monotonic()
     stats = farm.stats()
     feeds = stats["by_prefix"].get("feeds", {"n": 0, "first": started, "last": started})

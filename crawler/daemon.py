@@ -312,7 +312,7 @@ class Daemon:
                                 log_level=_CHILD_LOG_LEVEL[settings.daemon.log_level],
                                 log_format=settings.daemon.log_format,
                                 should_stop=lambda: self.scheduler.stopping,
-                                start_method=crawl_start_method(long_lived=True))
+                                start_method=crawl_start_method(long_lived=True), warm_workers=False)
             reports = {r.source: r for r in summary.sources}
         except CrawlFailed as exc:
             failure = str(exc)

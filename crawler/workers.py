@@ -1,18 +1,27 @@
 """A process pool for the CPU half of the pipeline (extraction and parsing), so a crawl uses every
-core and a slow page never stalls the fetcher. Each page gets a time limit inside its worker."""
+core and a slow page never stalls the fetcher. Each page gets a time limit inside its worker.
+
+This module imports nothing heavy at load time: the crawl process creates the pool, and starts its
+workers, before it imports Scrapy and SQLAlchemy, so that the workers' own start-up (an interpreter,
+trafilatura, the parser's tables, a first analysis that fills their caches) runs on another core
+meanwhile instead of after it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import signal
 from concurrent.futures import Future, ProcessPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.items import ArticleItem
-from crawler.pipeline import Analysis, analyse
+
+if TYPE_CHECKING:
+    from crawler.pipeline import Analysis
 
 _resources: Any = None
 _time_limit = 0
@@ -22,6 +31,23 @@ class AnalysisTimeout(Exception):
     """A page took longer than the per-page limit to extract and parse."""
 
 
+# A page of our own, analysed once as each worker starts: the first analysis in a process pays for
+# lazy imports and cold caches (about a tenth of a second), and a real article should not.
+_WARM_UP_PAGE = (
+    "<html><head><title>Quillmark raises $12 million</title></head><body><article><h1>Quillmark raises $12 "
+    "million</h1><p>Quillmark, a Porto start-up that builds language models for shipping clerks, said on "
+    "Monday it had raised $12 million in a Series A round led by Fernhill Ventures, with Orla Capital also "
+    "taking part. The company will spend the money on hiring engineers.</p></article></body></html>"
+)
+
+
+def analyse(item: ArticleItem, resources: Any, *, now: datetime) -> Analysis:
+    """``crawler.pipeline.analyse``, imported on first use (see the module's docstring)."""
+    from crawler.pipeline import analyse as run
+
+    return run(item, resources, now=now)
+
+
 def _init(aliases: str | None, rates: str | None, time_limit: int) -> None:
     global _resources, _time_limit
     from crawler.deals import load_resources
@@ -29,6 +55,14 @@ def _init(aliases: str | None, rates: str | None, time_limit: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _resources = load_resources(aliases_path=aliases, rates_path=rates)
     _time_limit = time_limit
+    warm_up(_resources)
+
+
+def warm_up(resources: Any) -> None:
+    """Analyse the built-in page once, so the first real article finds every import done and every cache warm."""
+    with contextlib.suppress(Exception):  # a failed warm-up costs the first article its speed, nothing else
+        analyse(ArticleItem(url="http://warm-up.invalid/", source="warm-up", html=_WARM_UP_PAGE,
+                            fetched_at=datetime.now(UTC)), resources, now=datetime.now(UTC))
 
 
 def _alarm(signum: int, frame: FrameType | None) -> None:

@@ -36,7 +36,7 @@ class HandOffPipeline:
                 analysis = await asyncio.wrap_future(pool.submit(item, now))
             else:
                 analysis = analyse_limited(item, processor.resources, now, spider.crawl_settings.page_time_limit)
-            done = processor.store(analysis, now=now)
+            done = await processor.store_batched(analysis, now=now)
         except AnalysisTimeout as exc:
             report.error(f"{item.url}: {exc}; skipped")
             raise DropItem(str(exc)) from exc

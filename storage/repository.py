@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,8 +50,8 @@ from storage.records import (
     _jsonable,
 )
 
-__all__ = ["ArticleOutcome", "ChannelRoute", "DealSummary", "DeliveryInfo", "PendingDelivery", "Repository",
-           "SourceState", "StoredEvent", "utcnow"]
+__all__ = ["ArticleOutcome", "ChannelRoute", "DealSummary", "DeliveryInfo", "PendingArticle", "PendingDelivery",
+           "Repository", "SourceState", "StoredEvent", "utcnow"]
 
 NEAR_DUPLICATE_BITS = 10  # SimHash distance worth a closer look
 NEAR_DUPLICATE_JACCARD = 0.7  # shared word 3-shingles that make two texts one article
@@ -181,7 +181,7 @@ class Repository(OutboxStore):
         with self._session() as s:
             return s.scalar(select(func.count(ArticleRow.id))) or 0
 
-    def _find_duplicate(self, s: Session, art: ExtractedArticle) -> _Original | None:
+    def _find_duplicate(self, conn: Connection, art: ExtractedArticle) -> _Original | None:
         """The stored article this one copies: the same text, or (within the window) nearly the same text.
 
         One query finds both kinds of candidate; the text of a near match is read only when its
@@ -190,9 +190,9 @@ class Repository(OutboxStore):
         if fingerprinted:
             params = {"content_hash": art.content_hash, "since": art.fetched_at - NEAR_DUPLICATE_WINDOW,
                       **_band_columns(art.simhash)}
-            rows = s.execute(_SAME_OR_NEAR_TEXT, params).all()
+            rows = conn.execute(_SAME_OR_NEAR_TEXT, params).all()
         else:
-            rows = s.execute(_SAME_TEXT, {"content_hash": art.content_hash}).all()
+            rows = conn.execute(_SAME_TEXT, {"content_hash": art.content_hash}).all()
         same = [r for r in rows if r.content_hash == art.content_hash]
         if same:
             return _Original(*min(same)[:3])
@@ -201,7 +201,7 @@ class Repository(OutboxStore):
             return None
         mine = shingles(art.text)
         for r in close[:20]:
-            text = s.scalar(_ARTICLE_TEXT, {"id": r.id})
+            text = conn.scalar(_ARTICLE_TEXT, {"id": r.id})
             if text is not None and jaccard(mine, shingles(text)) >= NEAR_DUPLICATE_JACCARD:
                 return _Original(r.id, r.content_hash, r.outlet)
         return None
@@ -221,90 +221,113 @@ class Repository(OutboxStore):
         A URL already stored returns ``seen``; the same or nearly the same text under another URL
         (a syndicated copy, an edited headline or URL) is recorded as an alias and returns ``duplicate``.
         """
-        now = now or utcnow()
-        policy = policy or ResolutionPolicy()
-
-        def run(s: Session) -> ArticleOutcome:
-            known = _known_url(s, art.url)
-            if known:
-                _remember_requested_url(s, art, known, now)
-                return ArticleOutcome("seen")
-            dup = self._find_duplicate(s, art)
-            if dup is not None:
-                s.add(ArticleAliasRow(url=art.url, article_id=dup.id, outlet=art.outlet, title=art.title,
-                                      reason="same-text" if dup.content_hash == art.content_hash else "near-duplicate",
-                                      seen_at=now))
-                _remember_requested_url(s, art, dup.id, now)
-                outcome = ArticleOutcome("duplicate", duplicate_of=dup.id)
-                if dup.outlet != art.outlet:
-                    self._add_syndicated(s, dup, art, channels, policy, now, outcome)
-                return outcome
-            article_id = _inserted_id(s.connection().execute(_INSERT_ARTICLE, dict(
-                url=art.url, source=art.source, outlet=art.outlet, title=art.title, guid=art.guid,
-                published=art.published, published_from=art.published_from, fetched_at=art.fetched_at,
-                language=art.language, text=art.text, content_hash=art.content_hash,
-                simhash=f"{art.simhash:016x}", is_deal=is_deal, **_band_columns(art.simhash),
-            )))
-            _remember_requested_url(s, art, article_id, now)
-            outcome = ArticleOutcome("new", article_id=article_id)
-            for ordinal, record in enumerate(records):
-                ref = _source_ref(art, record)
-                mention = Mention.from_record(record, ref)
-                deal_id = self._resolve(s, mention, channels, policy, now, outcome)
-                s.connection().execute(_INSERT_MENTION, dict(
-                    article_id=article_id, ordinal=ordinal, deal_id=deal_id, company=mention.company,
-                    deal_type=mention.deal_type, amount_usd=mention.amount_usd, status=mention.status,
-                    confidence=float(record.get("confidence") or 0.0), record=_jsonable(record), created_at=now,
-                ))
-                outcome.mentions += 1
-            return outcome
-
+        pending = PendingArticle(art, is_deal, tuple(records), now or utcnow())
         try:
-            return self._write(run)
+            return self._write(lambda s: self._store_in(s.connection(), pending, channels, policy or ResolutionPolicy()))
         except IntegrityError:
             # Another process stored the same URL between our check and our insert.
             return ArticleOutcome("seen")
 
-    def _add_syndicated(self, s: Session, original: _Original, art: ExtractedArticle,
+    def store_articles(self, batch: Sequence[PendingArticle], *, channels: Sequence[ChannelRoute] = (),
+                       policy: ResolutionPolicy | None = None) -> list[ArticleOutcome | Exception]:
+        """``store_article`` for several articles in one transaction: a busy crawl pays for one commit, not one
+        per article. Each article is still all or nothing: if any of them fails, the transaction is rolled
+        back and every article is stored again in its own, so one bad article costs the others nothing.
+        Returns, in order, each article's outcome or the exception that stopped it."""
+        policy = policy or ResolutionPolicy()
+        if len(batch) > 1:
+            try:
+                return self._write(lambda s: [self._store_in(s.connection(), p, channels, policy) for p in batch])
+            except Exception:  # noqa: BLE001 - retried one by one below, where each failure is kept
+                pass
+        outcomes: list[ArticleOutcome | Exception] = []
+        for p in batch:
+            try:
+                outcomes.append(self.store_article(p.article, is_deal=p.is_deal, records=p.records,
+                                                   channels=channels, policy=policy, now=p.now))
+            except Exception as exc:  # noqa: BLE001 - handed back to the caller of this article
+                outcomes.append(exc)
+        return outcomes
+
+    def _store_in(self, conn: Connection, pending: PendingArticle, channels: Sequence[ChannelRoute],
+                  policy: ResolutionPolicy) -> ArticleOutcome:
+        """One article's rows, on the transaction's connection. Core statements only: the ORM's unit of
+        work (identity map, flushes before every query) cost more than the SQL itself here."""
+        art, now = pending.article, pending.now
+        known = _known_url(conn, art.url)
+        if known:
+            _remember_requested_url(conn, art, known, now)
+            return ArticleOutcome("seen")
+        dup = self._find_duplicate(conn, art)
+        if dup is not None:
+            conn.execute(_INSERT_ALIAS, dict(
+                url=art.url, article_id=dup.id, outlet=art.outlet, title=art.title,
+                reason="same-text" if dup.content_hash == art.content_hash else "near-duplicate", seen_at=now))
+            _remember_requested_url(conn, art, dup.id, now)
+            outcome = ArticleOutcome("duplicate", duplicate_of=dup.id)
+            if dup.outlet != art.outlet:
+                self._add_syndicated(conn, dup, art, channels, policy, now, outcome)
+            return outcome
+        article_id = _inserted_id(conn.execute(_INSERT_ARTICLE, dict(
+            url=art.url, source=art.source, outlet=art.outlet, title=art.title, guid=art.guid,
+            published=art.published, published_from=art.published_from, fetched_at=art.fetched_at,
+            language=art.language, text=art.text, content_hash=art.content_hash,
+            simhash=f"{art.simhash:016x}", is_deal=pending.is_deal, **_band_columns(art.simhash),
+        )))
+        _remember_requested_url(conn, art, article_id, now)
+        outcome = ArticleOutcome("new", article_id=article_id)
+        for ordinal, record in enumerate(pending.records):
+            ref = _source_ref(art, record)
+            mention = Mention.from_record(record, ref)
+            deal_id = self._resolve(conn, mention, channels, policy, now, outcome)
+            conn.execute(_INSERT_MENTION, dict(
+                article_id=article_id, ordinal=ordinal, deal_id=deal_id, company=mention.company,
+                deal_type=mention.deal_type, amount_usd=mention.amount_usd, status=mention.status,
+                confidence=float(record.get("confidence") or 0.0), record=_jsonable(record), created_at=now,
+            ))
+            outcome.mentions += 1
+        return outcome
+
+    def _add_syndicated(self, conn: Connection, original: _Original, art: ExtractedArticle,
                         channels: Sequence[ChannelRoute], policy: ResolutionPolicy, now: datetime,
                         outcome: ArticleOutcome) -> None:
         """A copy of a stored article on another outlet: list it as a syndicated source of the same deals."""
-        for m in s.scalars(select(MentionRow).where(MentionRow.article_id == original.id)):
+        for m in conn.execute(_MENTIONS_OF, {"article_id": original.id}).all():
             ref = _source_ref(art, m.record, syndication_key=original.content_hash)
-            self._resolve(s, Mention.from_record(m.record, ref), channels, policy, now, outcome,
+            self._resolve(conn, Mention.from_record(m.record, ref), channels, policy, now, outcome,
                           linked=[m.deal_id] if m.deal_id else ())
 
-    def _resolve(self, s: Session, mention: Mention, channels: Sequence[ChannelRoute],
+    def _resolve(self, conn: Connection, mention: Mention, channels: Sequence[ChannelRoute],
                  policy: ResolutionPolicy, now: datetime, outcome: ArticleOutcome,
                  linked: Iterable[int] = ()) -> int:
         """Join the mention to a deal (or start one), save the state and queue its events."""
         key = company_key(mention.company)
         start, end = candidate_window(mention, now, policy)
-        rows = {r.id: r for r in s.scalars(_CANDIDATE_DEALS, {"key": key, "start": start, "end": end})}
+        rows = dict(conn.execute(_CANDIDATE_DEALS, {"key": key, "start": start, "end": end}).all())
         linked = [i for i in linked if i not in rows]
         if linked:  # deals this article already feeds: a late re-crawl must not start a duplicate
-            rows.update({r.id: r for r in s.scalars(select(DealRow).where(DealRow.id.in_(linked)))})
+            rows.update(conn.execute(_DEALS_BY_ID, {"ids": linked}).all())
         states = []
-        for r in rows.values():
-            st = DealState.from_dict(r.state)
-            st.id = r.id
+        for deal_id, saved in rows.items():
+            st = DealState.from_dict(saved)
+            st.id = deal_id
             states.append(st)
         matched = match_deal(mention, states, policy, now=now)
         state, events = apply_mention(matched, mention, now=now, policy=policy)
         if matched is not None and state is matched:
             return matched.id  # type: ignore[return-value]
         record = state.record(policy)
-        row = rows[matched.id] if matched is not None else DealRow(state={})
-        if matched is None:
-            s.add(row)
-        row.company, row.company_key = record["company"], state.company_key
-        row.deal_type, row.round = record["deal_type"], record.get("round")
-        row.amount_usd, row.valuation_usd = record.get("amount_usd"), record.get("valuation_usd")
-        row.status, row.ai_related = record["status"], bool(record.get("ai_related", True))
-        row.first_seen, row.last_seen, row.updated_at = state.first_seen, state.last_seen, now
-        s.flush()
-        state.id = row.id
-        row.state = _jsonable(state.to_dict())
+        columns = dict(company=record["company"], company_key=state.company_key, deal_type=record["deal_type"],
+                       round=record.get("round"), amount_usd=record.get("amount_usd"),
+                       valuation_usd=record.get("valuation_usd"), status=record["status"],
+                       ai_related=bool(record.get("ai_related", True)), first_seen=state.first_seen,
+                       last_seen=state.last_seen, updated_at=now)
+        if matched is None:  # the state names its deal's id: insert first to learn it
+            state.id = _inserted_id(conn.execute(_INSERT_DEAL, {**columns, "state": {}}))
+        else:
+            state.id = matched.id
+        conn.execute(_UPDATE_DEAL, {**columns, "deal_id": state.id, "state": _jsonable(state.to_dict())})
+        deal_id: int = state.id  # type: ignore[assignment]
         deal_body = _jsonable(state.payload(policy))
         for ev in events:
             body: dict[str, Any] = {"deal": deal_body, "occurred_at": now.isoformat()}
@@ -316,13 +339,11 @@ class Repository(OutboxStore):
                 outcome.conflicts += 1
             else:
                 outcome.deals_new += 1
-            outcome.events.append(self._queue_event(s, ev.kind, row.id, body, channels, now))
-        return row.id
+            outcome.events.append(self._queue_event(conn, ev.kind, deal_id, body, channels, now))
+        return deal_id
 
-    def _queue_event(self, s: Session, event: str, deal_id: int | None, body: dict[str, Any],
+    def _queue_event(self, conn: Connection, event: str, deal_id: int | None, body: dict[str, Any],
                      channels: Sequence[ChannelRoute], now: datetime) -> StoredEvent:
-        # Core inserts on the session's connection: the deal they point at is already flushed.
-        conn = s.connection()
         event_id = _inserted_id(conn.execute(_INSERT_EVENT, dict(deal_id=deal_id, event=event, body=body,
                                                                  created_at=now)))
         names = []
@@ -338,7 +359,7 @@ class Repository(OutboxStore):
     def queue_event(self, event: str, body: dict[str, Any], channels: Sequence[ChannelRoute],
                     *, deal_id: int | None = None, now: datetime | None = None) -> StoredEvent:
         """Queue an event that is not a deal change (operator alerts, test alerts)."""
-        return self._write(lambda s: self._queue_event(s, event, deal_id, body, channels, now or utcnow()))
+        return self._write(lambda s: self._queue_event(s.connection(), event, deal_id, body, channels, now or utcnow()))
 
     # ---- deals ---------------------------------------------------------------------------
 
@@ -392,6 +413,15 @@ class Repository(OutboxStore):
         self._write(run)
 
 
+class PendingArticle(NamedTuple):
+    """One analysed article waiting to be stored, with the time it was analysed at."""
+
+    article: ExtractedArticle
+    is_deal: bool | None
+    records: tuple[dict[str, Any], ...]
+    now: datetime
+
+
 class _Original(NamedTuple):
     """What storing a copy needs of the article it copies."""
 
@@ -412,12 +442,19 @@ _SAME_OR_NEAR_TEXT = (  # the same text first, then fingerprints sharing a band,
                             ArticleRow.fetched_at >= bindparam("since"))))
     .order_by(case((_EXACT, 0), else_=1), ArticleRow.id.desc()).limit(1000))
 _ARTICLE_TEXT = select(ArticleRow.text).where(ArticleRow.id == bindparam("id"))
-_CANDIDATE_DEALS = select(DealRow).where(DealRow.company_key == bindparam("key"),
-                                         DealRow.last_seen >= bindparam("start"), DealRow.first_seen <= bindparam("end"))
+_CANDIDATE_DEALS = select(DealRow.id, DealRow.state).where(
+    DealRow.company_key == bindparam("key"), DealRow.last_seen >= bindparam("start"),
+    DealRow.first_seen <= bindparam("end"))
+_DEALS_BY_ID = select(DealRow.id, DealRow.state).where(DealRow.id.in_(bindparam("ids", expanding=True)))
+_MENTIONS_OF = select(MentionRow.record, MentionRow.deal_id).where(
+    MentionRow.article_id == bindparam("article_id")).order_by(MentionRow.ordinal)
 # Inserts go to the session's connection, past the ORM's unit of work: nothing reads these rows back as objects.
 # No RETURNING: SQLite before 3.35 (still the system library of some distributions) has none;
 # SQLAlchemy reads the new id from the cursor there and uses RETURNING on PostgreSQL by itself.
 _INSERT_ARTICLE = insert(ArticleRow)
+_INSERT_ALIAS = insert(ArticleAliasRow)
+_INSERT_DEAL = insert(DealRow)
+_UPDATE_DEAL = update(DealRow).where(DealRow.id == bindparam("deal_id"))
 _INSERT_MENTION = insert(MentionRow)
 _INSERT_EVENT = insert(AlertEventRow)
 _INSERT_DELIVERY = insert(DeliveryRow)
@@ -427,20 +464,20 @@ def _inserted_id(result: Any) -> int:
     return int(result.inserted_primary_key[0])
 
 
-def _known_url(s: Session, url: str) -> int | None:
+def _known_url(conn: Connection, url: str) -> int | None:
     """The article stored under this URL, as itself or as an alias; one query."""
-    return s.scalar(_KNOWN_URL, {"url": url})
+    return conn.scalar(_KNOWN_URL, {"url": url})
 
 
-def _remember_requested_url(s: Session, art: ExtractedArticle, article_id: int, now: datetime) -> None:
+def _remember_requested_url(conn: Connection, art: ExtractedArticle, article_id: int, now: datetime) -> None:
     """The link a feed gave, when a redirect ended elsewhere: remembered so it is not fetched every pass."""
     url = art.requested_url
     if not url or url == art.url:
         return
-    if _known_url(s, url):
+    if _known_url(conn, url):
         return
-    s.add(ArticleAliasRow(url=url, article_id=article_id, outlet=art.outlet, title=art.title,
-                          reason="redirect", seen_at=now))
+    conn.execute(_INSERT_ALIAS, dict(url=url, article_id=article_id, outlet=art.outlet, title=art.title,
+                                     reason="redirect", seen_at=now))
 
 
 def _source_ref(art: ExtractedArticle, record: dict[str, Any], *, syndication_key: str | None = None) -> SourceRef:

@@ -81,7 +81,7 @@ def flag_source_alert(repo: Repository, name: str, *, alerted: bool, event: str,
                             .values(failure_alerted=alerted)).rowcount
         if not changed:
             return None
-        return repo._queue_event(s, event, None, body, channels, now)
+        return repo._queue_event(s.connection(), event, None, body, channels, now)
 
     return repo._write(run)
 

@@ -189,3 +189,52 @@ def test_store_article_is_safe_when_the_url_appears_twice(db_url: str) -> None:
     a = article("https://wire.example/a")
     assert repo.store_article(a, now=NOW).status == "new"
     assert repo.store_article(replace(a, text="changed text " * 30, content_hash="x" * 64), now=NOW).status == "seen"
+
+
+def _commits(repo: Repository) -> list[int]:
+    from sqlalchemy import event
+
+    seen: list[int] = []
+    event.listen(repo.engine, "commit", lambda conn: seen.append(1))
+    return seen
+
+
+def test_a_batch_shares_one_commit_and_sees_its_own_rows(db_url: str) -> None:
+    from storage.repository import PendingArticle
+
+    repo = Repository.open(db_url)
+    commits = _commits(repo)
+    other = "Quellbrook AI, which writes scheduling software for ferries, raised $9 million from Orla Capital."
+    batch = [PendingArticle(article("https://wire.example/a"), True, (record(),), NOW),
+             PendingArticle(article("https://copy.example/a", outlet="copy.example"), True, (record(),), NOW),
+             PendingArticle(article("https://wire.example/b", text=other), True,
+                            (record(company="Quellbrook AI"),), NOW)]
+    outcomes = repo.store_articles(batch, channels=ALL)
+    assert [o.status for o in outcomes] == ["new", "duplicate", "new"]  # the copy found the first, uncommitted
+    assert len(commits) == 1
+    assert repo.counts()["articles"] == 2 and {d.record["company"] for d in repo.list_deals()} == {
+        "Tidewater Robotics", "Quellbrook AI"}
+
+
+def test_an_article_that_fails_in_a_batch_costs_the_others_nothing(db_url: str) -> None:
+    from storage.repository import PendingArticle
+
+    repo = Repository.open(db_url)
+
+    def picky(event: str, deal: dict) -> bool:
+        if deal.get("company") == "Brokenfield":
+            raise RuntimeError("a rule that fails on one deal")
+        return True
+
+    texts = ["Aldermoor, a maker of soil sensors, raised $5 million in seed money from Orla Capital.",
+             "Brokenfield, which builds chips for hearing aids, closed a $12 million Series A this week.",
+             "Cresthaven, a Cork start-up that trains models on court records, has raised $3 million."]
+    batch = [PendingArticle(article(f"https://wire.example/{i}", text=t), True,
+                            (record(company=t.split(",")[0]),), NOW) for i, t in enumerate(texts)]
+    outcomes = repo.store_articles(batch, channels=[ChannelRoute("hook", picky)])
+    assert isinstance(outcomes[1], RuntimeError)
+    assert [o.status for o in (outcomes[0], outcomes[2])] == ["new", "new"]  # type: ignore[union-attr]
+    assert not repo.is_seen("https://wire.example/1")  # all or nothing for the article that failed
+    assert repo.is_seen("https://wire.example/0") and repo.is_seen("https://wire.example/2")
+    assert {d.record["company"] for d in repo.list_deals()} == {"Aldermoor", "Cresthaven"}
+    assert repo.counts()["events"] == 2
