@@ -31,7 +31,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--outlets", type=int, default=20)
-    ap.add_argument("--workers", type=int, default=0, help="analysis workers (0: the default, one per core but one, max 4)")
+    ap.add_argument("--workers", type=int, default=0, help="analysis workers (0: the default, one per core, max 4)")
     ap.add_argument("--interval", type=float, default=0.05, help="sampling interval, seconds")
     args = ap.parse_args()
     print(f"crawl_memory: {args.articles} articles, {args.outlets} outlets; {machine()}")

@@ -188,7 +188,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="repeat the three measurements, interleaved (medians reported)")
     ap.add_argument("--concurrency-per-host", type=int, default=16)
     ap.add_argument("--concurrency", type=int, default=32)
-    ap.add_argument("--workers", type=int, default=0, help="DealRadar analysis workers (0: the default, one per core but one, max 4)")
+    ap.add_argument("--workers", type=int, default=0, help="DealRadar analysis workers (0: the default, one per core, max 4)")
     ap.add_argument("--traf-procs", type=int, default=0, help="bare trafilatura processes (0: one per core)")
     ap.add_argument("--only", choices=("dealradar", "scrapy", "trafilatura"), action="append")
     ap.add_argument("--start-method", choices=("spawn", "forkserver"), default="spawn",

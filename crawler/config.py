@@ -115,7 +115,7 @@ class CrawlSettings(_Model):
     retries: int = Field(3, ge=0, le=20)
     max_retry_after: Duration = timedelta(minutes=5)
     max_article_age: Duration = timedelta(days=7)
-    workers: int = Field(0, ge=0, le=64)  # processes for extraction and parsing; 0 = one per core but one (max 4)
+    workers: int = Field(0, ge=0, le=64)  # processes for extraction and parsing; 0 = one per core (max 4), none on one core
     page_time_limit: int = Field(20, ge=0, le=600)  # seconds per page for extraction and parsing; 0 = none
     user_agent: str = "DealRadar/0.1 (+https://github.com/dealradar/dealradar; news monitoring bot)"
 

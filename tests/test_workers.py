@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import time
+
+import pytest
 from datetime import UTC, datetime
 
 from crawler.deals import load_resources
@@ -48,3 +50,24 @@ def test_workers_start_on_warm_not_with_the_pool_and_analyse_as_in_process() -> 
     finally:
         pool.close()
     assert set(_workers()) == before
+
+
+def test_default_pool_is_one_worker_per_core_at_most_four_and_none_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from crawler.config import settings_from_dict
+    from crawler.runner import make_pool
+
+    def workers(cores: int, configured: int = 0) -> int | None:
+        monkeypatch.setattr(os, "cpu_count", lambda: cores)
+        settings = settings_from_dict({"storage": {"url": "sqlite://"}, "crawl": {"workers": configured},
+                                       "sources": []}, env={})
+        pool = make_pool(settings)
+        if pool is None:
+            return None
+        pool.close()  # nothing started: workers start on warm() or the first submit
+        return pool.workers
+
+    assert [workers(n) for n in (1, 2, 3, 8)] == [None, 2, 3, 4]
+    assert workers(8, configured=1) is None  # 1: analyse in the crawl process
+    assert workers(2, configured=6) == 6
