@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import time
+from datetime import UTC, datetime
 
 import pytest
-from datetime import UTC, datetime
 
 from crawler.deals import load_resources
 from crawler.items import ArticleItem
