@@ -13,16 +13,18 @@ import contextlib
 import multiprocessing as mp
 import os
 import signal
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from crawler.items import ArticleItem
 
 if TYPE_CHECKING:
     from crawler.pipeline import Analysis
 
+T = TypeVar("T")
 _resources: Any = None
 _time_limit = 0
 
@@ -60,6 +62,8 @@ def _init(aliases: str | None, rates: str | None, time_limit: int) -> None:
 
 def warm_up(resources: Any) -> None:
     """Analyse the built-in page once, so the first real article finds every import done and every cache warm."""
+    import crawler.feeds  # noqa: F401  (feeds are parsed here too, in a crawl that started its workers early)
+
     with contextlib.suppress(Exception):  # a failed warm-up costs the first article its speed, nothing else
         analyse(ArticleItem(url="http://warm-up.invalid/", source="warm-up", html=_WARM_UP_PAGE,
                             fetched_at=datetime.now(UTC)), resources, now=datetime.now(UTC))
@@ -105,8 +109,16 @@ class AnalysisPool:
             for _ in range(self.workers):  # the executor starts a worker per submit until one is idle
                 self._pool.submit(os.getpid)
 
+    @property
+    def started(self) -> bool:
+        return self._warm
+
     def submit(self, item: ArticleItem, now: datetime) -> Future[Analysis]:
         return self._pool.submit(_analyse, item, now)
+
+    def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        """Any other pure, picklable function (a feed's parsing) in a worker."""
+        return self._pool.submit(fn, *args, **kwargs)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import scrapy
 from scrapy import Request, signals
@@ -27,6 +28,7 @@ from crawler.report import SourceReport
 from crawler.urlpolicy import canonical_url, is_fetchable_url
 from storage.repository import Repository, SourceState
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
@@ -142,6 +144,14 @@ class DealRadarSpider(scrapy.Spider):
 
     def start_requests_for(self, run: SourceRun) -> Iterable[Request]:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    async def off_reactor(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """A CPU-bound pure function (parsing a feed) in the analysis pool, when its workers are already running, so
+        the event loop goes on fetching meanwhile. Otherwise here: starting a worker costs more than a feed."""
+        pool = getattr(self, "analysis_pool", None)
+        if pool is None or not pool.started:
+            return fn(*args, **kwargs)
+        return await asyncio.wrap_future(pool.call(fn, *args, **kwargs))
 
     def run_of(self, request_or_response: Any) -> SourceRun:
         return self.runs[request_or_response.meta["source"]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from scrapy import Request
@@ -25,7 +25,7 @@ class FeedSpider(DealRadarSpider):
                 request.headers[b"If-Modified-Since"] = run.state.last_modified
         yield request
 
-    def parse_feed(self, response: Response) -> Iterable[Any]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[Any]:
         if not self.index_response_ok(response):
             return
         run = self.run_of(response)
@@ -44,7 +44,7 @@ class FeedSpider(DealRadarSpider):
         report.etag = etag.decode("latin-1") if etag else None
         report.last_modified = last_mod.decode("latin-1") if last_mod else None
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
-        feed = parse_feed(response.body, url=response.url, content_type=ctype)
+        feed = await self.off_reactor(parse_feed, response.body, url=response.url, content_type=ctype)
         if feed.problem:
             note = f"{response.url}: malformed feed ({feed.problem})"
             if feed.entries:
@@ -60,4 +60,5 @@ class FeedSpider(DealRadarSpider):
             self.logger.info("feed entry skipped url=%s reason=%s", response.url, reason)
         if feed.ttl_minutes:
             report.poll_hint_s = max(report.poll_hint_s or 0, feed.ttl_minutes * 60)
-        yield from self.article_requests(run, feed.entries)
+        for request in self.article_requests(run, feed.entries):
+            yield request

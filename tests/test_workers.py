@@ -4,6 +4,7 @@ return is what the crawl process itself would have found."""
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import time
 from datetime import UTC, datetime
 
@@ -28,6 +29,7 @@ def test_workers_start_on_warm_not_with_the_pool_and_analyse_as_in_process() -> 
     try:
         time.sleep(0.3)
         assert set(_workers()) == before  # made, but nothing started: an empty pass costs no worker
+        assert not pool.started
         pool.warm()
         pool.warm()  # once is enough; a second call starts nothing more
         deadline = time.monotonic() + 30
@@ -43,6 +45,8 @@ def test_workers_start_on_warm_not_with_the_pool_and_analyse_as_in_process() -> 
                             published="2026-11-19T09:00:00Z")
         item = ArticleItem(url="http://127.0.0.1:9/a/1", source="wire", html=html, outlet="wire.example",
                            fetched_at=NOW)
+        assert pool.started
+        assert pool.call(os.getpid).result(timeout=60) != os.getpid()  # other pure work (a feed) runs there too
         got = pool.submit(item, NOW).result(timeout=60)
         want = analyse(item, load_resources(), now=NOW)
         assert got == want
@@ -53,7 +57,7 @@ def test_workers_start_on_warm_not_with_the_pool_and_analyse_as_in_process() -> 
 
 
 def test_default_pool_is_one_worker_per_core_at_most_four_and_none_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
+
 
     from crawler.config import settings_from_dict
     from crawler.runner import make_pool
