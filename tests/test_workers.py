@@ -57,8 +57,6 @@ def test_workers_start_on_warm_not_with_the_pool_and_analyse_as_in_process() -> 
 
 
 def test_default_pool_is_one_worker_per_core_at_most_four_and_none_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
-
-
     from crawler.config import settings_from_dict
     from crawler.runner import make_pool
 
