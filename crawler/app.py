@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.alerts.rules import AlertRules, should_alert
 from crawler.config import ChannelSettings, Settings
-from crawler.deals import Resources, load_resources
 from crawler.events import ResolutionPolicy
 from crawler.pipeline import ArticleProcessor
 from storage.repository import ChannelRoute, Repository
+
+if TYPE_CHECKING:
+    from crawler.deals import Resources
 
 _RULE_KEYS = ("min_amount_usd", "ai_only", "companies", "investors", "deal_types", "events")
 # AlertRules fields that exist in the channel config too; the rest keep AlertRules' defaults.
 
 
 def parser_resources(settings: Settings) -> Resources:
+    from crawler.deals import load_resources
+
     return load_resources(aliases_path=settings.deals.aliases, rates_path=settings.deals.currency_rates)
 
 
@@ -59,6 +63,7 @@ def channel_routes(settings: Settings) -> list[ChannelRoute]:
     return routes
 
 
-def build_processor(settings: Settings, repo: Repository) -> ArticleProcessor:
-    return ArticleProcessor(repo, parser_resources(settings), channels=channel_routes(settings),
+def build_processor(settings: Settings, repo: Repository, *, parses: bool = True) -> ArticleProcessor:
+    """``parses=False`` for a crawl process whose workers extract and parse: it never loads the parser."""
+    return ArticleProcessor(repo, parser_resources(settings) if parses else None, channels=channel_routes(settings),
                             policy=resolution_policy(settings))

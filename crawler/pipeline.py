@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from crawler.deals import Resources, parse_article
 from crawler.events import ResolutionPolicy
 from crawler.extract import ExtractedArticle, extract_article
 from crawler.items import ArticleItem
 
 if TYPE_CHECKING:  # workers import this module for ``analyse``; keep SQLAlchemy out of their start-up
+    from crawler.deals import Resources
     from storage.repository import ArticleOutcome, ChannelRoute, Repository
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,8 @@ class Processed:
 
 def analyse(item: ArticleItem, resources: Resources, *, now: datetime) -> Analysis:
     """Extract the article and parse its deals. No I/O."""
+    from crawler.deals import parse_article  # not at the top: a crawl process with workers never parses
+
     article = extract_article(item, now=now)
     result = parse_article(article.title or "", article.text, article.published, resources=resources)
     return Analysis(article, result.is_deal, tuple(d.to_record() for d in result.deals))
@@ -56,7 +58,7 @@ BATCH_MAX = 64
 class ArticleProcessor:
     """Plain dependencies in, so tests build one without Scrapy."""
 
-    def __init__(self, repo: Repository, resources: Resources, *, channels: Sequence[ChannelRoute] = (),
+    def __init__(self, repo: Repository, resources: Resources | None, *, channels: Sequence[ChannelRoute] = (),
                  policy: ResolutionPolicy | None = None, batch_wait: float = BATCH_WAIT_S,
                  batch_max: int = BATCH_MAX) -> None:
         self.repo = repo

@@ -77,7 +77,7 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
     repo = Repository.open(settings.storage.url)
     repo.sync_sources(settings.sources)
     repo.check_writable()  # read-only or full: stop before fetching anything
-    processor = build_processor(settings, repo)
+    processor = build_processor(settings, repo, parses=pool is None)
     started = datetime.now(UTC)
     reports = {src.name: SourceReport(src.name) for src in sources}
     scrapy_cfg = scrapy_settings(settings.crawl, log_level=log_level)
@@ -320,7 +320,8 @@ class CrawlFailed(RuntimeError):
 # What a crawl child imports, loaded once by the fork server so that children start warm.
 _FORKSERVER_PRELOAD = ["crawler.runner", "crawler.app", "crawler.observe", "crawler.workers", "spiders.settings",
                        "spiders.feed", "spiders.sitemap", "spiders.listing", "spiders.pipelines",
-                       "spiders.middlewares", "storage.repository", "scrapy.crawler"]
+                       "spiders.middlewares", "storage.repository", "scrapy.crawler",
+                       "crawler.deals"]  # a child without workers (one core) parses in-process
 
 
 def crawl_start_method(long_lived: bool) -> str:

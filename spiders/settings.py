@@ -43,6 +43,9 @@ def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict
             "spiders.middlewares.BackoffRetryMiddleware": 560,
         },
         "ITEM_PIPELINES": {"spiders.pipelines.HandOffPipeline": 300},
+        # Only http(s) is ever fetched (crawler.urlpolicy): the other handlers' imports cost every crawl process
+        # start-up time for nothing.
+        "DOWNLOAD_HANDLERS": {"s3": None, "ftp": None, "file": None, "data": None},
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
