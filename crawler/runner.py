@@ -55,7 +55,6 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
 
     ``warm_workers`` starts the analysis workers first thing, before the imports below, so that they
     are ready when the first article arrives; otherwise they start with the first article request."""
-
     pool = make_pool(settings)
     if pool is not None and warm_workers:
         pool.warm()
