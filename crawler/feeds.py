@@ -9,12 +9,14 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
-
-import feedparser
 
 from crawler.items import FeedEntry
 from crawler.urlpolicy import is_fetchable_url
+
+if TYPE_CHECKING:
+    import feedparser
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,9 @@ def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
 
 def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
     """Entries with a usable http(s) link; everything else is listed in ``skipped`` with a reason."""
+    # Imported here: a crawl process whose workers parse the feeds never needs feedparser's 60 ms of imports.
+    import feedparser
+
     if body.lstrip()[:1] == b"{" or (content_type or "").lower().split(";")[0].strip() in _JSON_TYPES:
         json_feed = _parse_json_feed(body, url)
         if json_feed is not None:

@@ -10,6 +10,22 @@ from crawler.config import CrawlSettings
 
 _HAS_JITTER = hasattr(default_settings, "DOWNLOAD_DELAY_JITTER")
 
+# Scrapy components DealRadar never uses, switched off by class (None) rather than by their settings: a
+# component off by setting is still imported and built by every crawl process, and the remote-control
+# extension alone imports aiohttp, a tenth of a second of start-up.
+_UNUSED_EXTENSIONS = (
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.extensions.remote_control.RemoteControl",
+    "scrapy.extensions.memdebug.MemoryDebugger",
+    "scrapy.extensions.feedexport.FeedExporter",
+    "scrapy.extensions.spiderstate.SpiderState",
+)
+_UNUSED_MIDDLEWARES = (
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",
+)
+
 
 def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict[str, Any]:
     delay = crawl.delay.total_seconds()
@@ -41,14 +57,15 @@ def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict
         "DOWNLOADER_MIDDLEWARES": {
             "spiders.middlewares.UrlPolicyMiddleware": 50,
             "spiders.middlewares.BackoffRetryMiddleware": 560,
+            **dict.fromkeys(_UNUSED_MIDDLEWARES),
         },
+        "EXTENSIONS": dict.fromkeys(_UNUSED_EXTENSIONS),
         "ITEM_PIPELINES": {"spiders.pipelines.HandOffPipeline": 300},
         # Only http(s) is ever fetched (crawler.urlpolicy): the other handlers' imports cost every crawl process
         # start-up time for nothing.
         "DOWNLOAD_HANDLERS": {"s3": None, "ftp": None, "file": None, "data": None},
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
-        "REMOTE_CONTROL_ENABLED": False,
         "LOG_LEVEL": log_level,
         "LOG_ENABLED": True,
         "HTTPCACHE_ENABLED": False,
