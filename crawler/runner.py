@@ -256,7 +256,7 @@ _tied_to: int | None = None
 
 def _child(settings: Settings, names: list[str], events: Any, log_level: str, log_format: str = "plain",
            warm_workers: bool = False) -> None:
-    from crawler.observe import setup_logging
+    from crawler.logformat import setup_logging
 
     global _tied_to
     caller = mp.parent_process()
@@ -317,7 +317,7 @@ class CrawlFailed(RuntimeError):
 
 
 # What a crawl child imports, loaded once by the fork server so that children start warm.
-_FORKSERVER_PRELOAD = ["crawler.runner", "crawler.app", "crawler.observe", "crawler.workers", "spiders.settings",
+_FORKSERVER_PRELOAD = ["crawler.runner", "crawler.app", "crawler.logformat", "crawler.workers", "spiders.settings",
                        "spiders.feed", "spiders.sitemap", "spiders.listing", "spiders.pipelines",
                        "spiders.middlewares", "storage.repository", "scrapy.crawler",
                        "crawler.deals"]  # a child without workers (one core) parses in-process
