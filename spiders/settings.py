@@ -36,8 +36,9 @@ def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict
         "CONCURRENT_REQUESTS": crawl.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_host,
         # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every callback's output (100 by default), and an
-        # article page yields one item: those task start-ups were a quarter of the crawl process's CPU.
-        "CONCURRENT_ITEMS": 4,
+        # article page yields one item: those task start-ups were a quarter of the crawl process's CPU. Other
+        # responses are processed meanwhile whatever this is; only an index page's requests go one by one.
+        "CONCURRENT_ITEMS": 1,
         "DOWNLOAD_DELAY": delay,
         # Scrapy 2.19 deprecates RANDOMIZE_DOWNLOAD_DELAY for DOWNLOAD_DELAY_JITTER (the same ±50%).
         **({"DOWNLOAD_DELAY_JITTER": 0.5 if delay > 0 else 0.0} if _HAS_JITTER else {"RANDOMIZE_DOWNLOAD_DELAY": delay > 0}),
