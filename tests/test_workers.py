@@ -47,6 +47,8 @@ def test_workers_start_on_warm_not_with_the_pool_and_analyse_as_in_process() -> 
                            fetched_at=NOW)
         assert pool.started
         assert pool.call(os.getpid).result(timeout=60) != os.getpid()  # other pure work (a feed) runs there too
+        if "forkserver" in mp.get_all_start_methods():  # forked from a fork server, not our children
+            assert pool.call(os.getppid).result(timeout=60) != os.getpid()
         got = pool.submit(item, NOW).result(timeout=60)
         want = analyse(item, load_resources(), now=NOW)
         assert got == want

@@ -10,6 +10,7 @@ import re
 
 from crawler.deals import taxonomy as tx
 from crawler.deals.money import Money
+from crawler.deals.textutil import fold, folded
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december")
 _YEAR = re.compile(r"\b(?<!founded in )(?<!founded )(?<!since )(?<!established in )(?:in|during|of) (?P<part>early |late |mid-)?"
@@ -18,6 +19,7 @@ _YEAR = re.compile(r"\b(?<!founded in )(?<!founded )(?<!since )(?<!established i
 _LONG_AGO = ("early", "mid-", "january", "february", "march", "april", "may", "june", "july", "august")
 _WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|" + tx.PRIOR_EVENT + r"|separately|in (?:early |mid-|late )?(?:" + _MONTHS + r")|"
                    r"(?:a|one|two|three|a few|several) (?:days?|weeks?|months?) later)\b", re.I)
+_WEAK_F = folded(_WEAK)
 _MIN_DEAL_USD = 100_000.0
 _BARE_MONTH = re.compile(r"\bin (?:early |mid-|late )?(?P<month>" + _MONTHS + r")\b(?!,? \d)", re.I)
 _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
@@ -29,6 +31,11 @@ _REPORTED_HAD = re.compile(r"(\b(?:said|says|announced|confirmed|disclosed)\b[^.
 _CLOSED_RELATIVE = re.compile(r",\s*(?:which|who|whose)\b[^,;$€£¥₹]*,")
 DEAL_SIZE_BEFORE = r"\b(?:deal|agreement|contract|pact|transaction|commitment|round|financing|raise)\s+(?:that is\s+|is\s+|was\s+)?(?:valued at|worth)\s+(?:about\s+|around\s+|roughly\s+|some\s+)?"
 _DEAL_SIZE = re.compile(DEAL_SIZE_BEFORE + r"$", re.I)
+# Case-sensitive twins of the cue patterns searched around every figure, run on fold(text): much faster.
+_DEAL_SIZE_F, _VALUATION_BEFORE_F, _VALUATION_AFTER_F, _NON_DEAL_BEFORE_F = map(
+    folded, (_DEAL_SIZE, tx.VALUATION_BEFORE, tx.VALUATION_AFTER, tx.NON_DEAL_BEFORE))
+_BACKGROUND_STRONG_F, _HYPOTHETICAL_F, _DENIAL_F, _DENIED_AFTER_F = map(
+    folded, (tx.BACKGROUND_STRONG, tx.HYPOTHETICAL, tx.DENIAL, _DENIED_AFTER))
 
 
 def money_role(sentence: str, money: Money, start: int, end: int, *, label: str | None = None) -> str:
@@ -40,11 +47,12 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
         return "valuation"
     before = sentence[max(0, start - 70):start]
     after = sentence[end:end + 60]
-    if _DEAL_SIZE.search(before):
+    low_before = fold(before)
+    if _DEAL_SIZE_F.search(low_before):
         return "deal"  # "in an agreement valued at $10 billion": the deal's size, not a company's value
-    if tx.VALUATION_AFTER.match(after) or tx.VALUATION_BEFORE.search(before):
+    if _VALUATION_AFTER_F.match(fold(after)) or _VALUATION_BEFORE_F.search(low_before):
         return "valuation"
-    if tx.NON_DEAL_AFTER.match(after) or tx.NON_DEAL_BEFORE.search(before):
+    if tx.NON_DEAL_AFTER.match(after) or _NON_DEAL_BEFORE_F.search(low_before):
         return "nondeal"
     if money.currency == "USD" and money.usd is None and money.value < _MIN_DEAL_USD and not money.is_range \
             and not money.vague:
@@ -63,8 +71,9 @@ def background_level(before: str, after: str, published_year: int | None, publis
     window = f"{before} {after}"
     if "had" in window:
         window = _REPORTED_HAD.sub(r"\1has", window)
-    if tx.BACKGROUND_STRONG.search(window) or tx.HYPOTHETICAL.search(before) or tx.DENIAL.search(before) or \
-            _DENIED_AFTER.match(after):
+    low_before = fold(before)
+    if _BACKGROUND_STRONG_F.search(fold(window)) or _HYPOTHETICAL_F.search(low_before) or \
+            _DENIAL_F.search(low_before) or _DENIED_AFTER_F.match(fold(after)):
         return 2
     # "X, which tests models before they ship, has agreed to ...": a closed relative clause dates nothing here
     if ", wh" in before:
@@ -81,21 +90,24 @@ def background_level(before: str, after: str, published_year: int | None, publis
             month = _MONTH_NUMBER[m.group("month").lower()]
             if m.group("month")[0].isupper() and (month > published_month or month < published_month - 2):
                 return 2  # last year's, or a season ago: "In January" in a November story
-    if _WEAK.search(window):
+    if _WEAK_F.search(fold(window)):
         return 1
     return 0
 
 
 _LITIGATION = re.compile(r"\b(?:sues|sued|suing|lawsuit|class action|in damages|damages of|statutory damages|"
                          r"plaintiffs?|infringement)\b", re.I)
+_LITIGATION_F = folded(_LITIGATION)
 _PUBLIC_OFFERING = re.compile(r"(?<!pre-)\b(?:initial public offering|IPO|public offering|direct listing|went public|"
                               r"go public|going public|stock market debut|trading debut|priced (?:its )?shares)\b", re.I)
+_PUBLIC_OFFERING_F = folded(_PUBLIC_OFFERING)
 
 
 def carries_no_deal(sentence: str) -> bool:
     """A listing's proceeds and price range are public-market money, not a private deal; a lawsuit's
     claims are not money raised either."""
-    return bool(_PUBLIC_OFFERING.search(sentence) or _LITIGATION.search(sentence))
+    low = fold(sentence)
+    return bool(_PUBLIC_OFFERING_F.search(low) or _LITIGATION_F.search(low))
 
 
 def is_forecast(sentence: str) -> bool:
