@@ -6,12 +6,16 @@ pre-check passes, including on odd capitalisation that ``re.IGNORECASE`` folds (
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crawler.deals import classify, money, segment
 from crawler.deals import investors as inv
-from crawler.deals import money, segment
-from crawler.deals.textutil import fold
+from crawler.deals import taxonomy as tx
+from crawler.deals.textutil import fold, folded
 
 _WORDS = [
     "led by", "Lead by", "leads by", "with", "as", "co-lead", "lead investor", "of", "in", "the", "round", "was",
@@ -74,3 +78,36 @@ def test_name_chunks_are_cached_per_article_but_copies() -> None:
     first.clear()
     again = finder.chunks("Acme Robotics raised money from Borealis Capital.")
     assert [n.text for n in again] == ["Acme Robotics", "Borealis Capital"]
+
+
+# Every IGNORECASE pattern the parser runs as a case-sensitive twin on folded text.
+_FOLDED = [inv._TRIGGER, classify._DEAL_SIZE, tx.VALUATION_BEFORE, tx.VALUATION_AFTER, tx.NON_DEAL_BEFORE,
+           tx.BACKGROUND_STRONG, tx.HYPOTHETICAL, tx.DENIAL, classify._DENIED_AFTER, classify._WEAK,
+           classify._LITIGATION, classify._PUBLIC_OFFERING]
+_TWIN_WORDS = _WORDS + [
+    "IPO", "Ipo", "pre-IPO", "initial public offering", "sued", "in damages", "ARR", "revenue", "valued at",
+    "post-money", "post-money valuation", "a valuation of", "worth", "deal worth", "earlier", "last year",
+    "In June", "in mid-March", "ago", "denied", "reports are untrue", "if", "Suppose", "was wrong", "Earlier",
+    "previously", "had raised", "İPO", "ſued", "RUN-RATE", "run rate", "fines", "Kelvin", "\u212aelvin",
+]
+
+
+@PREFILTER
+@given(st.lists(st.sampled_from(_TWIN_WORDS), min_size=1, max_size=12))
+def test_folded_twins_find_the_same_spans_as_their_ignorecase_patterns(words: list[str]) -> None:
+    text = " ".join(words)
+    for pat in _FOLDED:
+        twin = folded(pat)
+        assert [m.span() for m in pat.finditer(text)] == [m.span() for m in twin.finditer(fold(text))], \
+            (pat.pattern[:60], text)
+
+
+def test_folded_lowers_letters_but_not_escapes_or_group_names_and_refuses_what_it_cannot_carry() -> None:
+    twin = folded(re.compile(r"\bIPO(?P<Round>\S+)[A-Z]\\Q", re.I))
+    assert twin.pattern == r"\bipo(?P<Round>\S+)[a-z]\\q" and not twin.flags & re.I
+    day = folded(re.compile(r"\bIPO(?P<Round>\S+)", re.I)).search(fold("its İPO-day"))
+    assert day is not None and day.group("Round") == "-day"
+    for bad in (re.compile("ipo"), re.compile("(?-i:X)ipo", re.I), re.compile(r"\u00C9", re.I),
+                re.compile("É", re.I)):
+        with pytest.raises(ValueError):
+            folded(bad)
