@@ -147,8 +147,10 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("with",), ("also in",)),
     (("made", "makes", "making"), ("investment",)),
 )
-_INV_TABLE = tuple((pat, kind, pat.pattern.startswith("^"), needs)
+_INV_TABLE = tuple((pat, kind, pat.pattern.startswith("^"), tuple(frozenset(group) for group in needs))
                    for (pat, kind), needs in zip(_INV_PATTERNS, _INV_NEEDS, strict=True))
+# Every word any pattern needs: looked up once per sentence, then each pattern's test is set arithmetic.
+_NEEDED_WORDS = tuple(sorted({w for needs in _INV_NEEDS for group in needs for w in group}))
 # "angels from Monzo and Wise", "executives at Google": the employers are not investors.
 _AFFILIATION = re.compile(
     r"\b(?i:angels?|angel investors|individual investors|VCs|venture capitalists|operators|executives|employees|founders|"
@@ -246,8 +248,9 @@ class InvestorMixin:
             clauses += [_LEAD_IN.sub("", p) for p in parts[1:]]
         stripped: list[str] | None = None
         seen: set[tuple[int, str]] = set()
+        present = {w for w in _NEEDED_WORDS if w in low}
         for pat, kind, anchored, needs in _INV_TABLE:
-            if not all(any(w in low for w in group) for group in needs):
+            if not all(present & group for group in needs):
                 continue  # a word every match of this pattern contains is missing
             if anchored:
                 if stripped is None:
