@@ -10,9 +10,11 @@ from crawler.config import CrawlSettings
 
 _HAS_JITTER = hasattr(default_settings, "DOWNLOAD_DELAY_JITTER")
 
-# Scrapy components DealRadar never uses, switched off by class (None) rather than by their settings: a
-# component off by setting is still imported and built by every crawl process, and the remote-control
-# extension alone imports aiohttp, a tenth of a second of start-up.
+# Scrapy components DealRadar never uses, left out of Scrapy's base lists. Off by setting, a component is
+# still imported and built by every crawl process; even set to None in EXTENSIONS it is imported (Scrapy
+# loads every listed class to match names), and the remote-control extension alone imports aiohttp, a
+# tenth of a second of start-up. Everything else in the base lists, including what later Scrapy versions
+# add, stays.
 _UNUSED_EXTENSIONS = (
     "scrapy.extensions.telnet.TelnetConsole",
     "scrapy.extensions.remote_control.RemoteControl",
@@ -25,6 +27,9 @@ _UNUSED_MIDDLEWARES = (
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",
 )
+_EXTENSIONS_BASE = {k: v for k, v in default_settings.EXTENSIONS_BASE.items() if k not in _UNUSED_EXTENSIONS}
+_MIDDLEWARES_BASE = {k: v for k, v in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items()
+                     if k not in _UNUSED_MIDDLEWARES}
 
 
 def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict[str, Any]:
@@ -58,9 +63,9 @@ def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict
         "DOWNLOADER_MIDDLEWARES": {
             "spiders.middlewares.UrlPolicyMiddleware": 50,
             "spiders.middlewares.BackoffRetryMiddleware": 560,
-            **dict.fromkeys(_UNUSED_MIDDLEWARES),
         },
-        "EXTENSIONS": dict.fromkeys(_UNUSED_EXTENSIONS),
+        "DOWNLOADER_MIDDLEWARES_BASE": _MIDDLEWARES_BASE,
+        "EXTENSIONS_BASE": _EXTENSIONS_BASE,
         "ITEM_PIPELINES": {"spiders.pipelines.HandOffPipeline": 300},
         # Only http(s) is ever fetched (crawler.urlpolicy): the other handlers' imports cost every crawl process
         # start-up time for nothing.
