@@ -255,6 +255,20 @@ def test_worker_pool_path_stores_every_article(site: SiteServer, sqlite_url: str
     assert rep.new_articles == 6 and rep.errors == []
 
 
+def test_the_caller_hears_of_every_article_once_with_its_outcome(site: SiteServer, sqlite_url: str) -> None:
+    from crawler.runner import run_crawl
+
+    for n in range(7):
+        site.add(f"/a/{n}", story(n))
+    site.add("/a/copy", story(0))  # the same text as /a/0: a duplicate
+    publish_rss(site, "/feed.xml", [site.url(f"/a/{n}") for n in range(7)] + [site.url("/a/copy")])
+    settings = make_settings(sqlite_url, [{"name": "wire", "feed": site.url("/feed.xml")}])
+    heard: list[tuple[str, str]] = []
+    summary = run_crawl(settings, settings.sources, progress=lambda source, status: heard.append((source, status)))
+    assert summary.sources[0].new_articles == 7
+    assert sorted(heard) == sorted([("wire", "new")] * 7 + [("wire", "duplicate")])
+
+
 def test_a_page_over_the_time_limit_is_abandoned(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 

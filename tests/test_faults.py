@@ -241,7 +241,7 @@ def test_postgres_connections_terminated_mid_crawl(deal_site: SiteServer, own_pg
     pg_url = own_pg_db
 
     n = 24
-    publish(deal_site, n, delay=0.1)
+    publish(deal_site, n, delay=0.3)  # a pass long enough for the terminator to cut it several times
     source = [{"name": "wire", "feed": deal_site.url("/feed.xml")}]
     reference = f"sqlite:///{tmp_path / 'reference.db'}"
     crawl_once(make_settings(reference, source), send_alerts=False, show_progress=False)

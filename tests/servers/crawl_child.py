@@ -79,8 +79,8 @@ class CrawlChild:
             kind, a, b = self.events.get(timeout=timeout)
         except (queue.Empty, EOFError, OSError):
             return False
-        if kind == "article":
-            self.articles.append((a, b))
+        if kind == "articles":  # (source, status) of each article, a batch at a time
+            self.articles += a
         elif kind == "done":
             from crawler.runner import _summary_from_dict
 
