@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
@@ -151,7 +150,7 @@ class DealRadarSpider(scrapy.Spider):
         pool = getattr(self, "analysis_pool", None)
         if pool is None or not pool.started:
             return fn(*args, **kwargs)
-        return await asyncio.wrap_future(pool.call(fn, *args, **kwargs))
+        return await pool.run(fn, *args, **kwargs)
 
     def run_of(self, request_or_response: Any) -> SourceRun:
         return self.runs[request_or_response.meta["source"]]

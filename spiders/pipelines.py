@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -33,7 +32,7 @@ class HandOffPipeline:
         try:
             pool = getattr(spider, "analysis_pool", None)
             if pool is not None:
-                analysis = await asyncio.wrap_future(pool.submit(item, now))
+                analysis = await pool.analyse(item, now)
             else:
                 analysis = analyse_limited(item, processor.resources, now, spider.crawl_settings.page_time_limit)
             done = await processor.store_batched(analysis, now=now)

@@ -3,6 +3,7 @@ return is what the crawl process itself would have found."""
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing as mp
 import os
 import time
@@ -14,7 +15,7 @@ from crawler.deals import load_resources
 from crawler.items import ArticleItem
 from crawler.pipeline import analyse
 from crawler.sitehost import article_page
-from crawler.workers import AnalysisPool
+from crawler.workers import AnalysisPool, WorkerDied
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -46,16 +47,73 @@ def test_workers_start_on_warm_not_with_the_pool_and_analyse_as_in_process() -> 
         item = ArticleItem(url="http://127.0.0.1:9/a/1", source="wire", html=html, outlet="wire.example",
                            fetched_at=NOW)
         assert pool.started
-        assert pool.call(os.getpid).result(timeout=60) != os.getpid()  # other pure work (a feed) runs there too
+
+        async def use() -> tuple[int, int, object, list[int]]:
+            pid = await pool.run(os.getpid)  # other pure work (a feed) runs there too
+            ppid = await pool.run(os.getppid)
+            got = await pool.analyse(item, NOW)
+            many = await asyncio.gather(*(pool.run(_square, n) for n in range(40)))  # more jobs than workers
+            return pid, ppid, got, many
+
+        pid, ppid, got, many = asyncio.run(use())
+        assert pid != os.getpid()
         if "forkserver" in mp.get_all_start_methods():  # forked from a fork server, not our children
-            assert pool.call(os.getppid).result(timeout=60) != os.getpid()
-        got = pool.submit(item, NOW).result(timeout=60)
-        want = analyse(item, load_resources(), now=NOW)
-        assert got == want
+            assert ppid != os.getpid()
+        assert got == analyse(item, load_resources(), now=NOW)
         assert got.is_deal and got.records[0]["company"] == "Corvane"
+        assert many == [n * n for n in range(40)]
     finally:
         pool.close()
     assert set(_workers()) == before
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def _die() -> None:
+    os._exit(3)  # as the kernel's OOM killer would end it: no reply, no clean-up
+
+
+def test_a_failing_job_fails_alone_and_a_dead_worker_is_replaced() -> None:
+    pool = AnalysisPool(2)
+
+    async def use() -> list[object]:
+        with pytest.raises(ValueError, match="bad page"):
+            await pool.run(_fail, "bad page")  # the job's own exception comes back to its caller
+        with pytest.raises(WorkerDied):
+            await pool.run(_die)
+        # The pool goes on: the other worker and the one started in place of the dead one.
+        return await asyncio.gather(*(pool.run(_square, n) for n in range(10)))
+
+    try:
+        assert asyncio.run(use()) == [n * n for n in range(10)]
+    finally:
+        pool.close()
+
+
+def test_a_pool_whose_workers_keep_dying_gives_up_instead_of_waiting_for_ever(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import crawler.workers as workers
+
+    monkeypatch.setattr(workers, "_MAX_RESTARTS", 2)
+    pool = AnalysisPool(1)
+
+    async def use() -> None:
+        for _ in range(3):
+            with pytest.raises(WorkerDied):
+                await pool.run(_die)
+        with pytest.raises(WorkerDied, match="giving up"):
+            await pool.run(_square, 2)
+
+    try:
+        asyncio.run(asyncio.wait_for(use(), 60))
+    finally:
+        pool.close()
 
 
 def test_default_pool_is_one_worker_per_core_at_most_four_and_none_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
