@@ -74,7 +74,7 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
 
     from crawler.app import build_processor
     from spiders.settings import scrapy_settings
-    from storage.repository import Repository
+    from storage.repository import Repository, SourcePass
 
     repo = Repository.open(settings.storage.url)
     repo.sync_sources(settings.sources)
@@ -111,23 +111,23 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
     finished = datetime.now(UTC)
     summary = CrawlSummary(list(reports.values()))
     states = {st.name: st for st in repo.list_sources()}  # one query, not one per source
+    passes = []
     for src in sources:
         rep = reports[src.name]
         complete = rep.ok and rep.pending_articles <= 0 and not rep.errors
         # Keep the old validators unless every article the feed listed was stored: otherwise a 304
         # next time would hide the ones that failed now.
         state = states.get(src.name)
-        etag = rep.etag if complete else (state.etag if state else None)
-        last_mod = rep.last_modified if complete else (state.last_modified if state else None)
-        try:
-            repo.record_source_run(
-                src.name, at=finished, ok=rep.ok,
-                status="not-modified" if rep.not_modified else ("ok" if rep.ok else "error"),
-                error=rep.fatal, etag=etag, last_modified=last_mod, new_articles=rep.new_articles,
-                poll_hint_s=rep.poll_hint_s,
-            )
-        except StorageError as exc:  # keep the rest of the summary; this source's state is simply not saved
-            rep.error(f"fetch state not saved: {exc}")
+        passes.append(SourcePass(
+            src.name, at=finished, ok=rep.ok,
+            status="not-modified" if rep.not_modified else ("ok" if rep.ok else "error"), error=rep.fatal,
+            etag=rep.etag if complete else (state.etag if state else None),
+            last_modified=rep.last_modified if complete else (state.last_modified if state else None),
+            new_articles=rep.new_articles, poll_hint_s=rep.poll_hint_s,
+        ))
+    for p, outcome in zip(passes, repo.record_source_runs(passes), strict=True):
+        if isinstance(outcome, StorageError):  # keep the rest of the summary; this source's state is not saved
+            reports[p.name].error(f"fetch state not saved: {outcome}")
     repo.close()
     return summary
 

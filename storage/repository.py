@@ -123,31 +123,29 @@ class Repository(OutboxStore):
         poll_hint_s: int | None = None,
     ) -> SourceState:
         """Record one pass over a source; failures count up, a success resets the count."""
+        (outcome,) = self.record_source_runs([SourcePass(
+            name, at=at, ok=ok, status=status, error=error, etag=etag, last_modified=last_modified,
+            new_articles=new_articles, next_run_at=next_run_at, poll_hint_s=poll_hint_s)])
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
-        def run(s: Session) -> SourceState:
-            row = s.scalar(select(SourceRow).where(SourceRow.name == name))
-            if row is None:
-                raise StorageError(f"unknown source {name!r}")
-            row.last_run_at = at
-            row.last_status = status
-            if ok:
-                row.last_success_at = at
-                row.consecutive_failures = 0
-                row.last_error = None
-                if etag is not None or last_modified is not None:
-                    row.etag, row.last_modified = etag, last_modified
-            else:
-                row.consecutive_failures = (row.consecutive_failures or 0) + 1
-                row.last_error = error
-            if new_articles:
-                row.last_new_article_at = at
-                row.articles_total = (row.articles_total or 0) + new_articles
-            if next_run_at is not None:
-                row.next_run_at = next_run_at
-            row.poll_hint_s = poll_hint_s  # a hint the server stopped sending is dropped
-            return _source_state(row)
-
-        return self._write(run)
+    def record_source_runs(self, passes: Sequence[SourcePass]) -> list[SourceState | StorageError]:
+        """``record_source_run`` for every source of a crawl in one transaction (a 1,000-feed pass spent
+        0.6 s committing them one by one). If that fails, each is recorded in its own, so one source's
+        failure costs the others nothing; returns each source's new state or the error that stopped it."""
+        if len(passes) > 1:
+            try:
+                return list(self._write(lambda s: [_record_pass(s, p) for p in passes]))
+            except StorageError:  # retried one by one below, where each failure is kept
+                pass
+        outcomes: list[SourceState | StorageError] = []
+        for p in passes:
+            try:
+                outcomes.append(self._write(lambda s, p=p: _record_pass(s, p)))
+            except StorageError as exc:
+                outcomes.append(exc)
+        return outcomes
 
     def check_writable(self) -> None:
         """Fail before a crawl fetches anything when the database cannot be written (read-only, disk full)."""
@@ -411,6 +409,45 @@ class Repository(OutboxStore):
                 s.execute(delete(model))
 
         self._write(run)
+
+
+class SourcePass(NamedTuple):
+    """One pass over a source, to be recorded on its row (see ``Repository.record_source_run``)."""
+
+    name: str
+    at: datetime
+    ok: bool
+    status: str
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    new_articles: int = 0
+    next_run_at: datetime | None = None
+    poll_hint_s: int | None = None
+
+
+def _record_pass(s: Session, p: SourcePass) -> SourceState:
+    row = s.scalar(select(SourceRow).where(SourceRow.name == p.name))
+    if row is None:
+        raise StorageError(f"unknown source {p.name!r}")
+    row.last_run_at = p.at
+    row.last_status = p.status
+    if p.ok:
+        row.last_success_at = p.at
+        row.consecutive_failures = 0
+        row.last_error = None
+        if p.etag is not None or p.last_modified is not None:
+            row.etag, row.last_modified = p.etag, p.last_modified
+    else:
+        row.consecutive_failures = (row.consecutive_failures or 0) + 1
+        row.last_error = p.error
+    if p.new_articles:
+        row.last_new_article_at = p.at
+        row.articles_total = (row.articles_total or 0) + p.new_articles
+    if p.next_run_at is not None:
+        row.next_run_at = p.next_run_at
+    row.poll_hint_s = p.poll_hint_s  # a hint the server stopped sending is dropped
+    return _source_state(row)
 
 
 class PendingArticle(NamedTuple):

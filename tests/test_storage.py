@@ -13,6 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from crawler.config import SourceSettings
+from crawler.errors import StorageError
 from crawler.extract import ExtractedArticle, content_hash, simhash
 from storage.models import Base
 from storage.repository import ChannelRoute, Repository
@@ -94,6 +95,31 @@ def test_sources_keep_fetch_state(db_url: str) -> None:
     # A changed URL resets the validators.
     repo.sync_sources([SourceSettings(name="wire", feed="https://wire.example/other.xml")])
     assert repo.source_state("wire").etag is None
+
+
+def test_a_crawls_source_passes_are_recorded_together_and_one_bad_pass_costs_the_others_nothing(
+        db_url: str) -> None:
+    from sqlalchemy import event
+
+    from storage.repository import SourcePass
+
+    repo = Repository.open(db_url)
+    repo.sync_sources([SourceSettings(name=f"feed{i}", feed=f"https://feed{i}.example/rss") for i in range(3)])
+    commits: list[int] = []
+    event.listen(repo.engine, "commit", lambda conn: commits.append(1))
+    passes = [SourcePass(f"feed{i}", at=NOW, ok=True, status="ok", etag=f'"e{i}"', new_articles=i) for i in range(3)]
+    states = repo.record_source_runs(passes)
+    assert len(commits) == 1  # one transaction for the whole crawl
+    assert [(st.name, st.etag, st.articles_total) for st in states] == [(f"feed{i}", f'"e{i}"', i) for i in range(3)]
+
+    later = NOW + timedelta(minutes=5)
+    mixed = repo.record_source_runs([SourcePass("feed0", at=later, ok=False, status="error", error="HTTP 500"),
+                                     SourcePass("gone", at=later, ok=True, status="ok"),
+                                     SourcePass("feed2", at=later, ok=True, status="not-modified")])
+    assert isinstance(mixed[1], StorageError) and "gone" in str(mixed[1])
+    assert repo.source_state("feed0").consecutive_failures == 1 and repo.source_state("feed0").last_error == "HTTP 500"
+    assert repo.source_state("feed2").last_run_at == later and repo.source_state("feed1").last_run_at == NOW
+    repo.close()
 
 
 def test_article_identity_url_hash_and_near_duplicate(db_url: str) -> None:
