@@ -85,7 +85,7 @@ def main() -> None:
               f"304, {s2.total('fetched')} articles fetched, {sum(len(s.errors) for s in s2.sources)} errors)")
         print(f"    requests went out over {second['window']:.2f}s = {rate_window:.0f} feeds/s; first request "
               f"{second['first_request_after']:.2f}s after start (process start-up), "
-              f"{second['after_last_request']:.2f}s from the last request to the end (state saved per feed)")
+              f"{second['after_last_request']:.2f}s from the last request to the end (source states saved)")
         print("    CPU s: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(second["cpu"].items()) if v > 0.005))
         ok = second["wall"] < LIMIT_S and not_modified == n
         print(f"  bar: pass under {LIMIT_S:.0f}s with every feed 304 -> {'MET' if ok else 'NOT MET'}")
