@@ -24,6 +24,7 @@ import signal
 import socket
 import struct
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import UTC, datetime
@@ -130,6 +131,11 @@ _HEADER = struct.Struct("!Q")
 _IN_HAND = 12
 # Workers started again after one died (killed, out of memory) before the pool gives up.
 _MAX_RESTARTS = 8
+# A job still running this long after the page time limit: its worker is killed and replaced.
+_STUCK_GRACE_S = 10.0
+
+
+_Job = tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any], "asyncio.Future[Any]"]
 
 
 class WorkerDied(RuntimeError):
@@ -165,7 +171,7 @@ class AnalysisPool:
 
     The loop writes jobs and reads replies itself, as it does the web's sockets: no helper threads that
     wake up for every page (``ProcessPoolExecutor`` has two), which was a tenth of the crawl process's
-    CPU. A worker that dies fails only the jobs it had in hand, and another is started in its place."""
+    CPU. A worker that dies fails only the job it was on, and another is started in its place."""
 
     def __init__(self, workers: int | None = None, *, aliases: str | None = None, rates: str | None = None,
                  time_limit: int = 20) -> None:
@@ -174,8 +180,7 @@ class AnalysisPool:
         self._ctx = worker_context()
         self._slots: list[Future[tuple[Any, socket.socket]]] = []
         self._threads: list[threading.Thread] = []
-        self._jobs: asyncio.Queue[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any], asyncio.Future[Any]]] \
-            | None = None
+        self._jobs: asyncio.Queue[_Job] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._restarts = 0
         self._broken: str | None = None
@@ -235,21 +240,30 @@ class AnalysisPool:
         return await done
 
     async def _drive(self, slot: Future[tuple[Any, socket.socket]]) -> None:
-        """Feed one worker and hand its replies to their callers, until it ends or the pool closes."""
+        """Feed one worker and hand its replies to their callers, until it ends or the pool closes.
+
+        The worker runs its jobs in the order they were sent, so the oldest job in hand is the one it is
+        on. If the worker dies, that job fails and the others go back to the queue for another worker;
+        a job still running ``_STUCK_GRACE_S`` past the page time limit (stuck where the limit's signal
+        cannot reach, inside a C extension) gets its worker killed, with the same outcome."""
         assert self._jobs is not None
         jobs = self._jobs
-        in_hand: collections.deque[asyncio.Future[Any]] = collections.deque()
+        in_hand: collections.deque[_Job] = collections.deque()
+        head_since = time.monotonic()  # when the worker started on the oldest job in hand
         room = asyncio.Semaphore(_IN_HAND)
         writer = None
-        sender = None
+        helpers: list[asyncio.Task[None]] = []
+        stuck: str | None = None
         try:
             proc, sock = await asyncio.wrap_future(slot)
             reader, writer = await asyncio.open_connection(sock=sock)
 
             async def send() -> None:
+                nonlocal head_since
                 while True:
                     await room.acquire()
-                    fn, args, kwargs, done = await jobs.get()
+                    job = await jobs.get()
+                    fn, args, kwargs, done = job
                     if done.done():  # its caller gave up
                         room.release()
                         continue
@@ -259,14 +273,29 @@ class AnalysisPool:
                         done.set_exception(exc)
                         room.release()
                         continue
-                    in_hand.append(done)
+                    if not in_hand:
+                        head_since = time.monotonic()
+                    in_hand.append(job)
                     writer.write(_HEADER.pack(len(data)) + data)
 
-            sender = asyncio.get_running_loop().create_task(send())
+            async def watch(limit: float) -> None:
+                nonlocal stuck
+                while True:
+                    await asyncio.sleep(min(1.0, limit / 4))
+                    if in_hand and time.monotonic() - head_since > limit:
+                        stuck = f"one job ran {limit:.0f}s, past the page time limit"
+                        proc.kill()  # its socket closes: the read below ends and the job fails
+                        return
+
+            loop = asyncio.get_running_loop()
+            helpers.append(loop.create_task(send()))
+            if self._args[2]:
+                helpers.append(loop.create_task(watch(self._args[2] + _STUCK_GRACE_S)))
             while True:
                 size = _HEADER.unpack(await reader.readexactly(_HEADER.size))[0]
                 ok, value = pickle.loads(await reader.readexactly(size))
-                done = in_hand.popleft()
+                *_, done = in_hand.popleft()
+                head_since = time.monotonic()
                 room.release()
                 if not done.done():
                     if ok:
@@ -276,16 +305,19 @@ class AnalysisPool:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - the worker is gone (or never came): replaced below
-            reason = f"analysis worker ended: {type(exc).__name__}: {exc}"
-            log.warning("%s; %d job(s) in hand failed", reason, len(in_hand))
-            for done in in_hand:
-                if not done.done():
-                    done.set_exception(WorkerDied(reason))
-            in_hand.clear()
+            reason = f"analysis worker ended: {stuck or f'{type(exc).__name__}: {exc}'}"
+            log.warning("%s; the job it was on failed, %d other(s) go to another worker", reason,
+                        max(0, len(in_hand) - 1))
+            if in_hand:
+                *_, head = in_hand.popleft()
+                if not head.done():
+                    head.set_exception(WorkerDied(reason))
+            while in_hand:
+                jobs.put_nowait(in_hand.popleft())
             self._replace(reason)
         finally:
-            if sender is not None:
-                sender.cancel()
+            for helper in helpers:
+                helper.cancel()
             if writer is not None:
                 writer.close()
 

@@ -96,6 +96,44 @@ def test_a_failing_job_fails_alone_and_a_dead_worker_is_replaced() -> None:
         pool.close()
 
 
+def test_a_dying_worker_fails_only_the_job_it_was_on_the_others_go_to_another() -> None:
+    pool = AnalysisPool(1)  # one worker: every job below is in its hands when it dies
+
+    async def use() -> list[object]:
+        return await asyncio.gather(pool.run(_die), *(pool.run(_square, n) for n in range(5)),
+                                    return_exceptions=True)
+
+    try:
+        died, *rest = asyncio.run(use())
+    finally:
+        pool.close()
+    assert isinstance(died, WorkerDied)
+    assert rest == [n * n for n in range(5)]
+
+
+def _stuck() -> None:
+    time.sleep(120)  # as a call deep inside a C extension, which the page time limit's signal cannot stop
+
+
+def test_a_worker_stuck_past_the_time_limit_is_killed_and_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    import crawler.workers as workers
+
+    monkeypatch.setattr(workers, "_STUCK_GRACE_S", 1.0)
+    pool = AnalysisPool(1, time_limit=1)
+
+    async def use() -> int:
+        with pytest.raises(WorkerDied, match="past the page time limit"):
+            await pool.run(_stuck)
+        return await pool.run(_square, 7)
+
+    started = time.monotonic()
+    try:
+        assert asyncio.run(asyncio.wait_for(use(), 60)) == 49
+    finally:
+        pool.close()
+    assert time.monotonic() - started < 20
+
+
 def test_a_pool_whose_workers_keep_dying_gives_up_instead_of_waiting_for_ever(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import crawler.workers as workers
