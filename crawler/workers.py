@@ -144,7 +144,10 @@ class WorkerDied(RuntimeError):
 
 def _pickled(ok: bool, value: Any) -> bytes:
     try:
-        return pickle.dumps((ok, value), pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((ok, value), pickle.HIGHEST_PROTOCOL)
+        if not ok:
+            pickle.loads(data)  # some exceptions pickle but cannot be rebuilt (required arguments): try here
+        return data
     except Exception as exc:  # noqa: BLE001 - an unpicklable result or exception still gets an answer back
         return pickle.dumps((False, RuntimeError(f"{type(value).__name__}: {value} (and not picklable: {exc})")))
 
@@ -211,6 +214,8 @@ class AnalysisPool:
 
     def _start_processes(self, slots: list[Future[tuple[Any, socket.socket]]]) -> None:
         for slot in slots:
+            if not slot.set_running_or_notify_cancel():  # from here on nobody can cancel it: it gets an answer
+                continue
             try:
                 if self._closed:
                     raise WorkerDied("the pool was closed")
@@ -255,7 +260,7 @@ class AnalysisPool:
         helpers: list[asyncio.Task[None]] = []
         stuck: str | None = None
         try:
-            proc, sock = await asyncio.wrap_future(slot)
+            proc, sock = await asyncio.shield(asyncio.wrap_future(slot))  # a cancelled driver leaves the slot be
             reader, writer = await asyncio.open_connection(sock=sock)
 
             async def send() -> None:
@@ -344,7 +349,7 @@ class AnalysisPool:
             task.cancel()
         procs = []
         for slot in self._slots:
-            if slot.done() and slot.exception() is None:
+            if slot.done() and not slot.cancelled() and slot.exception() is None:
                 proc, sock = slot.result()
                 sock.close()
                 procs.append(proc)

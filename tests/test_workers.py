@@ -75,6 +75,15 @@ def _fail(message: str) -> None:
     raise ValueError(message)
 
 
+class _Awkward(Exception):
+    def __init__(self, code: int, detail: str) -> None:  # pickles, but cannot be rebuilt from its args
+        super().__init__(f"{code}: {detail}")
+
+
+def _fail_awkwardly() -> None:
+    raise _Awkward(7, "odd")
+
+
 def _die() -> None:
     os._exit(3)  # as the kernel's OOM killer would end it: no reply, no clean-up
 
@@ -85,6 +94,8 @@ def test_a_failing_job_fails_alone_and_a_dead_worker_is_replaced() -> None:
     async def use() -> list[object]:
         with pytest.raises(ValueError, match="bad page"):
             await pool.run(_fail, "bad page")  # the job's own exception comes back to its caller
+        with pytest.raises(RuntimeError, match="_Awkward: 7: odd"):
+            await pool.run(_fail_awkwardly)  # one that cannot travel as itself comes as its text
         with pytest.raises(WorkerDied):
             await pool.run(_die)
         # The pool goes on: the other worker and the one started in place of the dead one.
