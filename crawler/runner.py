@@ -283,24 +283,26 @@ def _child(settings: Settings, names: list[str], events: Any, log_level: str, lo
     # Progress goes to the caller in batches: one queue message per article cost the crawl process a thread
     # wake-up, a pickling and a pipe write each (about 60 microseconds of CPU).
     pending: list[tuple[str, str]] = []
-    flush_due: list[bool] = [False]
+    flush_due = False
 
     def flush_progress() -> None:
-        flush_due[0] = False
+        nonlocal flush_due
+        flush_due = False
         if pending:
             put(("articles", pending[:], None))
             pending.clear()
 
     def progress(source: str, status: str) -> None:
+        nonlocal flush_due
         pending.append((source, status))
-        if flush_due[0]:
+        if flush_due:
             return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # not called from the event loop: no timer to wait for
             flush_progress()
             return
-        flush_due[0] = True
+        flush_due = True
         loop.call_later(PROGRESS_INTERVAL_S, flush_progress)
 
     try:
