@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 from crawler.errors import StorageError
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def utcnow() -> datetime:
@@ -57,6 +60,25 @@ class StoreBase:
                 return fn(session)
         except OperationalError as exc:
             raise StorageError(f"database write failed: {_short(exc)}") from exc
+
+    @staticmethod
+    def _all_then_each(items: Sequence[T], write_all: Callable[[Sequence[T]], list[R]],
+                       write_one: Callable[[T], R], errors: type[Exception] | tuple[type[Exception], ...],
+                       ) -> list[R | Exception]:
+        """``write_all`` (one transaction for every item); if it fails with ``errors``, ``write_one`` for each
+        item, so one bad item costs the others nothing. Each item's result or the error that stopped it."""
+        if len(items) > 1:
+            try:
+                return list(write_all(items))
+            except errors:  # retried one by one below, where each failure is kept
+                pass
+        outcomes: list[R | Exception] = []
+        for item in items:
+            try:
+                outcomes.append(write_one(item))
+            except errors as exc:
+                outcomes.append(exc)
+        return outcomes
 
 
 def _short(exc: BaseException) -> str:

@@ -134,18 +134,8 @@ class Repository(OutboxStore):
         """``record_source_run`` for every source of a crawl in one transaction. If that fails, each is
         recorded in its own, so one source's failure costs the others nothing; returns each source's new
         state or the error that stopped it."""
-        if len(passes) > 1:
-            try:
-                return list(self._write(lambda s: _record_passes(s, passes)))
-            except StorageError:  # retried one by one below, where each failure is kept
-                pass
-        outcomes: list[SourceState | StorageError] = []
-        for p in passes:
-            try:
-                outcomes.append(self._write(lambda s, p=p: _record_passes(s, [p])[0]))
-            except StorageError as exc:
-                outcomes.append(exc)
-        return outcomes
+        return self._all_then_each(passes, lambda ps: self._write(lambda s: _record_passes(s, ps)),
+                                   lambda p: self._write(lambda s: _record_passes(s, [p])[0]), StorageError)
 
     def check_writable(self) -> None:
         """Fail before a crawl fetches anything when the database cannot be written (read-only, disk full)."""
@@ -233,19 +223,12 @@ class Repository(OutboxStore):
         back and every article is stored again in its own, so one bad article costs the others nothing.
         Returns, in order, each article's outcome or the exception that stopped it."""
         policy = policy or ResolutionPolicy()
-        if len(batch) > 1:
-            try:
-                return self._write(lambda s: [self._store_in(s.connection(), p, channels, policy) for p in batch])
-            except Exception:  # noqa: BLE001 - retried one by one below, where each failure is kept
-                pass
-        outcomes: list[ArticleOutcome | Exception] = []
-        for p in batch:
-            try:
-                outcomes.append(self.store_article(p.article, is_deal=p.is_deal, records=p.records,
-                                                   channels=channels, policy=policy, now=p.now))
-            except Exception as exc:  # noqa: BLE001 - handed back to the caller of this article
-                outcomes.append(exc)
-        return outcomes
+        return self._all_then_each(
+            batch,
+            lambda b: self._write(lambda s: [self._store_in(s.connection(), p, channels, policy) for p in b]),
+            lambda p: self.store_article(p.article, is_deal=p.is_deal, records=p.records, channels=channels,
+                                         policy=policy, now=p.now),
+            Exception)
 
     def _store_in(self, conn: Connection, pending: PendingArticle, channels: Sequence[ChannelRoute],
                   policy: ResolutionPolicy) -> ArticleOutcome:
