@@ -174,11 +174,15 @@ def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate
         if s.kind in ("body", "bullet"):
             openers.setdefault(s.block, s.start)
     items = [c for c in cands if c.field == "text" and c.company and (not c.generic_subject or c.anchor is not None)
-             and c.background == 0 and not c.sent.background and c.sent.kind in ("body", "bullet")
+             and (c.background == 0 or c.background == 1 and c.sent.kind == "bullet" and not _DATED.search(c.sent.text))
+             and not c.sent.background and c.sent.kind in ("body", "bullet")
              and openers.get(c.sent.block) in (c.sent.start, c.anchor)
              and c.verb in ("raise", "invest", "acquire", "spend")
              and not is_location(c.company) and c.company.lower() not in ("ai", "the company")
-             and not _total_so_far(c)]
+             and not (_total_so_far(c) and _TOTAL_CUE.search(c.sent.text))]
+    # a list item's "X has raised $4 million from Y" is the item's news; elsewhere it reads as a total
+    if sum(c.sent.kind == "bullet" for c in items) < 2:
+        items = [c for c in items if c.background == 0 and not _total_so_far(c)]
     if not items:
         return []
     if accepted:

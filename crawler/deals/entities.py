@@ -189,7 +189,7 @@ class NameFinder:
             first = i == 0 or s[ends[i - 1]:ms].strip() in (".", "!", "?", "-", "–", "—", ":")
             if first and tok[0].isupper() and not trusted(tok) and tok.lower() not in GENERIC and (
                     i + 1 >= n or s[ends[i]:starts[i + 1]] != " " or poss
-                    or not name_token(raws[i + 1].rstrip(".,:"))):
+                    or not name_token(raws[i + 1].rstrip(".,:"))) and not _subject_shape(tok, s, ms + len(tok)):
                 # A one-word sentence opener nobody else capitalises ("Humanoid robot startup ...").
                 i += 1
                 continue
@@ -266,6 +266,25 @@ class NameFinder:
 
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?:])\s+|\n+")
+
+
+# What follows a sentence's first word when that word is the subject of a deal sentence: an appositive
+# ("Nykaa, an online retailer, ...") or a deal verb ("Zenarate raises $15M"). A common noun opening a
+# sentence is rarely followed by either, so an unknown word in this position reads as a name.
+_SUBJECT_TAIL = re.compile(
+    r",\s+(?:a|an|the)\s|\s+(?:(?:has|have|had|is|was)\s+)?(?:just\s+)?(?:raise[sd]?|raising|secure[sd]?|"
+    r"gets|got|lands|landed|bags|bagged|nabs|nabbed|snags|snagged|closes|closed|acquires|acquired|buys|bought|"
+    r"picks up|picked up|announce[sd]|receives|received|collects|collected)\b")
+_INNER_CAPS = re.compile(r"^[A-Z][a-z]+[A-Z]")
+
+
+def _subject_shape(tok: str, s: str, end: int) -> bool:
+    """A sentence-opening word that is a name by its shape ("PeeBuddy") or its place before a verb."""
+    if _INNER_CAPS.match(tok):
+        return True
+    if tok.lower().rstrip("s") in STOP or tok.lower() in STOP:
+        return False
+    return _SUBJECT_TAIL.match(s, end) is not None
 
 
 @lru_cache(maxsize=65536)

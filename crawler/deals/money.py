@@ -97,9 +97,10 @@ _WORDED = re.compile(
     r"(?P<scale>trillion|billion|million)\s(?P<suf>(?:us\s)?dollars|euros|pounds|yen|yuan)\b",
     re.IGNORECASE,
 )
+# A bracketed equivalent right after a figure: "€385m (about $415m)", "$500K(approx. ₹3.2 Cr)".
 _PAREN_EQUIV = re.compile(
-    r"\s?\(\s?(?:about|around|roughly|approximately|approx\.|nearly|some|or|~|≈)?\s?"
-    r"(?P<inner>(?:US\s?\$|U\.S\.\s?\$|\$|USD\s?)[^()]{1,40}?)\)",
+    r"\s?\(\s?(?:(?:about|around|roughly|approximately|approx\.?|nearly|some|or|over|more than|almost|"
+    r"equivalent to|equal to|~|≈)\s?)?(?P<inner>[^()]{1,40}?)\)",
     re.IGNORECASE,
 )
 _BETWEEN = re.compile(r"between\s$", re.IGNORECASE)
@@ -233,16 +234,16 @@ def _with_context(text: str, figs: list[Money]) -> list[Money]:
                 start = f.start - len(between.group(0)) if between else f.start
                 f = Money(start, nxt.end, text[start:nxt.end], f.currency, f.value, nxt.value)
                 i += 1
-        # "€385 million (about $415 million)"
-        if f.currency != "USD":
-            paren = _PAREN_EQUIV.match(text, f.end)
-            if paren is not None:
-                inner = [g for g in figs if paren.start("inner") <= g.start < paren.end()]
-                if inner and inner[0].currency == "USD":
-                    f = Money(f.start, paren.end(), text[f.start:paren.end()], f.currency, f.value, f.high,
-                              usd=inner[0].value)
-                    while i + 1 < len(figs) and figs[i + 1].start < paren.end():
-                        i += 1
+        # "€385 million (about $415 million)", "$1.1 Million(approx. ₹7.3 Cr)": one figure, two currencies
+        paren = _PAREN_EQUIV.match(text, f.end)
+        if paren is not None:
+            inner = [g for g in figs if paren.start("inner") <= g.start < paren.end()]
+            if inner and inner[0].currency != f.currency and not inner[0].vague and \
+                    text[paren.start("inner"):inner[0].start].strip() == "":
+                usd = inner[0].value if inner[0].currency == "USD" and f.currency != "USD" else f.usd
+                f = Money(f.start, paren.end(), text[f.start:paren.end()], f.currency, f.value, f.high, usd=usd)
+                while i + 1 < len(figs) and figs[i + 1].start < paren.end():
+                    i += 1
         # qualifier words before the figure
         head = text[max(0, f.start - 20):f.start].lower()
         for word, kind, spaced in _QUALIFIERS_SPACED:
