@@ -25,6 +25,7 @@ import datetime as dt
 import re
 
 from crawler.deals import classify
+from crawler.deals.amountless import amountless_deals
 from crawler.deals import taxonomy as tx
 from crawler.deals.assembly import (
     accept,
@@ -466,4 +467,5 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     accepted = drop_sum_of_parts(reader, drop_earlier(accepted))
     accepted += paragraph_items(reader, cands, accepted)
     accepted += undisclosed_acquisition(reader, accepted)
+    accepted += amountless_deals(reader, accepted)
     return ArticleDeals(tuple(merge(reader, accepted)))

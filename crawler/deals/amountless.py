@@ -1,0 +1,202 @@
+"""Deals reported without a figure: "X acquires Y", "Y to be acquired by Z", "X raises funding from W".
+
+A money figure anchors every other candidate; these sentences have none, so they are read by the
+shape of the clause instead: who stands before an acquire verb and who after it (or the reverse for a
+passive), who raised and from whom. They count only where an article puts its own news: the title,
+the lead paragraphs, or the items of a list of deals. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from crawler.deals import taxonomy as tx
+from crawler.deals.entities import is_location, same_entity
+from crawler.deals.frames import Candidate
+from crawler.deals.money import Money, find_money
+from crawler.deals.segment import Sentence
+
+if TYPE_CHECKING:
+    from crawler.deals.parse import _Reader
+
+_ADVERBS = r"(?:(?:has|have|had|is|was|will|would|just|now|officially|reportedly|also|quietly|finally|formally|" \
+           r"recently|today|also|said it|says it|announced (?:that )?it|announces (?:that )?it|confirmed (?:that )?it)\s+)*"
+# buyer VERB target
+_ACTIVE = re.compile(
+    _ADVERBS + r"(?P<verb>acquired|acquires|acquiring|bought|buys|buying|purchased|purchases|"
+    r"acqui-?hired|acqui-?hires|snapped up|snaps up|picked up|picks up|taken over|takes over|took over|"
+    r"(?:agreed|agrees|signed an? (?:definitive )?agreement|set|sets|plans|planning|moves|moved|is set|"
+    r"is looking|looking|in talks|is in talks|are in talks|in advanced talks|is in advanced talks|"
+    r"will|expected|is expected|has agreed|had agreed) to (?:acquire|buy|purchase|take over)|"
+    r"looking into acquiring|is looking into acquiring|"
+    r"(?:completed|completes|closed|closes|announced|announces|finali[sz]ed|finali[sz]es|confirmed|confirms) "
+    r"(?:the|its|an?) (?:\w+ )?(?:acquisition|purchase|takeover|buyout) of)\s+", re.I)
+# target VERB buyer
+_PASSIVE = re.compile(
+    r"\s+(?:(?:has|have|had|is|was|will|has now|is now|is set to|is to|set to|to|agreed to|agrees to|"
+    r"has agreed to|is being|was being|will be|would be|could be|is expected to|expected to|has been|have been)\s+)*"
+    r"(?:be(?:en)?\s+)?(?:acquired|bought|purchased|snapped up|taken over|acqui-?hired)\s+by\s+", re.I)
+# buyer's acquisition of target
+_POSSESSIVE = re.compile(r"(?:'s|’s)\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout)\s+of\s+", re.I)
+# what may stand between an acquire verb and its target: "the team behind", "a 70% stake in"
+_TARGET_LEAD = re.compile(r"(?:(?:the\s+)?(?:team|people|founders|talent)\s+(?:behind|at|of|from)\s+|"
+                          r"(?:an?\s+|the\s+)?(?:majority|controlling|minority|\d{1,3}(?:\.\d+)?\s?%)\s+stake\s+in\s+|"
+                          r"(?:all|most)\s+of\s+)", re.I)
+_DESCRIBED = re.compile(r"\b(?:company|startup|start-up|platform|service|firm|provider|tool|maker|developer|"
+                        r"specialist|app|framework|business|unit|rival|competitor|lab|studio|operator|venture)\b", re.I)
+_STOP_AT = re.compile(r",|;|\s(?:for|in|from|to|with|as|at|on|after|which|that|who|said|says|announced|in a)\s|\.\s|\.$")
+# company RAISED funding from/led by ... with no figure
+_RAISED = re.compile(
+    _ADVERBS + r"(?:raised|raises|secured|secures|closed|closes|received|receives|bagged|bags|landed|lands|gets|got|"
+    r"picked up|picks up|announced|announces|completed|completes)\s+"
+    r"(?:an?\s+|its\s+|their\s+|fresh\s+|new\s+)*(?:undisclosed\s+(?:amount|sum)(?:\s+of\s+(?:funding|capital|"
+    r"investment|money))?|undisclosed\s+(?:funding|investment|financing)|"
+    r"(?:(?:pre-)?seed|angel|pre-Series [A-Z]|Series [A-Z]\d?|growth|strategic|bridge)(?:\s+(?:funding|investment|"
+    r"financing|capital))?(?:\s+round)?|(?:funding|investment|capital|financing)(?:\s+round)?)"
+    r"(?=\s+(?:from|led by|with|by|in|at|,)|[.,;]|$)", re.I)
+_INVESTS_IN = re.compile(r"\b(?:invest(?:s|ed|ing)?|has invested|backs|backed|led (?:a|the) round) in\s+", re.I)
+_ENDED = re.compile(r"\b(?:talks (?:have |had )?end(?:ed)?|ending (?:all )?talks|no longer|remain independent|"
+                    r"blocked|block the|would have|could have|had (?:agreed|planned) to)\b", re.I)
+
+
+def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
+    """Acquisitions and rounds with no figure, where the article puts its news, not already found."""
+    sents = [s for s in r.all_sents if s.kind in ("body", "bullet")]
+    title = Sentence(r.title, 0, len(r.title), 0, "title")
+    openers: dict[int, int] = {}
+    for s in sents:
+        openers.setdefault(s.block, s.start)
+    lead_blocks = {b for b in sorted(openers)[:2]}
+    found: list[Candidate] = []
+    list_items: list[Candidate] = []
+    for s in [title, *sents]:
+        if s.kind != "title" and (s.background or r.resources is None):
+            continue
+        if find_money(s.text) and any(c.sent is s for c in accepted):
+            continue
+        text = s.text
+        if tx.DENIAL.search(text) or tx.HYPOTHETICAL.search(text) or _ENDED.search(text) or \
+                tx.BACKGROUND_STRONG.search(text):
+            continue
+        field_ = "title" if s.kind == "title" else "text"
+        for cand in _acquisitions(r, s, field_) + _rounds(r, s, field_):
+            if s.kind == "title" or s.block in lead_blocks:
+                found.append(cand)
+            elif s.kind == "bullet" and openers.get(s.block) == s.start:
+                list_items.append(cand)
+    bullets_with_deals = {c.sent.block for c in accepted if c.sent.kind == "bullet"} | {c.sent.block for c in list_items}
+    if len(bullets_with_deals) >= 2:
+        found += list_items
+    out: list[Candidate] = []
+    for c in found:
+        taken = accepted + out
+        if tx.DENIAL.search(r.title):
+            break
+        if any(same_entity(c.company or "", a.company or "") and (a.deal_type == c.deal_type or c.deal_type == "equity")
+               for a in taken):
+            continue
+        if c.deal_type == "acquisition" and any(a.deal_type == "acquisition" and a.field == c.field == "title"
+                                                for a in taken):
+            continue
+        c.support = 1.0
+        out.append(c)
+    return out
+
+
+def _undisclosed(s: Sentence) -> Money:
+    return Money(s.start, s.start, "", "", 0.0, vague=True)
+
+
+def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
+    text = s.text
+    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|picked up|picks up|take[ns]? over|took over", text):
+        return []
+    pairs: list[tuple[str, str]] = []
+    for m in _ACTIVE.finditer(text):
+        buyer = _subject_before(r, text, m.start(), field_)
+        target = _object_after(r, text, m.end(), field_)
+        if buyer and target:
+            pairs.append((buyer, target))
+    for m in _PASSIVE.finditer(text):
+        target = _subject_before(r, text, m.start(), field_)
+        buyer = _object_after(r, text, m.end(), field_)
+        if buyer and target:
+            pairs.append((buyer, target))
+    for m in _POSSESSIVE.finditer(text):
+        names = r.chunks(text[:m.start()], field_)
+        buyer = names[-1].text if names and names[-1].end == m.start() else None
+        target = _object_after(r, text, m.end(), field_)
+        if buyer and target:
+            pairs.append((buyer, target))
+    out = []
+    for buyer, target in pairs[:1]:
+        buyer, target = r.canon(buyer), r.canon(target)
+        if same_entity(buyer, target) or is_location(target) or is_location(buyer):
+            continue
+        c = Candidate(target, "acquisition", _undisclosed(s), s, field_, 0, verb="acquire",
+                      investors=[buyer], leads=[buyer])
+        c.sentences.append(s)
+        out.append(c)
+    return out
+
+
+def _rounds(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
+    text = s.text
+    company: str | None = None
+    m = _RAISED.search(text)
+    if m is not None and not find_money(text[m.start():]):
+        company = _subject_before(r, text, m.start(), field_)
+    elif s.kind == "bullet" and not find_money(text):
+        inv = _INVESTS_IN.search(text)
+        if inv is not None:
+            company = _object_after(r, text, inv.end(), field_)
+    if not company:
+        return []
+    company = r.canon(company)
+    if r.names.kind(company) in ("vc", "pe", "bank", "person"):
+        return []
+    investors, leads = r.investor_mentions(text, field_)
+    c = Candidate(company, "equity", _undisclosed(s), s, field_, 0, verb="raise",
+                  investors=[i for i in investors if not same_entity(i, company)],
+                  leads=[i for i in leads if not same_entity(i, company)], round=tx.find_round(text))
+    c.sentences.append(s)
+    return [c]
+
+
+def _subject_before(r: _Reader, text: str, pos: int, field_: str) -> str | None:
+    """The name that a verb at ``pos`` belongs to: the last name of its clause ("WordPress.com parent
+    Automattic has acquired"), or the article's focus for "The company ..."."""
+    clause = text[:pos]
+    cut = max(clause.rfind(","), clause.rfind(";"), clause.rfind("--"), clause.rfind(" — "))
+    names = r.chunks(clause, field_)
+    if names and names[-1].end >= len(clause.rstrip()) - 1 and not names[-1].possessive:
+        return names[-1].text
+    head = clause[cut + 1:] if cut >= 0 else clause
+    if re.match(r"\s*(?:The|the|This|Our|We)\b", head) and r.focus:
+        return r.focus
+    opener = [n for n in names if n.start <= 2 and not n.possessive]
+    if opener and cut > opener[0].end and re.match(r",\s+(?:a|an|the)\s", clause[opener[0].end:]):
+        return opener[0].text  # "Acme, a maker of drones, has acquired ..."
+    return None
+
+
+def _object_after(r: _Reader, text: str, pos: int, field_: str) -> str | None:
+    """The name an acquire verb takes: the first name, or the name after a description
+    ("music streaming service Tidal", "the Machine Learning company Ocurate")."""
+    lead = _TARGET_LEAD.match(text, pos)
+    if lead:
+        pos = lead.end()
+    stop = _STOP_AT.search(text, pos)
+    window = text[pos:stop.start() if stop else len(text)][:100]
+    names = r.chunks(window, field_)
+    if not names:
+        return None
+    if _DESCRIBED.search(window[:names[-1].start]) and len(names) > 1:
+        return names[-1].text
+    first = names[0]
+    if window[:first.start].strip() and not re.fullmatch(r"\s*(?:the|a|an)?\s*[\w -]{0,40}?\s*", window[:first.start]):
+        return None
+    if _DESCRIBED.match(window, first.end + 1) and len(names) > 1:
+        return names[-1].text  # "Machine Learning company Ocurate"
+    return first.text
