@@ -45,6 +45,10 @@ _TARGET_LEAD = re.compile(r"(?:(?:the\s+)?(?:team|people|founders|talent)\s+(?:b
                           r"(?:all|most)\s+of\s+)", re.I)
 _DESCRIBED = re.compile(r"\b(?:company|startup|start-up|platform|service|firm|provider|tool|maker|developer|"
                         r"specialist|app|framework|business|unit|rival|competitor|lab|studio|operator|venture)\b", re.I)
+# "the ", "music streaming service ", "AI coding startup ": words that describe the name that follows
+_DESCRIPTION = re.compile(r"\s*(?:(?:the|a|an|its|rival|fellow)\s+)?(?:[a-z][\w-]*\s+){0,4}?(?:company|startup|start-up|"
+                          r"platform|service|firm|provider|tool|maker|developer|specialist|app|framework|business|"
+                          r"unit|rival|competitor|lab|studio|operator)\s+|\s*(?:the|a|an)\s+|\s*")
 _STOP_AT = re.compile(r",|;|\s(?:for|in|from|to|with|as|at|on|after|which|that|who|said|says|announced|in a)\s|\.\s|\.$")
 # company RAISED funding from/led by ... with no figure
 _RAISED = re.compile(
@@ -195,8 +199,9 @@ def _object_after(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     if _DESCRIBED.search(window[:names[-1].start]) and len(names) > 1:
         return names[-1].text
     first = names[0]
-    if window[:first.start].strip() and not re.fullmatch(r"\s*(?:the|a|an)?\s*[\w -]{0,40}?\s*", window[:first.start]):
-        return None
+    prefix = window[:first.start]
+    if prefix.strip() and not _DESCRIPTION.fullmatch(prefix):
+        return None  # "startup founded by ex-Instagram talent": the name is not the one bought
     if _DESCRIBED.match(window, first.end + 1) and len(names) > 1:
         return names[-1].text  # "Machine Learning company Ocurate"
     return first.text

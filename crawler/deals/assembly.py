@@ -38,6 +38,15 @@ _ON_RECORD = re.compile(r"\b(?:has|have|had) (?:agreed|signed)\b[^.;]*\b(?:accor
                         r"press release)|\b(?:regulatory|securities) filing (?:shows|showed)\b", re.I)
 
 
+_ACQ_DONE = re.compile(r"\b(?:has|have|had) (?:now |officially |just )?(?:acquired|bought|purchased)\b|"
+                       r"\b(?:has|have) been (?:acquired|bought|purchased)\b|\bwas (?:acquired|bought|purchased)\b|"
+                       r"^[^,;]{0,80}\b(?:acquires|acquired|buys|bought)\b|\bacqui-?hired\b|"
+                       r"\bannounc(?:es|ed|e) (?:the|its) (?:completed )?acquisition of\b", re.I)
+_ACQ_PENDING = re.compile(r"\b(?:agreed|agrees|agreement|to acquire|to buy|to purchase|will acquire|will buy|"
+                          r"is acquiring|is buying|expected to (?:close|complete)|subject to|pending|awaiting|"
+                          r"approval|shareholders? vote|term sheet|to be acquired|set to)\b", re.I)
+
+
 _JV_APPOSITIVE = re.compile(r"\b(?:joint[- ]venture|JV)(?:\s+(?:company|vehicle|entity))?(?:,\s*|\s+(?:called|named|"
                             r"dubbed|known as)\s+)", re.I)
 
@@ -55,7 +64,13 @@ def _status(group: list[Candidate], context: str) -> str:
     if dtype == "acquisition":
         if done:
             return "closed"
-        return "rumored" if rumored else "announced"
+        if rumored:
+            return "rumored"
+        # "has acquired", "was bought by", a headline's "acquires": done, unless the same words say it waits
+        # on a signature, a vote or a regulator
+        evidence = joined + " " + title_texts
+        return "closed" if _ACQ_DONE.search(evidence) and not _ACQ_PENDING.search(evidence + " " + context) \
+            else "announced"
     if rumored and not (done and dtype in ("equity", "debt")):
         return "rumored"
     if dtype in ("compute_commitment", "infrastructure", "joint_venture"):
