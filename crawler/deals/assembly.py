@@ -89,6 +89,8 @@ def accept(r: _Reader, c: Candidate) -> bool:
         return False
     if is_location(c.company) or c.company.lower() in ("ai", "the company"):
         return False
+    if r.names.kind(c.company) in ("media", "person") and c.deal_type != "acquisition":
+        return False  # "according to PitchBook", "Crunchbase data shows": the source, not the company
     amount = to_usd(c.money, r.resources, r.date)
     title_amount = amount is not None and any(abs(amount - v) <= 0.02 * v for v in r.title_amounts)
     title_company = (any(same_entity(c.company, n) for n in r.title_names) or (

@@ -103,11 +103,25 @@ _PUBLIC_OFFERING = re.compile(r"(?<!pre-)\b(?:initial public offering|IPO|public
 _PUBLIC_OFFERING_F = folded(_PUBLIC_OFFERING)
 
 
+# Money that changes hands without anyone investing: backers of a crowdfunding campaign, a regulator's
+# settlement, a customer's contract for services (a compute or cloud contract is a deal: see COMPUTE_WORDS).
+_NOT_INVESTMENT = re.compile(r"\b(?:kickstarter|indiegogo|crowdfund\w*|crowd-fund\w*|crowdcube|seedrs|wefunder|"
+                             r"startengine|settlement|fined|penalt(?:y|ies)|consent decree)\b", re.I)
+_NOT_INVESTMENT_F = folded(_NOT_INVESTMENT)
+_SERVICE_CONTRACT = re.compile(r"\b(?:contract|purchase order|tender award|supply agreement|services agreement)\b", re.I)
+_SERVICE_CONTRACT_F = folded(_SERVICE_CONTRACT)
+
+
 def carries_no_deal(sentence: str) -> bool:
     """A listing's proceeds and price range are public-market money, not a private deal; a lawsuit's
-    claims are not money raised either."""
+    claims, a crowdfunding campaign, a settlement or a customer's services contract are not money
+    raised either."""
     low = fold(sentence)
-    return bool(_PUBLIC_OFFERING_F.search(low) or _LITIGATION_F.search(low))
+    if _PUBLIC_OFFERING_F.search(low) or _LITIGATION_F.search(low) or _NOT_INVESTMENT_F.search(low):
+        return True
+    return bool(_SERVICE_CONTRACT_F.search(low)) and not tx.COMPUTE_WORDS.search(sentence) and \
+        not tx.INFRA_WORDS.search(sentence) and not tx.EQUITY_WORDS.search(sentence) and \
+        not tx.DEBT_WORDS.search(sentence)
 
 
 def is_forecast(sentence: str) -> bool:

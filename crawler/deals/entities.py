@@ -88,7 +88,13 @@ Manchester|Leeds|Bristol|Oxford|Cambridge|Belfast|Cardiff|Osaka|Kyoto|Nagoya|Fuk
 Guangzhou|Chengdu|Wuhan|Nanjing|Hyderabad|Chennai|Pune|Gurugram|Noida|Abuja|Accra|Kigali|Casablanca|Tunis|
 Pittsburgh|Philadelphia|Detroit|Cleveland|Columbus|Cincinnati|Minneapolis|St. Louis|Kansas City|Dallas|Houston|
 San Antonio|Phoenix|Las Vegas|Salt Lake City|Portland|San Diego|Sacramento|Oakland|Berkeley|Raleigh|Durham|
-Nashville|Charlotte|Baltimore|Richmond|Boulder|Tucson|Albuquerque|Honolulu|Anchorage|Calgary|Edmonton|Waterloo
+Nashville|Charlotte|Baltimore|Richmond|Boulder|Tucson|Albuquerque|Honolulu|Anchorage|Calgary|Edmonton|Waterloo|
+Thailand|Vietnam|Indonesia|Malaysia|Philippines|Pakistan|Bangladesh|Sri Lanka|Nepal|Kazakhstan|Uzbekistan|Turkey|
+Türkiye|Iran|Iraq|Jordan|Lebanon|Oman|Bahrain|Egypt|Morocco|Tunisia|Algeria|Nigeria|Kenya|Ghana|Ethiopia|Rwanda|
+Uganda|Tanzania|Senegal|South Africa|Argentina|Chile|Colombia|Peru|Uruguay|Ecuador|Venezuela|Costa Rica|Panama|
+New Zealand|Greece|Cyprus|Malta|Iceland|Estonia|Latvia|Lithuania|Czech Republic|Czechia|Slovakia|Slovenia|Croatia|
+Serbia|Romania|Bulgaria|Hungary|Ukraine|Russia|Belarus|Moldova|Georgia|Armenia|Azerbaijan|Mongolia|Cambodia|Myanmar|
+Laos|Brunei|Macau|Ho Chi Minh City|Jakarta|Karachi|Lahore|Dhaka|Colombo|Almaty|Tashkent|Tbilisi|Yerevan|Baku
 """.replace("\n", "").split("|"))
 
 

@@ -31,7 +31,12 @@ def test_unknown_multiword_names_and_descriptors() -> None:
 
 def test_sentence_opener_is_not_a_name_unless_the_article_says_so() -> None:
     assert _names("Humanoid robot startup Pellucid has raised money.") == ["Pellucid"]
-    assert _names("Pellucid raised money.") == []  # one sentence-initial use proves nothing
+    assert _names("Pellucid builds arms.") == []  # one sentence-initial use proves nothing
+    # ... except in a deal sentence's subject slot: before a deal verb or an appositive
+    assert _names("Pellucid raised money.") == ["Pellucid"]
+    assert _names("Orvelle, a maker of drones, has raised money.") == ["Orvelle"]
+    assert _names("Funding raises questions.") == []  # a word the stop list knows stays a word
+    assert _names("TallyWeave builds arms.") == ["TallyWeave"]  # inner capitals: a brand
     text = "Pellucid raised money. Pellucid builds arms."
     assert [c.text for c in NameFinder(RES, [text]).chunks("Pellucid raised money.")] == ["Pellucid"]
 
