@@ -151,7 +151,7 @@ def _total_so_far(c: Candidate) -> bool:
         return False
     head = c.sent.text[:c.money.start].rsplit(",", 1)[-1]
     tail = c.sent.text[c.money.end:].split(",")[0]
-    return not (tx.find_round(head + " " + tail) or "led by" in tail)
+    return not (tx.find_round(head + " " + tail) or "led by" in tail or "valu" in tail)  # "... at a $500M valuation"
 
 
 def drop_sum_of_parts(r: _Reader, cands: list[Candidate]) -> list[Candidate]:

@@ -60,6 +60,10 @@ BREAK = frozenset("""
 january february march april may june july august september october november december monday tuesday
 wednesday thursday friday saturday sunday series ceo cfo cto coo chief president founder co-founder cofounder
 chairman chairwoman executive mr ms mrs dr prof judge senator minister analyst said says the and
+raises raised secures secured lands landed closes closed announces announced acquires acquired buys bought
+bags bagged gets receives received completes completed provides provided joins joined unveils launches
+launched expands invests invested backs backed leads nabs snags wins won signs signed agrees agreed enters
+hires appoints files plans seeks eyes targets taps develops
 """.split())
 
 LOCATIONS = frozenset(x.strip().lower() for x in """
