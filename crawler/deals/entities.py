@@ -285,6 +285,7 @@ _SUBJECT_TAIL = re.compile(
     r",\s+(?:a|an|the)\s|\s+(?:(?:has|have|had|is|was)\s+)?(?:just\s+)?(?:raise[sd]?|raising|secure[sd]?|"
     r"gets|got|lands|landed|bags|bagged|nabs|nabbed|snags|snagged|closes|closed|acquires|acquired|buys|bought|"
     r"picks up|picked up|announce[sd]|receives|received|collects|collected)\b")
+_SLICE_END = re.compile(r"\s*,?\s*$")  # a subject slice cut just before its verb
 _INNER_CAPS = re.compile(r"^[A-Z][a-z]+[A-Z]")
 
 
@@ -294,7 +295,7 @@ def _subject_shape(tok: str, s: str, end: int) -> bool:
         return True
     if tok.lower().rstrip("s") in STOP or tok.lower() in STOP:
         return False
-    return _SUBJECT_TAIL.match(s, end) is not None
+    return _SUBJECT_TAIL.match(s, end) is not None or (not tok.isupper() and _SLICE_END.match(s, end) is not None)
 
 
 @lru_cache(maxsize=65536)
