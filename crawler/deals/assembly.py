@@ -84,6 +84,10 @@ def _status(group: list[Candidate], context: str) -> str:
     return "closed"
 
 
+#: Smaller figures are prices, not deals.
+MIN_DEAL_USD = 10_000.0
+
+
 def accept(r: _Reader, c: Candidate) -> bool:
     if c.company is None or c.background >= 2:
         return False
@@ -92,6 +96,8 @@ def accept(r: _Reader, c: Candidate) -> bool:
     if r.names.kind(c.company) in ("media", "person") and c.deal_type != "acquisition":
         return False  # "according to PitchBook", "Crunchbase data shows": the source, not the company
     amount = to_usd(c.money, r.resources, r.date)
+    if amount is not None and amount < MIN_DEAL_USD:
+        return False  # a share price, a ticket, a product's price: no round is this small
     title_amount = amount is not None and any(abs(amount - v) <= 0.02 * v for v in r.title_amounts)
     title_company = (any(same_entity(c.company, n) for n in r.title_names) or (
         r.focus is not None and same_entity(c.company, r.focus))) and bool(_TITLE_DEAL_CUE.search(r.title)) \
