@@ -107,7 +107,7 @@ _PUBLIC_OFFERING_F = folded(_PUBLIC_OFFERING)
 # settlement, a customer's contract for services (a compute or cloud contract is a deal: see COMPUTE_WORDS).
 _NOT_INVESTMENT = re.compile(r"\b(?:kickstarter|indiegogo|crowdfund\w*|crowd-fund\w*|crowdcube|seedrs|wefunder|"
                              r"startengine|settlement|fined|penalt(?:y|ies)|consent decree|public money|public funds|taxpayers?'?|"
-                             r"priced (?:from|at)|prices (?:start|from)|for sale)\b", re.I)
+                             r"priced from|prices (?:start|from)|(?:properties|homes|houses|apartments|flats) for sale)\b", re.I)
 _NOT_INVESTMENT_F = folded(_NOT_INVESTMENT)
 _SERVICE_CONTRACT = re.compile(r"\b(?:contract|purchase order|tender award|supply agreement|services agreement)\b", re.I)
 _SERVICE_CONTRACT_F = folded(_SERVICE_CONTRACT)
