@@ -119,18 +119,18 @@ def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     pairs: list[tuple[str, str]] = []
     for m in _ACTIVE.finditer(text):
         buyer = _subject_before(r, text, m.start(), field_)
-        target = _object_after(r, text, m.end(), field_)
+        target = object_after(r, text, m.end(), field_)
         if buyer and target:
             pairs.append((buyer, target))
     for m in _PASSIVE.finditer(text):
         target = _subject_before(r, text, m.start(), field_)
-        buyer = _object_after(r, text, m.end(), field_)
+        buyer = object_after(r, text, m.end(), field_)
         if buyer and target:
             pairs.append((buyer, target))
     for m in _POSSESSIVE.finditer(text):
         names = r.chunks(text[:m.start()], field_)
         buyer = names[-1].text if names and names[-1].end == m.start() else None
-        target = _object_after(r, text, m.end(), field_)
+        target = object_after(r, text, m.end(), field_)
         if buyer and target:
             pairs.append((buyer, target))
     out = []
@@ -154,7 +154,7 @@ def _rounds(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     elif s.kind == "bullet" and not find_money(text):
         inv = _INVESTS_IN.search(text)
         if inv is not None:
-            company = _object_after(r, text, inv.end(), field_)
+            company = object_after(r, text, inv.end(), field_)
     if not company:
         return []
     company = r.canon(company)
@@ -185,7 +185,7 @@ def _subject_before(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     return None
 
 
-def _object_after(r: _Reader, text: str, pos: int, field_: str) -> str | None:
+def object_after(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     """The name an acquire verb takes: the first name, or the name after a description
     ("music streaming service Tidal", "the Machine Learning company Ocurate")."""
     lead = _TARGET_LEAD.match(text, pos)

@@ -38,6 +38,9 @@ _BACKGROUND_STRONG_F, _HYPOTHETICAL_F, _DENIAL_F, _DENIED_AFTER_F = map(
     folded, (tx.BACKGROUND_STRONG, tx.HYPOTHETICAL, tx.DENIAL, _DENIED_AFTER))
 
 
+_RAISED_AFTER_CUE = re.compile(r"\b(?:raised|raises|secured|secures|landed|lands|bagged|bags|nabbed|nabs)\b")
+
+
 def money_role(sentence: str, money: Money, start: int, end: int, *, label: str | None = None) -> str:
     """``valuation``, ``nondeal`` (revenue, price, fine, per-unit, vague) or ``deal`` for a figure.
 
@@ -52,8 +55,11 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
         return "deal"  # "in an agreement valued at $10 billion": the deal's size, not a company's value
     if _VALUATION_AFTER_F.match(fold(after)) or _VALUATION_BEFORE_F.search(low_before):
         return "valuation"
-    if tx.NON_DEAL_AFTER.match(after) or _NON_DEAL_BEFORE_F.search(low_before):
+    if tx.NON_DEAL_AFTER.match(after):
         return "nondeal"
+    nd = _NON_DEAL_BEFORE_F.search(low_before)
+    if nd is not None and not _RAISED_AFTER_CUE.search(low_before, nd.start()):
+        return "nondeal"  # but "AI platform for sales SiftHub has raised $5.5 million": the cue names a market
     if money.currency == "USD" and money.usd is None and money.value < _MIN_DEAL_USD and not money.is_range \
             and not money.vague:
         return "nondeal"

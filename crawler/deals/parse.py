@@ -25,7 +25,7 @@ import datetime as dt
 import re
 
 from crawler.deals import classify
-from crawler.deals.amountless import amountless_deals
+from crawler.deals.amountless import amountless_deals, object_after
 from crawler.deals import taxonomy as tx
 from crawler.deals.assembly import (
     accept,
@@ -445,7 +445,8 @@ class _Reader(FrameMixin):
             head = s.text[m.end():m.end() + 60]
             names = self.chunks(head, field_)
             if names and names[0].start == 0 and not _GOODS.match(head, names[0].end):  # "to buy Nvidia chips"
-                self.acq_target = names[0].text
+                # "acquires Machine Learning company Ocurate": the name after the description
+                self.acq_target = object_after(self, s.text, m.end(), field_) or names[0].text
                 buyer = m.group("buyer")
                 if not buyer:
                     subj = self.chunks(s.text[:m.start()], field_)
