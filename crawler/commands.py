@@ -123,5 +123,5 @@ def extract_one(settings: Settings, target: str) -> dict[str, Any]:
     else:
         first, _, rest = raw.strip().partition("\n")
         title, text, published = first.strip(), rest.strip() or first.strip(), None
-    result = parse_article(title, text, published, resources=parser_resources(settings))
+    result = parse_article(title, text, published, resources=parser_resources(settings), url=url)
     return {"url": url, "title": title, "is_deal": result.is_deal, "deals": [d.to_record() for d in result.deals]}

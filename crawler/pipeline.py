@@ -46,7 +46,8 @@ def analyse(item: ArticleItem, resources: Resources, *, now: datetime) -> Analys
     from crawler.deals import parse_article  # not at the top: a crawl process with workers never parses
 
     article = extract_article(item, now=now)
-    result = parse_article(article.title or "", article.text, article.published, resources=resources)
+    result = parse_article(article.title or "", article.text, article.published, resources=resources,
+                           url=article.url)
     return Analysis(article, result.is_deal, tuple(d.to_record() for d in result.deals))
 
 

@@ -37,6 +37,12 @@ _PASSIVE = re.compile(
     r"\s+(?:(?:has|have|had|is|was|will|has now|is now|is set to|is to|set to|to|agreed to|agrees to|"
     r"has agreed to|is being|was being|will be|would be|could be|is expected to|expected to|has been|have been)\s+)*"
     r"(?:be(?:en)?\s+)?(?:acquired|bought|purchased|snapped up|taken over|acqui-?hired)\s+by\s+", re.I)
+# target JOINS buyer, read as an acquisition only where the article also speaks of one
+_JOINS = re.compile(r"\s+(?:(?:is|are|will|has|have|had)\s+)?(?:join(?:s|ed|ing)?|be joining)\s+(?:forces\s+with\s+)?"
+                    r"(?=[A-Z])")
+_ROLE_BEFORE = re.compile(r"\b(?:CEO|CFO|CTO|COO|[Oo]fficer|[Ff]ounder|[Pp]resident|[Cc]hair\w*|[Dd]irector|[Hh]ead|"
+                          r"[Ee]xecutive|[Aa]nalyst|[Rr]eporter|[Hh]ost|[Pp]artner|[Mm]anager|VP)\s+(?:[A-Z][\w.-]*\s*){1,3}$")
+_JOIN_CUE = re.compile(r"(?i)\bacqui|\bbought\b|\bpurchase|\btaken over\b|\bdefinitive agreement\b")
 # buyer's acquisition of target
 _POSSESSIVE = re.compile(r"(?:'s|’s)\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout)\s+of\s+", re.I)
 # what may stand between an acquire verb and its target: "the team behind", "a 70% stake in"
@@ -114,7 +120,7 @@ def _undisclosed(s: Sentence) -> Money:
 
 def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
-    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|picked up|picks up|take[ns]? over|took over", text):
+    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|picked up|picks up|take[ns]? over|took over|join", text):
         return []
     pairs: list[tuple[str, str]] = []
     for m in _ACTIVE.finditer(text):
@@ -127,6 +133,14 @@ def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
         buyer = object_after(r, text, m.end(), field_)
         if buyer and target:
             pairs.append((buyer, target))
+    if _JOIN_CUE.search(r.title + " " + " ".join(x.text for x in r.all_sents[:12])):
+        for m in _JOINS.finditer(text):  # "Brightloom is joining Castellan": a team and product taken in
+            target = _subject_before(r, text, m.start(), field_)
+            buyer = object_after(r, text, m.end(), field_)
+            if target and _ROLE_BEFORE.search(text[:m.start()]):
+                continue  # "Tokens.com CEO Andrew Kiguel joined ...": a person joins an interview
+            if buyer and target and r.names.kind(buyer) != "person" and r.names.kind(target) != "person":
+                pairs.append((buyer, target))
     for m in _POSSESSIVE.finditer(text):
         names = r.chunks(text[:m.start()], field_)
         buyer = names[-1].text if names and names[-1].end == m.start() else None
@@ -177,7 +191,9 @@ def _subject_before(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     if names and names[-1].end >= len(clause.rstrip()) - 1 and not names[-1].possessive:
         return names[-1].text
     head = clause[cut + 1:] if cut >= 0 else clause
-    if re.match(r"\s*(?:The|the|This|Our|We)\b", head) and r.focus:
+    if re.match(r"\s*(?:[Ww]e|[Oo]ur)\b", head):
+        return r.self_company()  # "We've been acquired by Castellan"
+    if re.match(r"\s*(?:The|the|This)\b", head) and r.focus:
         return r.focus
     opener = [n for n in names if n.start <= 2 and not n.possessive]
     if opener and cut > opener[0].end and re.match(r",\s+(?:a|an|the)\s", clause[opener[0].end:]):

@@ -46,5 +46,6 @@ def predict(obj: dict[str, Any], resources: Resources) -> dict[str, Any]:
         raw = obj.get("html")
         text = html_to_text(raw) if isinstance(raw, str) else ""
     title = obj.get("title") if isinstance(obj.get("title"), str) else ""
-    result = parse_article(title, text, parse_published(obj.get("published")), resources=resources)
+    url = obj.get("url") if isinstance(obj.get("url"), str) else None
+    result = parse_article(title, text, parse_published(obj.get("published")), resources=resources, url=url)
     return {"id": obj.get("id"), "is_deal": result.is_deal, "deals": [d.to_record() for d in result.deals]}

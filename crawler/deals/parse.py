@@ -25,8 +25,8 @@ import datetime as dt
 import re
 
 from crawler.deals import classify
-from crawler.deals.amountless import amountless_deals, object_after
 from crawler.deals import taxonomy as tx
+from crawler.deals.amountless import amountless_deals, object_after
 from crawler.deals.assembly import (
     accept,
     drop_earlier,
@@ -36,6 +36,7 @@ from crawler.deals.assembly import (
     undisclosed_acquisition,
 )
 from crawler.deals.entities import Name, NameFinder, dedupe_names, is_location, is_title_case, same_entity
+from crawler.deals.firstperson import FIRST_PERSON, PRONOUN, self_name
 from crawler.deals.frames import PARENTHESES, Candidate, FrameMixin, clause_start
 from crawler.deals.investors import strip_relative
 from crawler.deals.model import ArticleDeals
@@ -87,8 +88,11 @@ _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|f
 class _Reader(FrameMixin):
     """Per-article state: the name finder, the dates, the focus company and the candidates."""
 
-    def __init__(self, title: str, text: str, published: dt.datetime | None, resources: Resources) -> None:
+    def __init__(self, title: str, text: str, published: dt.datetime | None, resources: Resources,
+                 url: str | None = None) -> None:
         self.title = title
+        self.url = url
+        self._self_name: tuple[str | None] | None = None
         self.text = text
         self.resources = resources
         self.date = published.date() if published else None
@@ -117,6 +121,27 @@ class _Reader(FrameMixin):
 
     def canon(self, name: str) -> str:
         return self.names.canonical(name)
+
+    def self_company(self) -> str | None:
+        """Who "we" is in a company's own post: its site's name, sign-off or boilerplate, else the headline's."""
+        if self._self_name is None:
+            names = [n.text for n in self.chunks(self.title, "title")]
+            names += [n.text for line in self.text.split("\n") if line.strip() for n in self.chunks(line, "text")]
+            found = self_name(self.url, self.title, self.text, names)
+            if found is None and self.title_names and not FIRST_PERSON.search(self.title[:20]):
+                found = self.title_names[0]
+            self._self_name = (self.canon(found) if found else None,)
+        return self._self_name[0]
+
+    def _first_person(self) -> None:
+        """Deal figures whose subject is "we"/"our" belong to the company the article speaks for."""
+        for c in self.cands:
+            if c.company is not None and not PRONOUN.match(c.company):
+                continue
+            if FIRST_PERSON.search(c.sent.text[:c.money.start]):  # money spans index the sentence
+                me = self.self_company()
+                if me:
+                    c.company, c.generic_subject = me, False
 
     # ---------------------------------------------------------------- sentences
     def read_sentence(self, sent: Sentence, field_: str, order: int, t: str) -> list[Candidate]:
@@ -346,6 +371,7 @@ class _Reader(FrameMixin):
                     block_focus[sent.block] = c.company
             prev_sent = sent
         self._venture_money()
+        self._first_person()
         return self.cands
 
     def _scan_venture(self, title: Sentence, sents: list[Sentence]) -> None:
@@ -458,11 +484,14 @@ class _Reader(FrameMixin):
 
 
 def parse_article(title: str, text: str, published: dt.datetime | None = None, *,
-                  resources: Resources) -> ArticleDeals:
-    """The deals an article reports; ``is_deal`` is False for explainers, forecasts and background."""
+                  resources: Resources, url: str | None = None) -> ArticleDeals:
+    """The deals an article reports; ``is_deal`` is False for explainers, forecasts and background.
+
+    ``url`` (where the article was published) names "we" in a company's own post.
+    """
     if _OPINION_TITLE.match(title or ""):
         return ArticleDeals(())  # a column argues about deals others reported; it reports none of its own
-    reader = _Reader(title or "", text or "", published, resources)
+    reader = _Reader(title or "", text or "", published, resources, url)
     cands = reader.run()
     accepted = [c for c in cands if accept(reader, c)]
     accepted = drop_sum_of_parts(reader, drop_earlier(accepted))
