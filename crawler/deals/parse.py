@@ -35,7 +35,15 @@ from crawler.deals.assembly import (
     paragraph_items,
     undisclosed_acquisition,
 )
-from crawler.deals.entities import Name, NameFinder, dedupe_names, is_location, is_title_case, same_entity
+from crawler.deals.entities import (
+    STOP,
+    Name,
+    NameFinder,
+    dedupe_names,
+    is_location,
+    is_title_case,
+    same_entity,
+)
 from crawler.deals.firstperson import FIRST_PERSON, PRONOUN, self_name
 from crawler.deals.frames import PARENTHESES, Candidate, FrameMixin, clause_start
 from crawler.deals.investors import strip_relative
@@ -81,6 +89,8 @@ _SECTION_WORDS = frozenset({"funds", "deals", "rounds", "rumours", "rumors", "ex
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _OF_SHARES = re.compile(r"\s+(?:worth\s+)?of\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
+_SHEET_OPENER = re.compile(r"([A-Z][\w.&'’-]*)\s+(?:is|are|was|builds|develops|makes|provides|offers|sells|"
+                           r"operates|runs|helps|creates|designs|uses|has)\b")
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
                         r"deal|tranche)\b", re.I)
 
@@ -261,8 +271,8 @@ class _Reader(FrameMixin):
 
     def heading_company(self, heading: str) -> str | None:
         head = re.split(r"\s[-–—|]\s|\(|:", heading)[0].strip()
-        if not head or len(head.split()) > 4:
-            return None
+        if not head or len(head.split()) > 4 or head.lower() in tx.FIELD_LABELS:
+            return None  # "Headquarters: San Francisco" is a field of a deal sheet, not a company's section
         if head.isupper():
             low = head.lower()
             hay = self.title + "\n" + self.text.replace(heading, " " * len(heading))
@@ -372,7 +382,34 @@ class _Reader(FrameMixin):
             prev_sent = sent
         self._venture_money()
         self._first_person()
+        self._sheet_companies(sents)
         return self.cands
+
+    def _sheet_companies(self, sents: list[Sentence]) -> None:
+        """A deal sheet ("Funding: $250 million in Series A funding." ... "What company does: Liquid AI builds
+        ...") names its company in a later field: the figure belongs to the name that field opens on."""
+        index = {id(s): k for k, s in enumerate(sents)}
+        for c in self.cands:
+            if c.company is not None and not c.generic_subject:
+                continue
+            label = (c.sent.label or "").lower()
+            k = index.get(id(c.sent))
+            if k is None or label not in tx.FIELD_LABELS:
+                continue
+            for s in sents[k + 1:k + 12]:
+                lab = (s.label or "").lower()
+                if lab == label or s.block - c.sent.block > 8:
+                    break  # the next sheet has begun
+                if lab in tx.DESCRIBES_COMPANY_LABELS:
+                    body = s.text[len(s.label or "") + 1:].lstrip()
+                    names = self.chunks(body, "text")
+                    # the field opens on the name even when the article capitalises it nowhere else
+                    opener = _SHEET_OPENER.match(body)
+                    name = names[0].text if names and names[0].start == 0 and not names[0].possessive else \
+                        opener.group(1) if opener and opener.group(1).lower() not in STOP else None
+                    if name:
+                        c.company, c.generic_subject = self.canon(name), False
+                    break
 
     def _scan_venture(self, title: Sentence, sents: list[Sentence]) -> None:
         """The sponsors and name of a joint venture the article's lead says is being formed."""
