@@ -38,6 +38,7 @@ _BACKGROUND_STRONG_F, _HYPOTHETICAL_F, _DENIAL_F, _DENIED_AFTER_F = map(
     folded, (tx.BACKGROUND_STRONG, tx.HYPOTHETICAL, tx.DENIAL, _DENIED_AFTER))
 
 
+_INLINE_FIELD = re.compile(r"(?<=\s)(Valuation|Raised|Total raised|Funding to date|Total funding)\s*:\s*$", re.I)
 _RAISED_AFTER_CUE = re.compile(r"\b(?:raised|raises|secured|secures|landed|lands|bagged|bags|nabbed|nabs)\b")
 
 
@@ -49,6 +50,9 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
     if label and label.lower() == "valuation":
         return "valuation"
     before = sentence[max(0, start - 70):start]
+    inline = _INLINE_FIELD.search(before) if start > len(label or "") + 2 else None
+    if inline is not None:  # "Dropbox: Raised: $600 million Valuation: $10.35 billion": a profile's fields
+        return "valuation" if inline.group(1).lower() == "valuation" else "nondeal"
     after = sentence[end:end + 60]
     low_before = fold(before)
     if _DEAL_SIZE_F.search(low_before):

@@ -285,7 +285,8 @@ _SENT_SPLIT = re.compile(r"(?<=[.!?:])\s+|\n+")
 _SUBJECT_TAIL = re.compile(
     r",\s+(?:a|an|the)\s|\s+(?:(?:has|have|had|is|was)\s+)?(?:just\s+)?(?:raise[sd]?|raising|secure[sd]?|"
     r"gets|got|lands|landed|bags|bagged|nabs|nabbed|snags|snagged|closes|closed|acquires|acquired|buys|bought|"
-    r"picks up|picked up|announce[sd]|receives|received|collects|collected)\b")
+    r"picks up|picked up|announce[sd]|receives|received|collects|collected|exit(?:s|ed)? stealth|"
+    r"emerge[sd] from stealth|came out of stealth|debut(?:s|ed)? with|launche[sd] with)\b")
 _SLICE_END = re.compile(r"\s*,?\s*$")  # a subject slice cut just before its verb
 _INNER_CAPS = re.compile(r"^[A-Z][a-z]+[A-Z]")
 

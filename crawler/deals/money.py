@@ -138,7 +138,7 @@ def _to_float(num: str) -> float:
 def _scale(word: str | None) -> float:
     if not word:
         return 1.0
-    w = word.strip()
+    w = word.strip().lstrip("-")
     if w in ("T",):
         return 1e12
     return SCALES.get(w.lower(), 1.0)

@@ -89,7 +89,7 @@ _SECTION_WORDS = frozenset({"funds", "deals", "rounds", "rumours", "rumors", "ex
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _OF_SHARES = re.compile(r"\s+(?:worth\s+)?of\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
-_SHEET_OPENER = re.compile(r"([A-Z][\w.&'’-]*)\s+(?:is|are|was|builds|develops|makes|provides|offers|sells|"
+_SHEET_OPENER = re.compile(r"((?:[A-Z][\w.&'’-]*\s+){0,2}[A-Z][\w.&'’-]*)\s+(?:is|are|was|builds|develops|makes|provides|offers|sells|"
                            r"operates|runs|helps|creates|designs|uses|has)\b")
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
                         r"deal|tranche)\b", re.I)
@@ -406,7 +406,7 @@ class _Reader(FrameMixin):
                     # the field opens on the name even when the article capitalises it nowhere else
                     opener = _SHEET_OPENER.match(body)
                     name = names[0].text if names and names[0].start == 0 and not names[0].possessive else \
-                        opener.group(1) if opener and opener.group(1).lower() not in STOP else None
+                        opener.group(1) if opener and opener.group(1).split()[0].lower() not in STOP else None
                     if name:
                         c.company, c.generic_subject = self.canon(name), False
                     break
