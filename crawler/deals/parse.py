@@ -396,6 +396,10 @@ class _Reader(FrameMixin):
             k = index.get(id(c.sent))
             if k is None or label not in tx.FIELD_LABELS:
                 continue
+            own = self.chunks(c.sent.text[len(c.sent.label or "") + 1:].lstrip(), "text")
+            if own and own[0].start == 0 and not own[0].possessive and self.names.kind(own[0].text) is None:
+                c.company, c.generic_subject = self.canon(own[0].text), False  # "Funding: Nuon exited stealth with ..."
+                continue
             for s in sents[k + 1:k + 12]:
                 lab = (s.label or "").lower()
                 if lab == label or s.block - c.sent.block > 8:
