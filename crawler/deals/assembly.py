@@ -183,10 +183,10 @@ def drop_sum_of_parts(r: _Reader, cands: list[Candidate]) -> list[Candidate]:
 
 def drop_earlier(cands: list[Candidate]) -> list[Candidate]:
     """A weakly dated figure ("raised $400 million in May") about a company that has this article's
-    news elsewhere is its earlier deal, not a second new one."""
+    news elsewhere is its earlier deal, not a second new one; the same figure again is the same deal."""
     fresh = [c for c in cands if c.background == 0]
     return [c for c in cands if not (c.background == 1 and _DATED.search(c.sent.text) and any(
-        same_entity(f.company or "", c.company or "") for f in fresh))]
+        same_entity(f.company or "", c.company or "") and not _same_figure(f.money, c.money) for f in fresh))]
 
 
 def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate]) -> list[Candidate]:
