@@ -43,6 +43,10 @@ _JOINS = re.compile(r"\s+(?:(?:is|are|will|has|have|had)\s+)?(?:join(?:s|ed|ing)
 _ROLE_BEFORE = re.compile(r"\b(?:CEO|CFO|CTO|COO|[Oo]fficer|[Ff]ounder|[Pp]resident|[Cc]hair\w*|[Dd]irector|[Hh]ead|"
                           r"[Ee]xecutive|[Aa]nalyst|[Rr]eporter|[Hh]ost|[Pp]artner|[Mm]anager|VP)\s+(?:[A-Z][\w.-]*\s*){1,3}$")
 _JOIN_CUE = re.compile(r"(?i)\bacqui|\bbought\b|\bpurchase|\btaken over\b|\bdefinitive agreement\b")
+# "... for $7.5 million": the price paid, when the clause gives one
+_FOR_PRICE = re.compile(r"\bfor\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|some\s+)?$")
+# target SOLD TO buyer
+_SOLD_TO = re.compile(r"\s+(?:(?:has|have|had|is|was|will|to)\s+)?(?:been\s+|be\s+)?sold\s+(?:itself\s+)?to\s+(?=[A-Z])")
 # buyer's acquisition of target
 _POSSESSIVE = re.compile(r"(?:'s|’s)\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout)\s+of\s+", re.I)
 # what may stand between an acquire verb and its target: "the team behind", "a 70% stake in"
@@ -52,9 +56,11 @@ _TARGET_LEAD = re.compile(r"(?:(?:the\s+)?(?:team|people|founders|talent)\s+(?:b
 _DESCRIBED = re.compile(r"\b(?:company|startup|start-up|platform|service|firm|provider|tool|maker|developer|"
                         r"specialist|app|framework|business|unit|rival|competitor|lab|studio|operator|venture)\b", re.I)
 # "the ", "music streaming service ", "AI coding startup ": words that describe the name that follows
-_DESCRIPTION = re.compile(r"\s*(?:(?:the|a|an|its|rival|fellow)\s+)?(?:[a-z][\w-]*\s+){0,4}?(?:company|startup|start-up|"
+_DESCRIPTION = re.compile(r"\s*(?:(?:the|a|an|its|rival|fellow)\s+)?(?:[A-Z][a-z]+(?:an|ese|ish|i)\s+)?"
+                          r"(?:[a-z][\w-]*\s+){0,4}?(?:company|startup|start-up|"
                           r"platform|service|firm|provider|tool|maker|developer|specialist|app|framework|business|"
-                          r"unit|rival|competitor|lab|studio|operator)\s+|\s*(?:the|a|an)\s+|\s*")
+                          r"unit|rival|competitor|lab|studio|operator|manufacturer|giant|group|retailer|bank|"
+                          r"marketplace|insurer|carrier|chipmaker|automaker)\s+|\s*(?:the|a|an)\s+|\s*")
 _STOP_AT = re.compile(r",|;|\s(?:for|in|from|to|with|as|at|on|after|which|that|who|said|says|announced|in a)\s|\.\s|\.$")
 # company RAISED funding from/led by ... with no figure
 _RAISED = re.compile(
@@ -120,7 +126,7 @@ def _undisclosed(s: Sentence) -> Money:
 
 def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
-    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|picked up|picks up|take[ns]? over|took over|join", text):
+    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|picked up|picks up|take[ns]? over|took over|join|sold", text):
         return []
     pairs: list[tuple[str, str]] = []
     for m in _ACTIVE.finditer(text):
@@ -128,7 +134,7 @@ def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
         target = object_after(r, text, m.end(), field_)
         if buyer and target:
             pairs.append((buyer, target))
-    for m in _PASSIVE.finditer(text):
+    for m in [*_PASSIVE.finditer(text), *_SOLD_TO.finditer(text)]:
         target = _subject_before(r, text, m.start(), field_)
         buyer = object_after(r, text, m.end(), field_)
         if buyer and target:
@@ -152,7 +158,8 @@ def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
         buyer, target = r.canon(buyer), r.canon(target)
         if same_entity(buyer, target) or is_location(target) or is_location(buyer):
             continue
-        c = Candidate(target, "acquisition", _undisclosed(s), s, field_, 0, verb="acquire",
+        price = next((m for m in find_money(text) if _FOR_PRICE.search(text[:m.start])), None)
+        c = Candidate(target, "acquisition", price or _undisclosed(s), s, field_, 0, verb="acquire",
                       investors=[buyer], leads=[buyer])
         c.sentences.append(s)
         out.append(c)
@@ -195,9 +202,9 @@ def _subject_before(r: _Reader, text: str, pos: int, field_: str) -> str | None:
         return r.self_company()  # "We've been acquired by Castellan"
     if re.match(r"\s*(?:The|the|This)\b", head) and r.focus:
         return r.focus
-    opener = [n for n in names if n.start <= 2 and not n.possessive]
-    if opener and cut > opener[0].end and re.match(r",\s+(?:a|an|the)\s", clause[opener[0].end:]):
-        return opener[0].text  # "Acme, a maker of drones, has acquired ..."
+    opener = [n for n in names if "," not in clause[:n.start] and not n.possessive][:1]
+    if opener and cut >= opener[0].end and re.match(r",\s+(?:a|an|the)?\s*[\w-]", clause[opener[0].end:]):
+        return opener[0].text  # "Acme, a maker of drones, has acquired ...", "UK-based Kite.ly, an e-commerce platform"
     return None
 
 

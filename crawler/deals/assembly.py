@@ -69,8 +69,7 @@ def _status(group: list[Candidate], context: str) -> str:
         # "has acquired", "was bought by", a headline's "acquires": done, unless the same words say it waits
         # on a signature, a vote or a regulator
         evidence = joined + " " + title_texts
-        return "closed" if _ACQ_DONE.search(evidence) and not _ACQ_PENDING.search(evidence + " " + context) \
-            else "announced"
+        return "closed" if _ACQ_DONE.search(evidence) and not _ACQ_PENDING.search(evidence) else "announced"
     if rumored and not (done and dtype in ("equity", "debt")):
         return "rumored"
     if dtype in ("compute_commitment", "infrastructure", "joint_venture"):
