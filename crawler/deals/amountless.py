@@ -56,7 +56,7 @@ _TARGET_LEAD = re.compile(r"(?:(?:the\s+)?(?:team|people|founders|talent)\s+(?:b
 _DESCRIBED = re.compile(r"\b(?:company|startup|start-up|platform|service|firm|provider|tool|maker|developer|"
                         r"specialist|app|framework|business|unit|rival|competitor|lab|studio|operator|venture)\b", re.I)
 # "the ", "music streaming service ", "AI coding startup ": words that describe the name that follows
-_DESCRIPTION = re.compile(r"\s*(?:(?:the|a|an|its|rival|fellow)\s+)?(?:[A-Z][a-z]+(?:an|ese|ish|i)\s+)?"
+_DESCRIPTION = re.compile(r"\s*(?:(?:the|a|an|its|rival|fellow)\s+)?(?:[A-Z][a-z]+(?:an|ese|ish|i)\s+|[A-Z]{2,5}\s+)?"
                           r"(?:[a-z][\w-]*\s+){0,4}?(?:company|startup|start-up|"
                           r"platform|service|firm|provider|tool|maker|developer|specialist|app|framework|business|"
                           r"unit|rival|competitor|lab|studio|operator|manufacturer|giant|group|retailer|bank|"
@@ -71,6 +71,7 @@ _RAISED = re.compile(
     r"(?:(?:pre-)?seed|angel|pre-Series [A-Z]|Series [A-Z]\d?|growth|strategic|bridge)(?:\s+(?:funding|investment|"
     r"financing|capital))?(?:\s+round)?|(?:funding|investment|capital|financing)(?:\s+round)?)"
     r"(?=\s+(?:from|led by|with|by|in|at|,)|[.,;]|$)", re.I)
+_FROM = re.compile(r"\s(?:from|by)\s+")
 _INVESTS_IN = re.compile(r"\b(?:invest(?:s|ed|ing)?|has invested|backs|backed|led (?:a|the) round) in\s+", re.I)
 _ENDED = re.compile(r"\b(?:talks (?:have |had )?end(?:ed)?|ending (?:all )?talks|no longer|remain independent|"
                     r"blocked|block the|would have|could have|had (?:agreed|planned) to)\b", re.I)
@@ -109,6 +110,12 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
         taken = accepted + out
         if tx.DENIAL.search(r.title):
             break
+        twin = next((a for a in out if a.deal_type == c.deal_type and same_entity(a.company or "", c.company or "")), None)
+        if twin is not None:  # the headline's deal again in the lead: its fuller names and its sentence
+            twin.investors += c.investors
+            twin.leads += c.leads
+            twin.sentences += c.sentences
+            continue
         if any(same_entity(c.company or "", a.company or "") and (a.deal_type == c.deal_type or c.deal_type == "equity")
                for a in taken):
             continue
@@ -182,6 +189,9 @@ def _rounds(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     if r.names.kind(company) in ("vc", "pe", "bank", "person"):
         return []
     investors, leads = r.investor_mentions(text, field_)
+    source = _FROM.search(text, m.end() if m is not None else 0)
+    if not investors and source is not None:  # "... an undisclosed amount from Lantern Capital and others"
+        investors = r.name_list(re.split(r"\s(?:in exchange|to |for |as part)|[.;\[(]", text[source.end():])[0], field_)
     c = Candidate(company, "equity", _undisclosed(s), s, field_, 0, verb="raise",
                   investors=[i for i in investors if not same_entity(i, company)],
                   leads=[i for i in leads if not same_entity(i, company)], round=tx.find_round(text))

@@ -39,8 +39,8 @@ _ON_RECORD = re.compile(r"\b(?:has|have|had) (?:agreed|signed)\b[^.;]*\b(?:accor
 
 
 _ACQ_DONE = re.compile(r"\b(?:has|have|had) (?:now |officially |just )?(?:acquired|bought|purchased)\b|"
-                       r"\b(?:has|have) been (?:acquired|bought|purchased)\b|\bwas (?:acquired|bought|purchased)\b|"
-                       r"^[^,;]{0,80}\b(?:acquires|acquired|buys|bought)\b|\bacqui-?hired\b|"
+                       r"\b(?:has|have) been (?:acquired|bought|purchased|sold)\b|\bwas (?:acquired|bought|purchased|sold)\b|"
+                       r"\b(?:acquires|buys)\b|^[^,;]{0,80}\b(?:acquired|bought)\b|\bacqui-?hired\b|"
                        r"\bannounc(?:es|ed|e) (?:the|its) (?:completed )?acquisition of\b", re.I)
 _ACQ_PENDING = re.compile(r"\b(?:agreed|agrees|agreement|to acquire|to buy|to purchase|will acquire|will buy|"
                           r"is acquiring|is buying|expected to (?:close|complete)|subject to|pending|awaiting|"
@@ -264,7 +264,8 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
                 investors = [i for i in investors if not same_entity(i, company)]
                 leads = [i for i in leads if not same_entity(i, company)]
         ctx_sents = [s.text for s in r.all_sents if s.kind != "noise"
-                     and any(abs(s.block - c.sent.block) <= 1 for c in same if c.field == "text")]
+                     and any(abs(s.block - c.sent.block) <= 1 for c in same if c.field == "text")] or \
+            [s.text for s in r.all_sents if s.kind == "body" and s.block == r.first_block]  # a headline's deal: its lead
         context = " ".join(ctx_sents)
         if deal_type == "equity" and not rnd and tx.UNDISCLOSED_STRUCTURE.search(context):
             deal_type = "financing_undisclosed_structure"  # "did not say how the financing was split between ..."

@@ -49,6 +49,10 @@ class Candidate:
     anchor: int | None = None  # start of the earlier sentence that named the company "it" refers to
 
 
+_PLURAL_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:startups|start-ups|companies|firms|labs|players|makers|developers|"
+                           r"investors|banks|funds|businesses)\b")
+
+
 def clause_start(t: str, pos: int) -> int:
     start = 0
     for m in _CLAUSE_BOUNDARY.finditer(t, 0, pos):
@@ -154,6 +158,8 @@ class FrameMixin(InvestorMixin):
                            if k == 0 or not _PLACE_PREP.fullmatch(seg_s[nonposs[k - 1].end:c.start])]
             if nonposs and _UNNAMED.match(seg_s) and tx.COMPANY_NOUN.search(seg_s[nonposs[-1].end:]):
                 return None, False  # "A Paris-based legal-AI startup raised ...": the company is not named
+            if nonposs and _PLURAL_AFTER.match(seg_s, nonposs[-1].end):
+                return None, False  # "Robotics startups raised $4.1 billion": a sector's total, no one company
             if nonposs:
                 return nonposs[-1].text, False
             if k == 0 and len(segments) > 1 and _ONE_NAME.fullmatch(seg_s) and seg_s.lower() not in STOP and \

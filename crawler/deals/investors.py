@@ -20,7 +20,7 @@ AUX_TAIL = re.compile(
     re.I,
 )
 _LIST_SPLIT = re.compile(r",\s*(?:and\s+|as well as\s+|plus\s+)?|\s+and\s+|\s+as well as\s+|\s+together with\s+|"
-                         r"\s+plus\s+|\s+alongside\s+|;\s*")
+                         r"\s+plus\s+|\s+alongside\s+|;\s*|\s+with (?:participation|support|backing) from\s+")
 _LIST_PREFIX = re.compile(
     r"^\s*(?:a (?:group|consortium|syndicate) of (?:\w+\s){0,3}?(?:led by|including)\s+|"
     r"(?:(?:its|their|the|existing|other|new|current|returning|previous|strategic|financial|institutional)\s+)*"
@@ -35,7 +35,8 @@ TERM = (
     r"\s+(?:at an?|at about|at roughly|that values?|that valued|valuing|in (?:a|the|its|an)|to (?:help|fund|"
     r"expand|build|accelerate|scale|grow|develop|invest|finance|support|back)|for (?:a|the|roughly|about|its)|"
     r"as (?:part|well as)|who|which|among|said|says|also|and others|were|are|is|has|have|had|will|would|"
-    r"according|joined|participated|took part|into|in exchange)\b|\s+(?:to|for|on|in)\s+[a-z]|$)"
+    r"according|joined|participated|took part|into|in exchange|with (?:participation|support|backing) from)\b|"
+    r"\s+(?:to|for|on|in)\s+[a-z]|$)"
 )
 # Verb phrases that say the subject put money into the round ("X and Y also put in money").
 _JOIN_VERBS = (

@@ -25,17 +25,24 @@ RESOURCES = load_resources()
 
 
 def _read(case: str) -> tuple[str, str, str]:
+    title, published, _url, body = _read_all(case)
+    return title, published, body
+
+
+def _read_all(case: str) -> tuple[str, str, str | None, str]:
+    """Title, Published, an optional Url (where a company's own post was published) and the body."""
     raw = (_DIRS[case] / f"{case}.txt").read_text(encoding="utf-8")
     head, body = raw.split("\n\n", 1)
     title = re.search(r"^Title: (.*)$", head, re.M)
     published = re.search(r"^Published: (.*)$", head, re.M)
+    url = re.search(r"^Url: (.*)$", head, re.M)
     assert title and published, f"{case}.txt needs Title: and Published: lines"
-    return title.group(1), published.group(1), body
+    return title.group(1), published.group(1), url.group(1) if url else None, body
 
 
 def _predict(case: str) -> dict:
-    title, published, body = _read(case)
-    result = parse_article(title, body, parse_published(published), resources=RESOURCES)
+    title, published, url, body = _read_all(case)
+    result = parse_article(title, body, parse_published(published), resources=RESOURCES, url=url)
     return {"is_deal": result.is_deal, "deals": [d.to_record() for d in result.deals]}
 
 
