@@ -137,6 +137,8 @@ def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
         return []
     pairs: list[tuple[str, str]] = []
     for m in _ACTIVE.finditer(text):
+        if re.match(r"by\s", text[m.end():]) or re.search(r"\b(?:be|been|being)\s+$", text[:m.start()]):
+            continue  # "to be acquired by X": the passive reading below has it the right way round
         buyer = _subject_before(r, text, m.start(), field_)
         target = object_after(r, text, m.end(), field_)
         if buyer and target:

@@ -234,6 +234,12 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
         best = max(g, key=lambda c: (-c.background, c.support + (0.4 if c.round else 0) + (0.3 if c.verb == "raise" else 0)
                                      + (0.2 if c.field == "text" else 0) - 0.01 * c.order))
         amount = to_usd(best.money, r.resources, r.date)
+        if best.field == "title" and amount:
+            # headlines round: "$21M" over the body's "$21.6 million (CN¥150 million)"
+            exact = [c for c in g if c.field == "text" and c.background <= 1 and _more_precise(c.money, best.money)
+                     and (a := to_usd(c.money, r.resources, r.date)) and abs(a - amount) <= 0.05 * amount]
+            if exact:
+                best, amount = exact[0], to_usd(exact[0].money, r.resources, r.date)
         same = [c for c in g if c.background <= max(best.background, 1) and (
             (a := to_usd(c.money, r.resources, r.date)) is None or amount is None
             or abs(a - amount) <= 0.05 * max(amount, 1.0) or _same_figure(c.money, best.money))] or [best]
@@ -323,6 +329,14 @@ def undisclosed_acquisition(r: _Reader, accepted: list[Candidate]) -> list[Candi
                      verb="acquire", investors=list(r.acq_buyers), leads=list(r.acq_buyers), support=1.0)
     cand.sentences.append(s)
     return [cand]
+
+
+def _more_precise(a: Money, b: Money) -> bool:
+    """Whether ``a`` is written with more significant digits than ``b`` ("$21.6 million" vs "$21M")."""
+    def digits(m: Money) -> int:
+        num = re.search(r"\d[\d,.]*", m.text)
+        return len(re.sub(r"\D", "", num.group(0)).rstrip("0")) if num else 0
+    return digits(a) > digits(b)
 
 
 def _same_figure(a: Money, b: Money) -> bool:
