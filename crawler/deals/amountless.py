@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from crawler.deals import classify
 from crawler.deals import taxonomy as tx
 from crawler.deals.entities import is_location, same_entity
 from crawler.deals.frames import Candidate
@@ -72,6 +73,17 @@ _RAISED = re.compile(
     r"financing|capital))?(?:\s+round)?|(?:funding|investment|capital|financing)(?:\s+round)?)"
     r"(?=\s+(?:from|led by|with|by|in|at|,)|[.,;]|$)", re.I)
 _FROM = re.compile(r"\s(?:from|by)\s+")
+# a round being sought, with no figure yet: "X is in talks to raise new funding at a $2bn valuation"
+_TALKS = re.compile(_ADVERBS + r"(?:in (?:early |advanced |final |preliminary )?(?:funding|fundraising|investment) talks|"
+                    r"in (?:early |advanced |final |preliminary )?talks (?:to raise|with investors|for (?:new |fresh )?"
+                    r"(?:funding|capital|investment))|"
+                    r"(?:seeks|seeking|looking|plans|planning|aims|hopes) to raise (?:new |fresh )?(?:funding|capital|money)|"
+                    r"(?:is |are )?raising (?:a )?(?:new |fresh )?(?:funding|capital|round))\b", re.I)
+# a figure after the round that only values it: "... at a $4.5B valuation", "valuing it at $2bn"
+_AT_VALUATION = re.compile(r"\s*(?:-plus\s+)?(?:valuation|post-money|pre-money)", re.I)
+_TENDER = re.compile(r"\b(?:complet\w+|launch\w*|open\w*|announc\w+|kick\w* off|run\w*|held|hold\w*)\s+"
+                     r"(?:the (?:completion of )?)?(?:its |a |an )?(?:first |second |third |new |\w+ )?"
+                     r"(?:employee )?(?:tender offer|secondary (?:share )?sale)", re.I)
 _INVESTS_IN = re.compile(r"\b(?:invest(?:s|ed|ing)?|has invested|backs|backed|led (?:a|the) round) in\s+", re.I)
 _ENDED = re.compile(r"\b(?:talks (?:have |had )?end(?:ed)?|ending (?:all )?talks|no longer|remain independent|"
                     r"blocked|block the|would have|could have|had (?:agreed|planned) to)\b", re.I)
@@ -178,8 +190,15 @@ def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
 def _rounds(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
     company: str | None = None
-    m = _RAISED.search(text)
-    if m is not None and not find_money(text[m.start():]):
+    rnd: str | None = None
+    m = _RAISED.search(text) or _TALKS.search(text)
+    tender = _TENDER.search(text)
+    if tender is not None and not any(x.start > tender.start() and x.start - tender.end() < 40 and not
+                                      tx.VALUATION_BEFORE.search(text[:x.start]) for x in find_money(text)):
+        m, rnd = tender, "Secondary"  # "Decagon completes first tender offer at $4.5B valuation"
+        company = _subject_before(r, text, m.start(), field_)
+    elif m is not None and not [x for x in find_money(text[m.start():]) if not _AT_VALUATION.match(
+            text[m.start():], x.end)]:
         company = _subject_before(r, text, m.start(), field_)
     elif s.kind == "bullet" and not find_money(text):
         inv = _INVESTS_IN.search(text)
@@ -196,7 +215,9 @@ def _rounds(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
         investors = r.name_list(re.split(r"\s(?:in exchange|to |for |as part)|[.;\[(]", text[source.end():])[0], field_)
     c = Candidate(company, "equity", _undisclosed(s), s, field_, 0, verb="raise",
                   investors=[i for i in investors if not same_entity(i, company)],
-                  leads=[i for i in leads if not same_entity(i, company)], round=tx.find_round(text))
+                  leads=[i for i in leads if not same_entity(i, company)], round=rnd or tx.find_round(text))
+    c.valuation = next((x for x in find_money(text) if classify.money_role(text, x, x.start, x.end) == "valuation"
+                        or _AT_VALUATION.match(text, x.end)), None)
     c.sentences.append(s)
     return [c]
 
