@@ -17,6 +17,7 @@ from crawler.deals.entities import is_location, same_entity
 from crawler.deals.frames import Candidate
 from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence
+from crawler.deals.textutil import fold
 
 if TYPE_CHECKING:
     from crawler.deals.parse import _Reader
@@ -73,6 +74,10 @@ _RAISED = re.compile(
     r"financing|capital))?(?:\s+round)?|(?:funding|investment|capital|financing)(?:\s+round)?)"
     r"(?=\s+(?:from|led by|with|by|in|at|,)|[.,;]|$)", re.I)
 _FROM = re.compile(r"\s(?:from|by)\s+")
+# Every pattern below needs one of these (lower-cased) words: a cheap test before the regexes.
+_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "picked up", "picks up", "take", "took", "join", "sold",
+              "rais", "secur", "closed", "closes", "receiv", "bag", "land", "gets", "got", "announc", "complet",
+              "talks", "tender", "secondary", "invest", "backs", "backed")
 # a round being sought, with no figure yet: "X is in talks to raise new funding at a $2bn valuation"
 _TALKS = re.compile(_ADVERBS + r"(?:in (?:early |advanced |final |preliminary )?(?:funding|fundraising|investment) talks|"
                     r"in (?:early |advanced |final |preliminary )?talks (?:to raise|with investors|for (?:new |fresh )?"
@@ -99,10 +104,12 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
     lead_blocks = {b for b in sorted(openers)[:2]}
     found: list[Candidate] = []
     list_items: list[Candidate] = []
+    taken_sents = {id(c.sent) for c in accepted}
     for s in [title, *sents]:
-        if s.kind != "title" and (s.background or r.resources is None):
-            continue
-        if find_money(s.text) and any(c.sent is s for c in accepted):
+        lead = s.kind == "title" or s.block in lead_blocks
+        if not lead and not (s.kind == "bullet" and openers.get(s.block) == s.start):
+            continue  # only where an article puts its news: headline, lead, a list item's opening
+        if s.background or id(s) in taken_sents or not any(w in fold(s.text) for w in _CUE_WORDS):
             continue
         text = s.text
         if tx.DENIAL.search(text) or tx.HYPOTHETICAL.search(text) or _ENDED.search(text) or \
@@ -110,10 +117,7 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
             continue
         field_ = "title" if s.kind == "title" else "text"
         for cand in _acquisitions(r, s, field_) + _rounds(r, s, field_):
-            if s.kind == "title" or s.block in lead_blocks:
-                found.append(cand)
-            elif s.kind == "bullet" and openers.get(s.block) == s.start:
-                list_items.append(cand)
+            (found if lead else list_items).append(cand)
     bullets_with_deals = {c.sent.block for c in accepted if c.sent.kind == "bullet"} | {c.sent.block for c in list_items}
     if len(bullets_with_deals) >= 2:
         found += list_items
