@@ -17,7 +17,7 @@ from crawler.deals.entities import is_location, same_entity
 from crawler.deals.frames import Candidate
 from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence
-from crawler.deals.textutil import fold
+from crawler.deals.textutil import fold, folded
 
 if TYPE_CHECKING:
     from crawler.deals.parse import _Reader
@@ -89,6 +89,8 @@ _AT_VALUATION = re.compile(r"\s*(?:-plus\s+)?(?:valuation|post-money|pre-money)"
 _TENDER = re.compile(r"\b(?:complet\w+|launch\w*|open\w*|announc\w+|kick\w* off|run\w*|held|hold\w*)\s+"
                      r"(?:the (?:completion of )?)?(?:its |a |an )?(?:first |second |third |new |\w+ )?"
                      r"(?:employee )?(?:tender offer|secondary (?:share )?sale)", re.I)
+_RAISED_F, _TALKS_F, _TENDER_F = folded(_RAISED), folded(_TALKS), folded(_TENDER)  # run on fold(text): same spans
+_RAISED_WORDS = ("rais", "secur", "close", "receiv", "bag", "land", "got", "gets", "pick", "announc", "complet")
 _INVESTS_IN = re.compile(r"\b(?:invest(?:s|ed|ing)?|has invested|backs|backed|led (?:a|the) round) in\s+", re.I)
 _ENDED = re.compile(r"\b(?:talks (?:have |had )?end(?:ed)?|ending (?:all )?talks|no longer|remain independent|"
                     r"blocked|block the|would have|could have|had (?:agreed|planned) to)\b", re.I)
@@ -195,8 +197,10 @@ def _rounds(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
     company: str | None = None
     rnd: str | None = None
-    m = _RAISED.search(text) or _TALKS.search(text)
-    tender = _TENDER.search(text)
+    low = fold(text)
+    m = (_RAISED_F.search(low) if any(w in low for w in _RAISED_WORDS) else None) or \
+        (_TALKS_F.search(low) if "talks" in low or "rais" in low else None)
+    tender = _TENDER_F.search(low) if "tender" in low or "secondary" in low else None
     if tender is not None and not any(x.start > tender.start() and x.start - tender.end() < 40 and not
                                       tx.VALUATION_BEFORE.search(text[:x.start]) for x in find_money(text)):
         m, rnd = tender, "Secondary"  # "Decagon completes first tender offer at $4.5B valuation"

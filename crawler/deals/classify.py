@@ -50,7 +50,7 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
     if label and label.lower() == "valuation":
         return "valuation"
     before = sentence[max(0, start - 70):start]
-    inline = _INLINE_FIELD.search(before) if start > len(label or "") + 2 else None
+    inline = _INLINE_FIELD.search(before) if ":" in before and start > len(label or "") + 2 else None
     if inline is not None:  # "Dropbox: Raised: $600 million Valuation: $10.35 billion": a profile's fields
         return "valuation" if inline.group(1).lower() == "valuation" else "nondeal"
     after = sentence[end:end + 60]
