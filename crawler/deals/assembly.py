@@ -94,6 +94,8 @@ def accept(r: _Reader, c: Candidate) -> bool:
         return False
     if r.names.kind(c.company) in ("media", "person") and c.deal_type != "acquisition":
         return False  # "according to PitchBook", "Crunchbase data shows": the source, not the company
+    if _market_money(r, c):
+        return False
     amount = to_usd(c.money, r.resources, r.date)
     if amount is not None and amount < MIN_DEAL_USD:
         return False  # a share price, a ticket, a product's price: no round is this small
@@ -134,6 +136,34 @@ def accept(r: _Reader, c: Candidate) -> bool:
         c.support = 0.9  # a feature that reaches its news late: "..., the company confirmed this week"
         return True
     return False
+
+
+_PRIVATE_ROUND = re.compile(r"\b(?:private|funding round|financing round|venture|series [a-z]|seed|led by|from investors)\b",
+                            re.I)
+_LISTING = re.compile(r"\b(?:IPOs?|initial public offering|public offering|go(?:es|ing)? public|went public|"
+                      r"(?:stock|trading|market|Nasdaq|NYSE) debut|debut(?:s|ed)? (?:its )?(?:stock|shares)|"
+                      r"first day of trading|(?:confidentially )?file[sd]? (?:confidentially )?(?:for an? IPO|to go public))\b",
+                      re.I)
+# "The quarter also saw ...", "this year's biggest round": a sentence recalling a period's deals
+_PERIOD_RECAP = re.compile(r"\b(?:[Tt]he|[Tt]his|[Ll]ast) (?:quarter|month|year|half)(?:['’]s)?\b|\bQ[1-4]\b|\bH[12]\b")
+_RECAP_TITLE = re.compile(r"\b(?:Q[1-4]|quarter\w*|first half|second half|H[12]|monthly|year in review|records?|"
+                          r"(?:funding|investment|VC|venture) (?:hits?|tops?|falls?|drops?|slump\w*|surge\w*|rises?|"
+                          r"climbs?|shatters?|soars?|dips?|rebounds?))\b", re.I)
+
+
+def _market_money(r: _Reader, c: Candidate) -> bool:
+    """A listing's proceeds ("Tintri closes up 4% and raises $60 million") or a deal a period's recap cites
+    ("The quarter also saw Anthropic raise $30 billion"): figures about the market, not this article's deal."""
+    if c.deal_type == "equity" and not c.round and not c.investors and _public_listing(r) and \
+            not _PRIVATE_ROUND.search(c.sent.text):
+        return True
+    return bool(_PERIOD_RECAP.search(c.sent.text) and _RECAP_TITLE.search(r.title)) and not r.title_types
+
+
+def _public_listing(r: _Reader) -> bool:
+    """Whether the headline or the lead is about a stock listing (an IPO, a debut, a filing to go public)."""
+    lead = " ".join(s.text for s in r.all_sents if s.kind == "body" and s.block <= (r.first_block or 0) + 1)
+    return bool(_LISTING.search(r.title) or _LISTING.search(lead))
 
 
 # A sentence dated to the days of publication.
@@ -201,7 +231,7 @@ def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate
              and openers.get(c.sent.block) in (c.sent.start, c.anchor)
              and c.verb in ("raise", "invest", "acquire", "spend")
              and not is_location(c.company) and c.company.lower() not in ("ai", "the company")
-             and not (_total_so_far(c) and _TOTAL_CUE.search(c.sent.text))]
+             and not (_total_so_far(c) and _TOTAL_CUE.search(c.sent.text)) and not _market_money(r, c)]
     # a list item's "X has raised $4 million from Y" is the item's news; elsewhere it reads as a total
     if sum(c.sent.kind == "bullet" for c in items) < 2:
         items = [c for c in items if c.background == 0 and not _total_so_far(c)]

@@ -123,7 +123,7 @@ VENTURE_NAME = re.compile(
 
 # --- status ----------------------------------------------------------------------------------
 RUMOR = re.compile(
-    r"\b(?:in (?:advanced |early |final |exclusive )?(?:talks|discussions|negotiations)|(?:people|persons?|"
+    r"\b(?:in (?:advanced |early |final |exclusive )?(?:(?:funding|fundraising|investment) )?(?:talks|discussions|negotiations)|(?:people|persons?|"
     r"sources?) (?:familiar|close|briefed|with knowledge)|familiar with the (?:matter|plans|talks|deal|terms)|"
     r"the (?:people|person|sources?) said|according to (?:a |an |the )?(?:new |recent |media )?(?:report|"
     r"people|sources?|person|filing seen|term sheet|documents?)|report(?:ed|s)? (?:by|from|in) (?:the )?[A-Z]|"
