@@ -391,7 +391,8 @@ class FrameMixin(InvestorMixin):
             if names and names[0].start == 0:
                 provider = names[0].text  # "GPU capacity from Cirrusgrid"
         if provider and (cls == "spend" or tx.COMPUTE_WORDS.search(after)) and dtype != "debt" and not (
-                cls == "invest" and benef and not same_entity(benef, provider)):  # "invest $4bn in X, ... cloud"
+                cls == "invest" and benef and not same_entity(benef, provider)) and not (
+                cls == "raise" and dtype == "equity"):  # "invest $4bn in X, ... cloud"; "gets $40M funding to build"
             compute_ctx = True
         if compute_ctx:
             payer, generic = self.single_subject(subj_text, field_)

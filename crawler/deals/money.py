@@ -76,7 +76,8 @@ _QUALIFIERS_SPACED = tuple((word, kind, word + " ") for word, kind in _QUALIFIER
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_WORDS = r"trillion|billion|million|thousand|crores?|lakhs?|bn|mn|mln|bln|mio|tn|trn|cr"
-_SCALE = rf"(?:[\s-]?(?:{_SCALE_WORDS})\b|(?:[bBmMkKT]|mm)\b)"  # "$10-billion" too
+# "$10-billion" too, and a scale letter glued to the next word by a careless extraction ("$58Mfunding")
+_SCALE = rf"(?:[\s-]?(?:{_SCALE_WORDS})\b|(?:[bBmMkKT]|mm)\b|[BMK](?=(?:funding|round|seed|series|valuation|raise)\b))"
 _PREFIX_RE = "|".join(re.escape(p) for p in sorted(_PREFIXES, key=len, reverse=True))
 _SUFFIX_RE = "|".join(re.escape(s) for s in sorted(_SUFFIXES, key=len, reverse=True))
 _RANGE_SEP = r"\s?(?:-|–|—|to)\s?"

@@ -20,6 +20,8 @@ _CAPS_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z0-9&'’.]+(?: [A-Z0-9&'’.]+){0
 # ... or in its own spelling, with a place, when a figure follows: "Tallyweave (London) - £6.5 million seed."
 _ITEM_LABEL = re.compile(r"^(?P<label>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})(?: \([^)]{1,40}\))? [-–—] "
                          r"(?=[$€£¥₹]|(?:US|A|C|S|HK)\$|[A-Z]{3} \d|Rs\.? \d|\d)")
+# A newsletter bullet that opens on its subject and a dash: "- Loora - AI English tutor ... with $9M in seed funding."
+_DASH_LABEL = re.compile(r"^(?P<label>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3}) [-–—] (?=\S)")
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9$€£])")
 _ABBREV = re.compile(r"(?:\b(?:[A-Z]|Mr|Ms|Mrs|Dr|Prof|St|Inc|Corp|Co|Ltd|Jr|Sr|No|vs|approx|Gen|Sen|Rep|Gov|U\.S|U\.K|"
                      r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc)\.)$")
@@ -155,7 +157,7 @@ def segment(text: str) -> list[Sentence]:
         if bullet is not None:
             kind = "bullet"
             a += bullet.end()
-            lab = _LABEL.match(text[a:b]) if a < b else None
+            lab = (_LABEL.match(text[a:b]) or _DASH_LABEL.match(text[a:b])) if a < b else None
             if lab is not None:
                 label = lab.group("label").strip()
         elif (lab := _LABEL.match(stripped) or _CAPS_LABEL.match(stripped) or _ITEM_LABEL.match(stripped)) is not None and \
