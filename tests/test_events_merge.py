@@ -9,7 +9,9 @@ import json
 from datetime import timedelta
 
 import pytest
-from test_events import POLICY, T0, Store, kinds, mention
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_events import POLICY, T0, Store, _mentions, kinds, mention
 
 from crawler.events import DealState, apply_mention, candidate_keys, clean_company, company_key, same_company
 
@@ -258,3 +260,29 @@ def test_state_saved_before_alerted_record_existed_still_loads_and_diffs() -> No
     _, events = apply_mention(old, mention("https://b.example/1", outlet="b", round_="Series F"), now=T0,
                               policy=POLICY)
     assert [e.changes for e in events] == [({"field": "round", "old": None, "new": "Series F"},)]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_mentions, max_size=10))
+def test_every_update_lists_every_change_since_the_last_alert(mentions: list) -> None:  # type: ignore[type-arg]
+    """Whatever the coverage: replaying ``changes`` on the deal as last alerted gives the deal as it is."""
+    store = Store()
+    sent: dict[int, dict] = {}  # type: ignore[type-arg]
+    for i, m in enumerate(mentions):
+        before = {d.id: d for d in store.deals}
+        events = store.ingest(m, now=T0 + timedelta(days=i))
+        after = {d.id: d for d in store.deals}
+        changed = [k for k in after if k not in before or after[k].to_dict() != before[k].to_dict()]
+        for event in events:
+            (deal_id,) = changed
+            if event.kind == "deal.new":
+                sent[deal_id] = after[deal_id].record()
+            elif event.kind == "deal.updated":
+                for change in event.changes:
+                    assert sent[deal_id].get(change["field"]) == change["old"]
+                    sent[deal_id][change["field"]] = change["new"]
+                assert sent[deal_id] == after[deal_id].record()
+    for deal_id, record in sent.items():
+        current = next(d for d in store.deals if d.id == deal_id).record()
+        differing = {f for f in current if current[f] != record[f]}
+        assert differing <= {"amount_text", "currency", "confidence"}  # only what alone never alerts
