@@ -286,3 +286,38 @@ def test_every_update_lists_every_change_since_the_last_alert(mentions: list) ->
         current = next(d for d in store.deals if d.id == deal_id).record()
         differing = {f for f in current if current[f] != record[f]}
         assert differing <= {"amount_text", "currency", "confidence"}  # only what alone never alerts
+
+
+_one_deal = st.lists(
+    st.tuples(
+        st.sampled_from([5e9, 5.2e9, 7e9, None]),
+        st.sampled_from(["rumored", "announced", "closed"]),
+        st.sampled_from(["equity", "financing_undisclosed_structure"]),
+        st.lists(st.sampled_from(["Amazon", "Google", "Nvidia"]), max_size=2, unique=True).map(tuple),
+        st.sampled_from(["Anthropic", "Anthropic PBC", "NEW YORK--Anthropic"]),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_one_deal, st.randoms(use_true_random=False))
+def test_what_a_deal_shows_does_not_depend_on_the_order_articles_arrive(reports: list, rnd) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """The README rule ranks by status, sources and report time, never by arrival: a crawl that
+    fetches the same articles in another order ends with the same deal."""
+    mentions = [
+        mention(f"https://o{i}.example/a", outlet=f"o{i}", amount=amount, status=status, deal_type=kind,
+                investors=investors, company=company, published=T0 + timedelta(hours=i))
+        for i, (amount, status, kind, investors, company) in enumerate(reports)
+    ]
+    shuffled = list(mentions)
+    rnd.shuffle(shuffled)
+    records = []
+    for order in (mentions, shuffled):
+        store = Store()
+        for m in order:
+            store.ingest(m, now=T0 + timedelta(days=1))
+        (deal,) = store.deals
+        records.append(deal.record())
+    assert records[0] == records[1]

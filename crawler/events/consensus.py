@@ -17,7 +17,7 @@ detection), for each voted field (company, deal_type, round, amount_usd, valuati
 
 Exceptions, because they are cumulative rather than voted: ``status`` is the most authoritative
 status anyone reported (it only moves forward); ``investors``/``lead_investors`` are the union
-of every report in first-seen order; ``ai_related`` is true if any report says so; ``confidence``
+of every report in the order they were reported (published date, then application order); ``ai_related`` is true if any report says so; ``confidence``
 is the maximum. An undisclosed structure states no type: equity or debt from any source wins.
 """
 
@@ -158,6 +158,7 @@ def consensus_record(reports: Sequence[Report], tolerance: float) -> dict[str, A
     if not reports:
         raise ValueError("a deal has at least one report")
     latest = max(reports, key=lambda r: r.order)
+    by_time = sorted(reports, key=lambda r: r.order)  # names in the order outlets reported them
 
     def pick(field: str, agree: Agree = equal, by_status: bool = True) -> Report | None:
         found = clusters(reports, getter(field), agree, by_status=by_status)
@@ -176,8 +177,8 @@ def consensus_record(reports: Sequence[Report], tolerance: float) -> dict[str, A
         amount_text=amount.mention.amount_text if amount else None,
         currency=amount.mention.currency if amount else None,
         round=round_.mention.round if round_ else None,
-        investors=union_names(n for r in reports for n in r.mention.investors),
-        lead_investors=union_names(n for r in reports for n in r.mention.lead_investors),
+        investors=union_names(n for r in by_time for n in r.mention.investors),
+        lead_investors=union_names(n for r in by_time for n in r.mention.lead_investors),
         valuation_usd=valuation.mention.valuation_usd if valuation else None,
         status=status.mention.status,
         ai_related=any(r.mention.ai_related for r in reports),
