@@ -321,3 +321,13 @@ def test_what_a_deal_shows_does_not_depend_on_the_order_articles_arrive(reports:
         (deal,) = store.deals
         records.append(deal.record())
     assert records[0] == records[1]
+
+
+def test_a_financing_read_both_ways_does_not_take_in_another_amount_of_the_other_type() -> None:
+    store = Store()
+    store.ingest(mention("https://a.example/1", outlet="a", deal_type="financing_undisclosed_structure", amount=3.5e10))
+    store.ingest(mention("https://b.example/1", outlet="b", deal_type="debt", amount=3.5e10))
+    # an equity round of another size is not this debt financing, though an undisclosed report sits in it
+    assert kinds(store.ingest(mention("https://c.example/1", outlet="c", deal_type="equity", amount=2e10))) == [
+        "deal.new"
+    ]

@@ -52,13 +52,13 @@ def _names_agree(state: DealState, mention: Mention) -> bool:
     return all(same_company(mention.company, name) for name in names)
 
 
-def _types_agree(state: DealState, mention: Mention, policy: ResolutionPolicy) -> bool:
-    """Compatible with a reported type; or equity and debt read differently by two articles of
+def _types_agree(state: DealState, mention: Mention, deal_type: str, policy: ResolutionPolicy) -> bool:
+    """Compatible with the deal's type; or equity and debt read differently by two articles of
     one financing: the same amount (within tolerance), and no article of the deal reported the
     other type beside this one (an article that names both kept them apart on purpose)."""
-    types = {r.mention.deal_type for r in state.reports}
-    if any(types_compatible(mention.deal_type, t) for t in types):
+    if types_compatible(mention.deal_type, deal_type):
         return True
+    types = {r.mention.deal_type for r in state.reports}
     financing = FINANCING_TYPES | {UNDISCLOSED}
     if mention.deal_type not in financing or not types <= financing or mention.amount_usd is None:
         return False
@@ -110,7 +110,7 @@ def match_score(
     if not state.reports or not _names_agree(state, mention):
         return None
     record = state.record(policy)
-    if not _types_agree(state, mention, policy):
+    if not _types_agree(state, mention, record["deal_type"], policy):
         return None
     rounds = {normalise_round(r.mention.round) for r in state.reports} - {None}
     wanted = normalise_round(mention.round)
