@@ -23,6 +23,7 @@ from crawler.events import (
     ResolutionPolicy,
     SourceRef,
     apply_mention,
+    candidate_keys,
     candidate_window,
     company_key,
     match_deal,
@@ -282,9 +283,9 @@ class Repository(OutboxStore):
                  policy: ResolutionPolicy, now: datetime, outcome: ArticleOutcome,
                  linked: Iterable[int] = ()) -> int:
         """Join the mention to a deal (or start one), save the state and queue its events."""
-        key = company_key(mention.company)
+        keys = list(candidate_keys(mention.company))
         start, end = candidate_window(mention, now, policy)
-        rows = dict(conn.execute(_CANDIDATE_DEALS, {"key": key, "start": start, "end": end}).all())
+        rows = dict(conn.execute(_CANDIDATE_DEALS, {"keys": keys, "start": start, "end": end}).all())
         linked = [i for i in linked if i not in rows]
         if linked:  # deals this article already feeds: a late re-crawl must not start a duplicate
             rows.update(conn.execute(_DEALS_BY_ID, {"ids": linked}).all())
@@ -476,7 +477,7 @@ _SAME_OR_NEAR_TEXT = (  # the same text first, then fingerprints sharing a band,
     .order_by(case((_EXACT, 0), else_=1), ArticleRow.id.desc()).limit(1000))
 _ARTICLE_TEXT = select(ArticleRow.text).where(ArticleRow.id == bindparam("id"))
 _CANDIDATE_DEALS = select(DealRow.id, DealRow.state).where(
-    DealRow.company_key == bindparam("key"), DealRow.last_seen >= bindparam("start"),
+    DealRow.company_key.in_(bindparam("keys", expanding=True)), DealRow.last_seen >= bindparam("start"),
     DealRow.first_seen <= bindparam("end"))
 _DEALS_BY_ID = select(DealRow.id, DealRow.state).where(DealRow.id.in_(bindparam("ids", expanding=True)))
 _MENTIONS_OF = select(MentionRow.record, MentionRow.deal_id).where(

@@ -16,6 +16,7 @@ from crawler.events import (
     ResolutionPolicy,
     SourceRef,
     apply_mention,
+    candidate_keys,
     candidate_window,
     company_key,
     match_deal,
@@ -82,11 +83,11 @@ class Store:
     def ingest(self, m: Mention, now: datetime | None = None) -> list[DealEvent]:
         now = now or m.source.published or T0
         start, end = candidate_window(m, now, self.policy)
-        key = company_key(m.company)
+        keys = candidate_keys(m.company)
         candidates = [
             d
             for d in self.deals
-            if (d.company_key == key and d.last_seen >= start and d.first_seen <= end)
+            if (d.company_key in keys and d.last_seen >= start and d.first_seen <= end)
             # deals already linked to this article (mentions.deal_id): a re-crawl finds its deal
             or any(r.mention.source.url == m.source.url for r in d.reports)
         ]
@@ -265,11 +266,14 @@ def test_later_report_from_same_outlet_revises_the_figure() -> None:
     revised = mention("https://a.example/second", outlet="a", amount=6e9, published=T0 + timedelta(days=1))
     events = store.ingest(revised)
     assert kinds(events) == ["deal.updated"]
-    assert events[0].changes == ({"field": "amount_usd", "old": 5e9, "new": 6e9},)
+    assert events[0].changes == (
+        {"field": "amount_usd", "old": 5e9, "new": 6e9},
+        {"field": "amount_text", "old": "$5 billion", "new": "$6 billion"},
+    )
     assert store.deals[0].record()["amount_text"] == "$6 billion"
 
 
-def test_undisclosed_structure_made_specific_then_other_type_is_another_deal() -> None:
+def test_undisclosed_structure_made_specific_then_equity_at_same_amount_joins() -> None:
     store = Store()
     store.ingest(
         mention("https://a.example/1", outlet="a", deal_type="financing_undisclosed_structure", amount=35e9)
@@ -278,10 +282,14 @@ def test_undisclosed_structure_made_specific_then_other_type_is_another_deal() -
     assert events[0].changes == (
         {"field": "deal_type", "old": "financing_undisclosed_structure", "new": "debt"},
     )
-    assert kinds(
-        store.ingest(mention("https://c.example/1", outlet="c", deal_type="equity", amount=35e9))
-    ) == ["deal.new"]
-    assert len(store.deals) == 2
+    # a third outlet reads the same $35B as equity: the same financing, not a second deal
+    assert store.ingest(mention("https://c.example/1", outlet="c", deal_type="equity", amount=35e9)) == []
+    (deal,) = store.deals
+    assert deal.record()["deal_type"] == "debt"  # one source each: the first reading stands
+    assert len(deal.sources()) == 3
+    # a fourth reading equity tips the vote, and the update says so
+    events = store.ingest(mention("https://d.example/1", outlet="d", deal_type="equity", amount=35e9))
+    assert [e.changes for e in events] == [({"field": "deal_type", "old": "debt", "new": "equity"},)]
 
 
 # --- resolution: when coverage is one deal and when it is two ----------------------------
@@ -445,7 +453,12 @@ def test_syndicated_copies_count_once_and_do_not_conflict_among_themselves() -> 
     (conflict,) = deal.conflicts()
     wire_value = next(v for v in conflict["values"] if v["value"] != 5e9)
     assert len(wire_value["sources"]) == 1 and wire_value["sources"][0]["syndicated"] is True
-    assert events == []  # {5B, wire figure} was already raised when outlet "a" arrived
+    # {5B, wire figure} was already raised when outlet "a" arrived; what is new is that the deal
+    # now shows 5B (two sources to one), and the update says so
+    assert [e.changes for e in events] == [(
+        {"field": "amount_usd", "old": 7e9, "new": 5e9},
+        {"field": "amount_text", "old": "$7 billion", "new": "$5 billion"},
+    )]
 
 
 def test_reapplying_the_same_mention_is_a_no_op() -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from crawler.events.consensus import FIGURE_FIELDS
-from crawler.events.keys import company_key, normalise_round, rel_diff, status_rank
+from crawler.events.keys import rel_diff
 from crawler.events.model import (
     EVENT_CONFLICT,
     EVENT_NEW,
@@ -27,34 +27,18 @@ def _same_figures(old: tuple[float, ...], new: tuple[float, ...], tolerance: flo
     return len(old) == len(new) and all(rel_diff(a, b) <= tolerance for a, b in zip(old, new, strict=True))
 
 
-def _changes(
-    old: dict[str, Any], new: dict[str, Any], conflicted: set[str], tolerance: float
-) -> list[dict[str, Any]]:
-    """What an alert should say changed. Figures within tolerance, or under conflict (the
-    conflict event says it), are not changes; names only count when one was added."""
-    changes: list[dict[str, Any]] = []
+#: Fields whose change alone is not worth an alert; they are still listed when one is sent.
+COSMETIC_FIELDS = frozenset({"amount_text", "currency", "confidence"})
 
-    def add(field: str) -> None:
-        changes.append({"field": field, "old": old[field], "new": new[field]})
 
-    if old["deal_type"] != new["deal_type"]:
-        add("deal_type")
-    if status_rank(new["status"]) > status_rank(old["status"]):
-        add("status")
-    if normalise_round(old["round"]) != normalise_round(new["round"]):
-        add("round")
-    for field in FIGURE_FIELDS:
-        before, after = old[field], new[field]
-        if field in conflicted or before == after or after is None:
-            continue
-        if before is None or rel_diff(before, after) > tolerance:
-            add(field)
-    for field in ("investors", "lead_investors"):
-        if {company_key(n) for n in new[field]} - {company_key(n) for n in old[field]}:
-            add(field)
-    if old["ai_related"] != new["ai_related"]:
-        add("ai_related")
-    return changes
+def record_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """``{"field", "old", "new"}`` for every record field whose value differs, in record order.
+
+    Every field, with no tolerance and no exception for figures under conflict: a receiver that
+    applies the changes to the deal it was last sent ends with exactly the deal in the payload.
+    """
+    fields = [*old, *(f for f in new if f not in old)]
+    return [{"field": f, "old": old.get(f), "new": new.get(f)} for f in fields if old.get(f) != new.get(f)]
 
 
 def apply_mention(
@@ -62,10 +46,12 @@ def apply_mention(
 ) -> tuple[DealState, list[DealEvent]]:
     """Add a mention to a deal (``None``: start a new deal) and say what that changed.
 
-    Returns the new state and its events: ``deal.new`` for a new deal; ``deal.updated`` with
-    ``changes`` when the consensus moved (status forward, a figure named or revised by a source
-    without disagreeing with others, round or valuation named, investors added, type made
-    specific); one ``deal.conflict`` per figure whose set of disagreeing values is new.
+    Returns the new state and its events: ``deal.new`` for a new deal; ``deal.updated`` when the
+    deal's record moved (status forward, a figure named, revised or outvoted, round or valuation
+    named, investors added, type made specific ...), its ``changes`` listing every field that
+    differs from the record last alerted (``record_changes``); one ``deal.conflict`` per figure
+    whose set of disagreeing values is new. A change of only ``COSMETIC_FIELDS`` (which source's
+    wording is shown, confidence) raises nothing; it is listed with the next update.
 
     Copy-on-write: the given state is never mutated. A mention the deal already holds (same
     article URL, same values: a re-crawl) returns the given state object itself and no events,
@@ -81,6 +67,7 @@ def apply_mention(
         fresh = DealState(
             id=None, first_seen=report.time, last_seen=report.time, updated_at=now_utc, reports=(report,)
         )
+        fresh.alerted_record = fresh.record(policy)
         return fresh, [DealEvent(EVENT_NEW)]
 
     new = replace(
@@ -91,13 +78,11 @@ def apply_mention(
         reports=(*state.reports, report),
     )
     conflict_events: list[DealEvent] = []
-    conflicted: set[str] = set()
     announced = list(state.announced_conflicts)
     for field in FIGURE_FIELDS:
         conflict = conflict_of(new.reports, field, policy.tolerance)
         if conflict is None:
             continue
-        conflicted.add(field)
         if getattr(mention, field) is None:
             continue
         values = tuple(sorted(v["value"] for v in conflict["values"]))
@@ -107,6 +92,10 @@ def apply_mention(
         conflict_events.append(DealEvent(EVENT_CONFLICT, conflict=conflict))
     new.announced_conflicts = tuple(announced)
 
-    changes = _changes(state.record(policy), new.record(policy), conflicted, policy.tolerance)
-    events = [DealEvent(EVENT_UPDATED, changes=tuple(changes))] if changes else []
+    record = new.record(policy)
+    changes = record_changes(state.alerted_record or state.record(policy), record)
+    events: list[DealEvent] = []
+    if any(c["field"] not in COSMETIC_FIELDS for c in changes):
+        events.append(DealEvent(EVENT_UPDATED, changes=tuple(changes)))
+        new.alerted_record = record
     return new, events + conflict_events

@@ -1,20 +1,24 @@
-"""Consensus over a deal's reports: which value each field takes, and which values disagree.
+"""Consensus over a deal's reports: which value each field shows, and which values disagree.
 
-Rule, per field (documented once here, used by ``DealState.record`` and conflict detection):
+The rule (README "Which figure a deal shows"; used by ``DealState.record`` and conflict
+detection), for each voted field (company, deal_type, round, amount_usd, valuation_usd):
 
-1. Each independent source (one wire story however many sites carried it, one outlet, else one
-   host) has ONE current value per field: its latest report (published date, then application
-   order) that states the field. An outlet that revises its own figure replaces it.
-2. Current values that agree (equal; figures within the tolerance) form a cluster. The
-   consensus is the cluster backed by the most independent sources, then the one with the most
-   exactly-equal values, then the most authoritative status among its reports
-   (closed > announced > rumored), then the latest report.
-3. A cluster's value is its most repeated value (then the latest of them).
+1. Each independent source (one wire story however many sites carried it, one outlet's article,
+   else one host) has ONE current value: its latest report (published date, then application
+   order) that states the field. A source that revises its own figure replaces it.
+2. Current values that agree (figures within the tolerance, names that ``same_company``,
+   rounds however spelled) form a group around an anchor value.
+3. The deal shows the group with, in this order: the most advanced status among its current
+   reports (a confirmed figure beats rumored ones), the most independent sources, the earliest
+   report (so a 1-to-1 disagreement does not flip the deal back and forth: the conflict alert
+   says it). Its anchor is the value shown: the value with, in the same order, the most advanced
+   status, the most sources stating exactly it, the earliest report. The company's spelling
+   leaves status out (most sources, then earliest): a spelling is not something a source confirms.
 
 Exceptions, because they are cumulative rather than voted: ``status`` is the most authoritative
 status anyone reported (it only moves forward); ``investors``/``lead_investors`` are the union
-of every report; ``ai_related`` is true if any report says so; ``confidence`` is the maximum.
-``deal_type`` prefers specific types: an undisclosed structure loses to equity or debt.
+of every report in the order they were reported (published date, then application order); ``ai_related`` is true if any report says so; ``confidence``
+is the maximum. An undisclosed structure states no type: equity or debt from any source wins.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.events.keys import UNDISCLOSED, company_key, normalise_round, rel_diff, status_rank
+from crawler.events.keys import UNDISCLOSED, company_key, normalise_round, rel_diff, same_company, status_rank
 from crawler.events.model import Report
 from crawler.events.record import deal_record
 
@@ -67,28 +71,44 @@ def equal(a: Any, b: Any) -> bool:
 
 
 def current_by_source(reports: Iterable[Report], get: Getter) -> dict[str, Report]:
-    """The latest report per independent source that states the field."""
+    """The current report per independent source that states the field: its latest one, except
+    that a syndicated copy never replaces the primary (the first article of the wire story):
+    copies only speak for a field the primary does not state."""
+    reports = sorted(reports, key=lambda r: r.seq)
+    primary: dict[str, str] = {}
+    for report in reports:
+        primary.setdefault(report.mention.source.independence_key, report.mention.source.url)
     current: dict[str, Report] = {}
+    rank: dict[str, tuple[bool, tuple[Any, ...]]] = {}
     for report in reports:
         if get(report) is None:
             continue
-        key = report.mention.source.independence_key
-        if key not in current or report.order > current[key].order:
-            current[key] = report
+        source = report.mention.source
+        key = source.independence_key
+        mine = (not source.syndication_key or source.url == primary[key], report.order)
+        if key not in current or mine > rank[key]:
+            current[key], rank[key] = report, mine
     return current
 
 
-def clusters(reports: Sequence[Report], get: Getter, agree: Agree = equal) -> list[Cluster]:
-    """Agreeing groups of the sources' current values, the consensus first (see module doc)."""
+def clusters(
+    reports: Sequence[Report], get: Getter, agree: Agree = equal, *, by_status: bool = True
+) -> list[Cluster]:
+    """Agreeing groups of the sources' current values, the one the deal shows first (module doc);
+    ``by_status=False`` leaves status out of the ranking (a name's spelling is not confirmed)."""
     current = current_by_source(reports, get)
     by_value: dict[Any, list[Report]] = {}
-    for report in current.values():
+    for report in sorted(current.values(), key=lambda r: r.order):
         by_value.setdefault(get(report), []).append(report)
-    # Anchors are the most repeated, then latest, values; every other value joins the first
-    # anchor it agrees with. Anchoring (not chaining) keeps 5.0/5.4/5.8/6.2 from all merging.
-    ordered = sorted(
-        by_value, key=lambda v: (len(by_value[v]), max(r.order for r in by_value[v])), reverse=True
-    )
+
+    def strength(backing: list[Report]) -> tuple[int, int, tuple[Any, ...]]:
+        earliest = min(r.order for r in backing)
+        status = max(status_rank(r.mention.status) for r in backing) if by_status else 0
+        return (status, len(backing), _earliest_first(earliest))
+
+    # Anchors in strength order; every other value joins the first anchor it agrees with.
+    # Anchoring (not chaining) keeps 5.0/5.4/5.8/6.2 from all merging.
+    ordered = sorted(by_value, key=lambda v: strength(by_value[v]), reverse=True)
     groups: list[tuple[Any, list[Report]]] = []
     for value in ordered:
         for anchor, backing in groups:
@@ -107,18 +127,22 @@ def clusters(reports: Sequence[Report], get: Getter, agree: Agree = equal) -> li
             and r.mention.source.independence_key in own
             and agree(own[r.mention.source.independence_key], get(r))
         )
-        rank = (
-            len(backing),
-            sum(1 for r in backing if get(r) == anchor),
-            max(status_rank(r.mention.status) for r in members),
-            max(r.order for r in backing),
+        representative = min(
+            (r for r in backing if get(r) == anchor),
+            key=lambda r: (-status_rank(r.mention.status) if by_status else 0, r.order),
         )
-        representative = max((r for r in backing if get(r) == anchor), key=lambda r: r.order)
         result.append(
-            Cluster(anchor, representative, tuple(sorted(backing, key=lambda r: r.seq)), members, rank)
+            Cluster(anchor, representative, tuple(sorted(backing, key=lambda r: r.seq)), members,
+                    strength(backing))
         )
     result.sort(key=lambda c: c.rank, reverse=True)
     return result
+
+
+def _earliest_first(order: tuple[Any, int]) -> tuple[float, int]:
+    """A sort key under which an earlier report ranks higher in a descending sort."""
+    moment, seq = order
+    return (-moment.timestamp(), -seq)
 
 
 def union_names(names: Iterable[str]) -> list[str]:
@@ -134,12 +158,13 @@ def consensus_record(reports: Sequence[Report], tolerance: float) -> dict[str, A
     if not reports:
         raise ValueError("a deal has at least one report")
     latest = max(reports, key=lambda r: r.order)
+    by_time = sorted(reports, key=lambda r: r.order)  # names in the order outlets reported them
 
-    def pick(field: str, agree: Agree = equal) -> Report | None:
-        found = clusters(reports, getter(field), agree)
+    def pick(field: str, agree: Agree = equal, by_status: bool = True) -> Report | None:
+        found = clusters(reports, getter(field), agree, by_status=by_status)
         return found[0].representative if found else None
 
-    company = pick("company") or latest
+    company = pick("company", same_company, by_status=False) or latest
     deal_type = pick("deal_type")
     round_ = pick("round")
     amount = pick("amount_usd", figure_agree(tolerance))
@@ -152,8 +177,8 @@ def consensus_record(reports: Sequence[Report], tolerance: float) -> dict[str, A
         amount_text=amount.mention.amount_text if amount else None,
         currency=amount.mention.currency if amount else None,
         round=round_.mention.round if round_ else None,
-        investors=union_names(n for r in reports for n in r.mention.investors),
-        lead_investors=union_names(n for r in reports for n in r.mention.lead_investors),
+        investors=union_names(n for r in by_time for n in r.mention.investors),
+        lead_investors=union_names(n for r in by_time for n in r.mention.lead_investors),
         valuation_usd=valuation.mention.valuation_usd if valuation else None,
         status=status.mention.status,
         ai_related=any(r.mention.ai_related for r in reports),

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.events.keys import clean_figure, company_key, normalise_round, normalise_status
+from crawler.events.keys import clean_company, clean_figure, company_key, normalise_round, normalise_status
 from crawler.events.record import deal_record
 
 EVENT_NEW = "deal.new"
@@ -142,6 +142,7 @@ class Mention:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        set_(self, "company", clean_company(self.company))
         set_(self, "investors", _names(self.investors))
         set_(self, "lead_investors", _names(self.lead_investors))
         set_(self, "amount_usd", clean_figure(self.amount_usd))
@@ -282,9 +283,13 @@ class ResolutionPolicy:
     ``tolerance``: relative difference under which two figures agree (rounding, FX).
     ``figure_factor``: figures further apart than this are different deals, unless the named
     round agrees, or investors overlap and they are within ``agreement_factor``.
+    ``confirm_window``: how far a confirmation may come after the deal's reports when it is more
+    authoritative than all of them (a rumor closed, an announced acquisition completed months
+    later); it must then agree on the round or on the amount (within ``figure_factor``).
     """
 
     window: timedelta = field(default=timedelta(days=30))
+    confirm_window: timedelta = field(default=timedelta(days=120))
     tolerance: float = 0.10
     figure_factor: float = 3.0
     agreement_factor: float = 10.0

@@ -54,6 +54,10 @@ class DealState:
     reports: tuple[Report, ...] = ()
     #: ``(field, sorted distinct values)`` of every conflict already raised, so each is raised once.
     announced_conflicts: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    #: The record as last alerted (``deal.new`` / ``deal.updated``): the next update's ``changes``
+    #: are counted from it, so a change too small to alert on alone is listed with the next one.
+    #: None in states saved before it was kept: the previous record stands in.
+    alerted_record: dict[str, Any] | None = None
 
     @property
     def company_key(self) -> str:
@@ -118,6 +122,7 @@ class DealState:
             "updated_at": iso(self.updated_at),
             "reports": [r.to_json() for r in self.reports],
             "announced_conflicts": [{"field": f, "values": list(v)} for f, v in self.announced_conflicts],
+            "alerted_record": None if self.alerted_record is None else dict(self.alerted_record),
         }
 
     @classmethod
@@ -138,6 +143,7 @@ class DealState:
                 (c["field"], tuple(float(v) for v in c["values"]))
                 for c in data.get("announced_conflicts", ())
             ),
+            alerted_record=data.get("alerted_record"),
         )
 
 
