@@ -63,6 +63,7 @@ _DESCRIPTION = re.compile(r"\s*(?:(?:the|a|an|its|rival|fellow)\s+)?(?:[A-Z][a-z
                           r"platform|service|firm|provider|tool|maker|developer|specialist|app|framework|business|"
                           r"unit|rival|competitor|lab|studio|operator|manufacturer|giant|group|retailer|bank|"
                           r"marketplace|insurer|carrier|chipmaker|automaker)\s+|\s*(?:the|a|an)\s+|\s*")
+_SECURITIES = re.compile(r"\s+(?:common |ordinary |preferred )?(?:stock|shares|securities|notes|bonds)\b", re.I)
 _STOP_AT = re.compile(r",|;|\s(?:for|in|from|to|with|as|at|on|after|which|that|who|said|says|announced|in a)\s|\.\s|\.$")
 # company RAISED funding from/led by ... with no figure
 _RAISED = re.compile(
@@ -115,8 +116,8 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
             continue
         text = s.text
         if tx.DENIAL.search(text) or tx.HYPOTHETICAL.search(text) or _ENDED.search(text) or \
-                tx.BACKGROUND_STRONG.search(text):
-            continue
+                tx.BACKGROUND_STRONG.search(text) or classify.carries_no_deal(text):
+            continue  # ... or a lawsuit notice's "purchased or otherwise acquired X common stock"
         field_ = "title" if s.kind == "title" else "text"
         for cand in _acquisitions(r, s, field_) + _rounds(r, s, field_):
             (found if lead else list_items).append(cand)
@@ -258,8 +259,8 @@ def object_after(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     stop = _STOP_AT.search(text, pos)
     window = text[pos:stop.start() if stop else len(text)][:100]
     names = r.chunks(window, field_)
-    if not names:
-        return None
+    if not names or _SECURITIES.match(window, names[-1].end):
+        return None  # "acquired CrowdStrike Class A common stock": shares, not a company
     if _DESCRIBED.search(window[:names[-1].start]) and len(names) > 1:
         return names[-1].text
     first = names[0]

@@ -90,12 +90,14 @@ MIN_DEAL_USD = 10_000.0
 def accept(r: _Reader, c: Candidate) -> bool:
     if c.company is None or c.background >= 2:
         return False
-    if is_location(c.company) or c.company.lower() in ("ai", "the company"):
+    if is_location(c.company, loose=True) or c.company.lower() in ("ai", "the company"):
         return False
     if r.names.kind(c.company) in ("media", "person") and c.deal_type != "acquisition":
         return False  # "according to PitchBook", "Crunchbase data shows": the source, not the company
     if _market_money(r, c):
         return False
+    if c.deal_type in ("equity", "debt") and _is_person(c.company, c.sent.text):
+        return False  # "founder Jonathan Jackson raised ...": the money is his company's, named elsewhere
     amount = to_usd(c.money, r.resources, r.date)
     if amount is not None and amount < MIN_DEAL_USD:
         return False  # a share price, a ticket, a product's price: no round is this small
@@ -149,6 +151,20 @@ _PERIOD_RECAP = re.compile(r"\b(?:[Tt]he|[Tt]his|[Ll]ast) (?:quarter|month|year|
 _RECAP_TITLE = re.compile(r"\b(?:Q[1-4]|quarter\w*|first half|second half|H[12]|monthly|year in review|records?|"
                           r"(?:funding|investment|VC|venture) (?:hits?|tops?|falls?|drops?|slump\w*|surge\w*|rises?|"
                           r"climbs?|shatters?|soars?|dips?|rebounds?))\b", re.I)
+
+
+_ROLE = r"(?:CEO|CFO|CTO|COO|chief executive|founder|co-founder|cofounder|president|chairman|chairwoman|" \
+        r"managing director|entrepreneur|billionaire|director|partner)"
+_ROLE_BEFORE = re.compile(_ROLE + r"(?:\s+and\s+\w+)?,?\s+$", re.I)
+_ROLE_AFTER = re.compile(r",\s+(?:the\s+|its\s+|a\s+)?(?:[\w-]+\s+){0,2}?" + _ROLE + r"\b", re.I)
+
+
+def _is_person(name: str, sentence: str) -> bool:
+    """Whether the sentence introduces ``name`` by a role ("founder and CEO Jonathan Jackson", "Jo Lee, its CEO")."""
+    at = sentence.find(name)
+    if at < 0 or len(name.split()) < 2:
+        return False
+    return bool(_ROLE_BEFORE.search(sentence[max(0, at - 40):at]) or _ROLE_AFTER.match(sentence, at + len(name)))
 
 
 def _market_money(r: _Reader, c: Candidate) -> bool:

@@ -64,7 +64,7 @@ chairman chairwoman executive mr ms mrs dr prof judge senator minister analyst s
 raises raised secures secured lands landed closes closed announces announced acquires acquired buys bought
 bags bagged gets receives received completes completed provides provided joins joined unveils launches
 launched expands invests invested backs backed leads nabs snags wins won signs signed agrees agreed enters
-hires appoints files plans seeks eyes targets taps develops
+hires appoints files plans seeks eyes targets taps develops develop
 """.split())
 
 LOCATIONS = frozenset(x.strip().lower() for x in """
@@ -113,9 +113,18 @@ class Name:
     possessive: bool = False
 
 
-def is_location(name: str) -> bool:
-    """Countries, cities and regions: never the company or an investor."""
-    return name.strip().lower() in LOCATIONS
+def is_location(name: str, *, loose: bool = False) -> bool:
+    """Countries, cities and regions: never the company or an investor; ``loose`` also a place with a
+    generic word after it ("Southeast Asia AI"), which as a deal's company is a region, not a firm."""
+    low = name.strip().lower()
+    if low in LOCATIONS:
+        return True
+    if not loose:
+        return False
+    words = low.split()
+    while len(words) > 1 and words[-1] in GENERIC | {"tech", "startups", "startup"}:
+        words.pop()
+    return " ".join(words) in LOCATIONS
 
 
 class NameFinder:

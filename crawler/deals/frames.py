@@ -92,6 +92,9 @@ _ONE_NAME = re.compile(r"[A-Z][\w&.'’-]+")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 _RELATIVE_OPEN = re.compile(r"(?:which|whose|who)\s")
 PARENTHESES = re.compile(r"\s*\([^)]*\)")
+# ", (NYSE: ACEL)," after a company's name: its ticker, never the subject
+TICKER = re.compile(r",?\s*\((?:NYSE|NASDAQ|Nasdaq|NYSE American|LSE|AIM|TSX|TSXV|TSX-V|ASX|CSE|NSE|BSE|OTC\w*|SIX|"
+                    r"Euronext|XETRA|HKEX|SGX|TASE)\s*:\s*[A-Z0-9.\-]+\)", re.I)
 _PLACE_PREP = re.compile(r"\s+(?:from|in|of|at|near|outside|based in)\s+", re.I)
 _DEBT_PAPER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:notes|bonds|loans|term loans)\b", re.I)
 _ISSUE = re.compile(r"\b(?:pric(?:ed|es|ing)|issu(?:ed|es|ing)|offering|placement|closed|raised|sold|secured|"
@@ -109,6 +112,7 @@ class FrameMixin(InvestorMixin):
 
     def single_subject(self, subj: str, field_: str) -> tuple[str | None, bool]:
         """The company a clause before a verb is about, and whether it was a generic phrase."""
+        subj = TICKER.sub("", subj)
         subj = _DATELINE.sub("", subj)  # "PARIS - ", "SAN JOSE, June 11 (Wirepoint) - "
         subj = PARENTHESES.sub("", subj)  # "Hoshizora Labs (Osaka) closed ...": the place is not the subject
         subj = AUX_TAIL.sub("", subj)

@@ -22,6 +22,8 @@ _ITEM_LABEL = re.compile(r"^(?P<label>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,
                          r"(?=[$€£¥₹]|(?:US|A|C|S|HK)\$|[A-Z]{3} \d|Rs\.? \d|\d)")
 # A newsletter bullet that opens on its subject and a dash: "- Loora - AI English tutor ... with $9M in seed funding."
 _DASH_LABEL = re.compile(r"^(?P<label>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3}) [-–—] (?=\S)")
+_SHARE_BUTTONS = re.compile(r"^(?:(?:Share|Post|Tweet) (?:on|to) (?:Facebook|X|Twitter|LinkedIn|Reddit|WhatsApp|Email|"
+                            r"Bluesky|Threads)\s*)+")
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9$€£])")
 _ABBREV = re.compile(r"(?:\b(?:[A-Z]|Mr|Ms|Mrs|Dr|Prof|St|Inc|Corp|Co|Ltd|Jr|Sr|No|vs|approx|Gen|Sen|Rep|Gov|U\.S|U\.K|"
                      r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc)\.)$")
@@ -144,6 +146,12 @@ def segment(text: str) -> list[Sentence]:
         if _NOISE_LINE.match(stripped) or _is_ticker(stripped):
             out.append(Sentence(stripped, a, b, block, "noise"))
             continue
+        share = _SHARE_BUTTONS.match(stripped)
+        if share:  # "Share on Facebook Share on X Share on LinkedIn VANCOUVER, B.C. -- ...": buttons glued to the text
+            a += share.end()
+            stripped = stripped[share.end():]
+            if not stripped:
+                continue
         bullet = _BULLET.match(stripped)
         if bullet is None and _is_heading(stripped):
             # A lead-in line ("A few data points:") keeps the section it sits in.
