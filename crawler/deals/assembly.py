@@ -304,7 +304,7 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
                   and same_entity(c.company, company) and c.company.startswith(company)]
         company = max(longer, key=len) if longer else company  # "Pennant" -> "Pennant Robotics"
         valuation = next((c.valuation for c in [best, *same] if c.valuation is not None), None)
-        rnd = next((c.round for c in [best, *same] if c.round), None)
+        rnd = next((c.round for c in [best, *same] if c.round), None) or _round_nearby(r, best)
         deal_type = best.deal_type
         if deal_type not in ("equity", "financing_undisclosed_structure"):
             rnd = valuation = None  # a loan, a purchase or a pledge has no round or valuation of its own
@@ -375,6 +375,29 @@ def undisclosed_acquisition(r: _Reader, accepted: list[Candidate]) -> list[Candi
                      verb="acquire", investors=list(r.acq_buyers), leads=list(r.acq_buyers), support=1.0)
     cand.sentences.append(s)
     return [cand]
+
+
+_ROUND_TALK = re.compile(r"\b(?:the|its|this|a|latest)\s+(?:[\w$.,-]+\s+){0,3}?(?:round|funding|financing|raise)\b", re.I)
+
+
+def _round_nearby(r: _Reader, best: Candidate) -> str | None:
+    """An equity deal's round named a few sentences on ("PLD said the Series C equity round is led by ...")."""
+    if best.deal_type not in ("equity", "financing_undisclosed_structure") or best.round == "Secondary":
+        return None
+    first = best.sent.block if best.field == "text" else (r.first_block or 0)
+    company = best.company or ""
+    for s in r.all_sents:
+        if s.kind not in ("body", "bullet") or not first <= s.block <= first + 4 or s.background:
+            continue
+        if s.kind == "bullet" and s.block != best.sent.block and (best.sent.kind != "body" or not company
+                                                                   or company not in s.text):
+            continue  # another item of a list
+        if tx.BACKGROUND_STRONG.search(s.text) or not (_ROUND_TALK.search(s.text) or (company and company in s.text)):
+            continue
+        found = tx.find_round(s.text)
+        if found and found != "Secondary":
+            return found
+    return None
 
 
 def _more_precise(a: Money, b: Money) -> bool:
