@@ -162,7 +162,9 @@ PRIOR_EVENT = r"prior (?:to|rounds?|funding|raises?|valuations?|investments?|yea
 
 # --- money roles -----------------------------------------------------------------------------
 VALUATION_BEFORE = re.compile(
-    r"(?:valu(?:ing|ed|es|e)\b[^$€£¥₹.;]{0,45}?\bat|valuation (?:of|at|to|near|around)|valued at|"
+    r"(?:valu(?:ing|ed|es|e)\b[^$€£¥₹.;]{0,45}?\bat|valuation (?:(?:up |rises |jumps |climbs )?to|of|at|near|around)"
+    r"(?: an?| the)?(?: frothy| whopping| lofty| eye-popping| staggering| hefty)?|valued at|"
+    r"(?:new |post-money |pre-money )value of|"
     r"enterprise value of|market (?:cap(?:itali[sz]ation)?|value) of|worth|mark of|"
     r"at an?|pegged at|puts? (?:it|its value) at)\s*(?:about|around|roughly|nearly|almost|approximately|"
     r"more than|over|some|an estimated|close to|well above|above|just over|just under|up to)?\s*$",
