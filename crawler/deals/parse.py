@@ -51,6 +51,7 @@ from crawler.deals.model import ArticleDeals
 from crawler.deals.money import Money, find_money, to_usd
 from crawler.deals.resources import Resources
 from crawler.deals.segment import Sentence, segment
+from crawler.deals.tables import table_deals
 
 _ACQ_WORDS = ("acquisition of", "to acquire", "acquires", "acquired", "to buy", "buys", "bought", "takeover of")
 _COMPANY_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w'’-]+\s){0,5}?(?:company|startup|firm|maker|developer|"
@@ -539,4 +540,6 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     accepted += paragraph_items(reader, cands, accepted)
     accepted += undisclosed_acquisition(reader, accepted)
     accepted += amountless_deals(reader, accepted)
+    accepted += [c for c in table_deals(reader) if c.company and not any(
+        same_entity(c.company, a.company or "") and a.deal_type == c.deal_type for a in accepted)]
     return ArticleDeals(tuple(merge(reader, accepted)))

@@ -1,0 +1,137 @@
+"""Deals listed in a table: "| Company | Amount | Round | Lead investor |" and one row per deal.
+
+Weekly funding lists often come as an HTML table, which extraction turns into pipe-separated lines
+(the sentence splitter treats those as a ticker and skips them). A table counts only when its header
+names a company column and an amount or round column; every row then is one deal. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from crawler.deals import taxonomy as tx
+from crawler.deals.frames import Candidate
+from crawler.deals.money import Money, find_money
+from crawler.deals.segment import Sentence
+
+if TYPE_CHECKING:
+    from crawler.deals.parse import _Reader
+
+_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("company", re.compile(r"(?i)^(?:company|startup|start-up|name|firm|business|target|borrower|recipient)$")),
+    ("amount", re.compile(r"(?i)\b(?:amount|raised|size|funding|investment|deal value|money)\b")),
+    ("valuation", re.compile(r"(?i)\bvaluation\b")),
+    ("round", re.compile(r"(?i)^(?:round|stage|series|type|deal type|round type)$")),
+    ("investors", re.compile(r"(?i)\b(?:lead|leads|investors?|backers?|led by|buyer|acquirer|lenders?)\b")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    text: str
+    start: int  # offset of the cell's text in the article
+
+
+def _cells(text: str, start: int, end: int) -> list[_Cell]:
+    """The cells of one table line, with their offsets in the article text."""
+    out: list[_Cell] = []
+    line = text[start:end]
+    inner_start = start + (1 if line.lstrip().startswith("|") else 0) + (len(line) - len(line.lstrip()))
+    pos = inner_start
+    for part in text[inner_start:end].split("|"):
+        stripped = part.strip()
+        lead = len(part) - len(part.lstrip())
+        if stripped or part:
+            out.append(_Cell(stripped, pos + lead))
+        pos += len(part) + 1
+    while out and not out[-1].text:
+        out.pop()
+    return out
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def table_deals(r: _Reader) -> list[Candidate]:
+    """One candidate per row of every deal table in the article body."""
+    text = r.text
+    if text.count("|") < 4:
+        return []
+    out: list[Candidate] = []
+    header: dict[str, int] | None = None
+    lead_col = False
+    for n, (a, b) in enumerate(_lines(text)):
+        line = text[a:b]
+        if line.count("|") < 2:
+            header = None  # a table ends at the first line that is not a row
+            continue
+        if _RULE.match(line):
+            continue
+        cells = _cells(text, a, b)
+        if header is None:
+            cols = {}
+            for k, cell in enumerate(cells):
+                for name, rx in _COLUMNS:
+                    if name not in cols and rx.search(cell.text):
+                        cols[name] = k
+                        break
+            header = cols if "company" in cols and ("amount" in cols or "round" in cols) else {}
+            lead_col = "investors" in cols and bool(re.search(r"(?i)\blead|\bled\b", cells[cols["investors"]].text))
+            continue
+        if not header:
+            continue
+        cand = _row(r, text, a, b, n, cells, header, lead_col)
+        if cand is not None:
+            out.append(cand)
+    return out
+
+
+def _row(r: _Reader, text: str, a: int, b: int, n: int, cells: list[_Cell], cols: dict[str, int],
+         lead_col: bool) -> Candidate | None:
+    def cell(name: str) -> _Cell | None:
+        k = cols.get(name)
+        return cells[k] if k is not None and k < len(cells) and cells[k].text else None
+
+    company = cell("company")
+    if company is None or not company.text[:1].isalnum() or company.text.lower() in ("total", "totals", "sum"):
+        return None
+    sent = Sentence(text[a:b].strip(), a + (len(text[a:b]) - len(text[a:b].lstrip())), b - (len(text[a:b]) -
+                                                                                           len(text[a:b].rstrip())),
+                    10_000 + n, "bullet")
+    amount = cell("amount")
+    money: Money | None = None
+    if amount is not None:
+        figs = find_money(amount.text)
+        if figs:
+            f = figs[0]
+            offset = amount.start - sent.start  # money spans index the row, as a sentence's do
+            money = Money(f.start + offset, f.end + offset, f.text, f.currency, f.value, f.high, f.qualifier, f.usd,
+                          f.vague)
+    if money is None:
+        money = Money(0, 0, "", "", 0.0, vague=True)
+    kind = " ".join(c.text for c in (cell("round"), amount) if c is not None)
+    dtype = "acquisition" if re.search(r"(?i)\bacqui|\bbuyout\b|\bm&a\b", kind) else \
+        "debt" if tx.DEBT_WORDS.search(kind) else "equity"
+    name = r.canon(company.text)
+    investors = r.name_list(cell("investors").text, "text") if cell("investors") else []
+    cand = Candidate(name, dtype, money, sent, "text", 0, verb="acquire" if dtype == "acquisition" else "raise",
+                     investors=investors, leads=list(investors) if dtype == "acquisition" or lead_col else [],
+                     round=tx.find_round(kind) if dtype == "equity" else None, support=0.9)
+    val = cell("valuation")
+    if val is not None:
+        vfigs = find_money(val.text)
+        if vfigs:
+            off = val.start - sent.start
+            v = vfigs[0]
+            cand.valuation = Money(v.start + off, v.end + off, v.text, v.currency, v.value, v.high, v.qualifier, v.usd)
+    cand.sentences.append(sent)
+    return cand
+
