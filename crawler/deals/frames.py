@@ -22,6 +22,7 @@ _BENEFICIARY_BY = re.compile(r"\b(?:developed|built|operated|owned|run)\s+by\s+"
 _BENEFICIARY = re.compile(
     r"^[\s,]*(?:\([^)]*\)\s*)?(?:[\w'’-]+\s){0,4}?(?:in|into|to back|to fund|to finance|for|to|toward|towards)\s+"
     r"(?:the\s+)?", re.I)
+_PLACE_BASED = re.compile(r"^(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered)\s+")
 _EQUIPMENT_AFTER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:GPUs?|chips?|equipment|servers?|hardware|"
                               r"shares|stock|notes|bonds|processors|accelerators|systems)\b", re.I)
 # The object of a giving verb that stands for the company ("handed it", "gave the startup").
@@ -190,7 +191,7 @@ class FrameMixin(InvestorMixin):
                 return names[0].text
         m = _BENEFICIARY.match(after[:90])
         if m:
-            rest = after[m.end():]
+            rest = _PLACE_BASED.sub("", after[m.end():], count=1)  # "for San Diego-based Firestorm Labs"
             names = self.chunks(rest[:80], field_)
             if names and names[0].start == 0:
                 if len(names) > 1 and _DESCRIBED.fullmatch(rest[names[0].end:names[1].start]):
