@@ -260,7 +260,7 @@ def deals_show(ctx: click.Context, config: str | None, deal_id: int, as_json: bo
     repo = _repo(ctx)
     deal = repo.get_deal(deal_id)
     if deal is None:
-        _fail(f"no deal with id {deal_id}", 1)
+        _fail(f"no such deal: {deal_id}", 1)
     events = repo.deal_events(deal_id)
     if as_json:
         click.echo(json.dumps({**_deal_json(deal), "state": deal.state,

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.base import StoreBase, utcnow
+from storage.base import StoreBase, possible_row_id, utcnow
 from storage.models import AlertEventRow, DeliveryRow
 from storage.records import DeliveryInfo, PendingDelivery
 
@@ -111,7 +111,7 @@ class OutboxStore(StoreBase):
         def run(s: Session) -> int:
             q = update(DeliveryRow).where(DeliveryRow.status == "failed")
             if ids is not None:
-                q = q.where(DeliveryRow.id.in_(list(ids)))
+                q = q.where(DeliveryRow.id.in_([i for i in ids if possible_row_id(i)]))
             return s.execute(q.values(status="pending", next_attempt_at=now, attempts=0, claimed_until=None,
                                      claim_token=None)).rowcount
 
