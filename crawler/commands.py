@@ -140,13 +140,14 @@ def extract_one(settings: Settings, target: str, *, title: str | None = None) ->
     from crawler.app import parser_resources
     from crawler.deals import parse_article
     from crawler.extract import extract_article
-    from crawler.extract_input import read_article_bytes, split_plain_text
+    from crawler.extract_input import read_article_bytes, refuse_unreadable, split_plain_text
     from crawler.fetch import fetch_page
 
     now = datetime.now(UTC)
     if target.startswith(("http://", "https://")):
         page = fetch_page(target, settings.crawl)
         raw, url = page.text, page.url
+        refuse_unreadable(raw.encode("utf-8", errors="replace"), url)
     else:
         data, url = read_article_bytes(target)
         raw = data.decode("utf-8", errors="replace")

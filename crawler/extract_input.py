@@ -61,12 +61,16 @@ def read_article_bytes(target: str) -> tuple[bytes, str]:
     else:
         with open_input(target) as stream:
             data = stream.read()
-    where = "stdin" if target == "-" else target
+    refuse_unreadable(data, "stdin" if target == "-" else target)
+    return data, "stdin" if target == "-" else Path(target).resolve().as_uri()
+
+
+def refuse_unreadable(data: bytes, where: str) -> None:
+    """InputError for input with nothing to parse: empty, blank, or binary."""
     if not data.strip():
         raise InputError(f"{where}: empty input, nothing to parse")
     if looks_binary(data):
         raise InputError(f"{where}: binary data, not an article (give HTML or plain text)")
-    return data, "stdin" if target == "-" else Path(target).resolve().as_uri()
 
 
 def split_plain_text(raw: str, title: str | None = None) -> TitledText:

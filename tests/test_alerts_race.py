@@ -25,7 +25,7 @@ from storage.repository import ChannelRoute, Repository
 
 DELIVERIES = 16
 REPLY_DELAY = 0.5  # seconds the receiver takes per alert: the first batch takes DELIVERIES * this
-LEASE = 3.0  # seconds: far shorter than that batch, as a hanging receiver makes the real two minutes
+LEASE = 4.0  # seconds: far shorter than that batch, as a hanging receiver makes the real two minutes
 
 DISPATCHER = textwrap.dedent("""
     import json, sys, time

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from crawler.extract_input import looks_binary, split_plain_text
+from crawler.sitehost import Reply, SiteServer
 
 ENTRY = Path(sys.executable).with_name("dealradar")
 OFFLINE_SOCKET = Path(__file__).parent / "servers" / "offline_socket"
@@ -71,7 +72,7 @@ def test_empty_input_is_refused_not_parsed_as_no_deal(cfg: Path, stdin: bytes, t
     assert one_line(proc.stderr) == f"dealradar: {empty}: empty input, nothing to parse"
 
 
-def test_binary_input_is_refused_with_one_line(cfg: Path, tmp_path: Path) -> None:
+def test_binary_input_is_refused_with_one_line(cfg: Path, tmp_path: Path, site: SiteServer) -> None:
     rng = random.Random(7)
     blob = tmp_path / "image.png"
     blob.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(4000)))
@@ -80,6 +81,13 @@ def test_binary_input_is_refused_with_one_line(cfg: Path, tmp_path: Path) -> Non
     assert one_line(proc.stderr) == f"dealradar: {blob}: binary data, not an article (give HTML or plain text)"
     proc = dealradar("extract", "-", "-c", str(cfg), stdin=blob.read_bytes())
     assert proc.returncode == 2 and one_line(proc.stderr).startswith("dealradar: stdin: binary data")
+    site.add("/story", Reply(blob.read_bytes(), content_type="text/html"))  # an image served as a page
+    local = tmp_path / "local.yaml"
+    local.write_text(yaml.safe_dump({"storage": {"url": f"sqlite:///{tmp_path / 'y.db'}"}, "sources": [],
+                                     "crawl": {"allow_private_addresses": True}}))
+    proc = dealradar("extract", site.url("/story"), "-c", str(local))
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert one_line(proc.stderr).startswith(f"dealradar: {site.url('/story')}: binary data")
 
 
 def test_batch_lines_that_are_not_utf8_get_a_reason_and_an_output_line_in_order(cfg: Path, tmp_path: Path) -> None:
