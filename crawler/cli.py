@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from crawler.config import Settings, load_settings, parse_duration
-from crawler.errors import ConfigError, DealRadarError
+from crawler.errors import ConfigError, DealRadarError, InputError
 
 
 def _fail(message: str, code: int) -> None:
@@ -30,6 +30,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except ConfigError as exc:
             _fail(f"config error: {exc}", 2)
+        except InputError as exc:
+            _fail(str(exc), 2)
         except DealRadarError as exc:
             _fail(str(exc), 1)
 
@@ -105,27 +107,35 @@ def crawl(ctx: click.Context, config: str | None, names: tuple[str, ...], as_jso
 @main.command()
 @config_option
 @click.argument("target", required=False)
-@click.option("--jsonl", "jsonl", type=click.Path(exists=True, dir_okay=False, allow_dash=True),
-              help="Batch mode: one article per line in, one prediction per line out.")
+@click.option("--jsonl", "jsonl", metavar="INPUT",
+              help="Batch mode: one article per line in (a file, or - for stdin), one prediction per line out.")
+@click.option("--title", "title", metavar="TEXT",
+              help="The article's headline; the whole input is then its body (plain text: otherwise the first "
+                   "line, when it reads like a headline).")
 @click.option("--json", "as_json", is_flag=True, help="Print the deals as JSON.")
 @click.pass_context
 @handle_errors
-def extract(ctx: click.Context, config: str | None, target: str | None, jsonl: str | None, as_json: bool) -> None:
+def extract(ctx: click.Context, config: str | None, target: str | None, jsonl: str | None, title: str | None,
+            as_json: bool) -> None:
     """Run the deal parser on one article: a URL, an HTML or text FILE, or - for stdin."""
     from crawler.commands import extract_batch, extract_one
+    from crawler.extract_input import open_input
     from crawler.render import print_extraction
 
     _take_config(ctx, config)
-    settings = _settings(ctx)
     if jsonl:
-        stream = sys.stdin if jsonl == "-" else open(jsonl, encoding="utf-8")  # noqa: SIM115
-        with stream:
+        stream = open_input(jsonl)
+        settings = _settings(ctx)
+        try:
             for line in extract_batch(settings, stream):
                 sys.stdout.write(line + "\n")
+        finally:
+            if jsonl != "-":
+                stream.close()
         return
     if not target:
         raise click.UsageError("give a URL, a FILE, - or --jsonl INPUT")
-    result = extract_one(settings, target)
+    result = extract_one(_settings(ctx), target, title=title)
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
@@ -250,7 +260,7 @@ def deals_show(ctx: click.Context, config: str | None, deal_id: int, as_json: bo
     repo = _repo(ctx)
     deal = repo.get_deal(deal_id)
     if deal is None:
-        _fail(f"no deal with id {deal_id}", 1)
+        _fail(f"no such deal: {deal_id}", 1)
     events = repo.deal_events(deal_id)
     if as_json:
         click.echo(json.dumps({**_deal_json(deal), "state": deal.state,

@@ -7,7 +7,6 @@ import logging
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from crawler.config import Settings, SourceSettings
@@ -71,15 +70,23 @@ def _text_input(obj: dict[str, Any], now: datetime) -> dict[str, Any]:
     return {**obj, "title": obj.get("title") or art.title or "", "text": art.text}
 
 
-def extract_batch(settings: Settings, lines: Iterable[str]) -> Iterator[str]:
-    """The fixed batch contract: one prediction per input line, same order, even for bad lines."""
+def extract_batch(settings: Settings, lines: Iterable[bytes | str]) -> Iterator[str]:
+    """The fixed batch contract: one prediction per input line, same order, even for bad lines (not UTF-8,
+    not JSON, not an object): each of those gets its reason on stderr and a no-deal line with its id when
+    the id can still be read."""
     from crawler.app import parser_resources
     from crawler.deals.batch import predict
 
     resources = parser_resources(settings)
     now = datetime.now(UTC)
-    for n, line in enumerate(lines, 1):
+    for n, raw in enumerate(lines, 1):
+        line, problem = _decode_line(raw, first=n == 1)
         if not line.strip():
+            continue
+        if problem:
+            ident = _recoverable_id(line)
+            print(f"dealradar: line {n}{_id_note(ident)}: {problem}; predicting no deal", file=sys.stderr)
+            yield json.dumps({"id": ident, "is_deal": False, "deals": []}, ensure_ascii=False)
             continue
         try:
             obj = json.loads(line)
@@ -98,30 +105,60 @@ def extract_batch(settings: Settings, lines: Iterable[str]) -> Iterator[str]:
         yield json.dumps(out, ensure_ascii=False)
 
 
-def extract_one(settings: Settings, target: str) -> dict[str, Any]:
-    """Parse one article from a URL, a file or stdin (``-``); HTML is detected and extracted first."""
+def _decode_line(raw: bytes | str, *, first: bool) -> tuple[str, str | None]:
+    """A batch line as text, and why it cannot be used when it is not UTF-8 (decoded with U+FFFD then)."""
+    if isinstance(raw, str):
+        return (raw.removeprefix("\ufeff") if first else raw), None
+    if first:
+        raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start:exc.start + 1].hex()
+        return raw.decode("utf-8", errors="replace"), f"not UTF-8 (byte 0x{bad} at offset {exc.start})"
+
+
+def _recoverable_id(line: str) -> Any:
+    """The line's ``id`` when the line still parses and the id itself was not damaged."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    ident = obj.get("id") if isinstance(obj, dict) else None
+    return None if isinstance(ident, str) and "\ufffd" in ident else ident
+
+
+def _id_note(ident: Any) -> str:
+    return f" (id {ident})" if ident is not None else ""
+
+
+def extract_one(settings: Settings, target: str, *, title: str | None = None) -> dict[str, Any]:
+    """Parse one article from a URL, a file or stdin (``-``); HTML is detected and extracted first.
+
+    The result says which title was used and where it came from (``title_from``: the ``--title`` option,
+    the page's metadata, the text's first line, or none)."""
     from crawler.app import parser_resources
     from crawler.deals import parse_article
     from crawler.extract import extract_article
+    from crawler.extract_input import read_article_bytes, refuse_unreadable, split_plain_text
     from crawler.fetch import fetch_page
 
     now = datetime.now(UTC)
-    url = target
     if target.startswith(("http://", "https://")):
         page = fetch_page(target, settings.crawl)
         raw, url = page.text, page.url
-    elif target == "-":
-        raw, url = sys.stdin.read(), "stdin"
+        refuse_unreadable(raw.encode("utf-8", errors="replace"), url)
     else:
-        path = Path(target)
-        if not path.is_file():
-            raise ConfigError("", f"no such file: {target}")
-        raw, url = path.read_bytes().decode("utf-8", errors="replace"), path.resolve().as_uri()
+        data, url = read_article_bytes(target)
+        raw = data.decode("utf-8", errors="replace")
     if raw.lstrip()[:1] == "<":
         art = extract_article(ArticleItem(url=url, source="extract", html=raw, fetched_at=now), now=now)
-        title, text, published = art.title or "", art.text, art.published
+        body, published = art.text, art.published
+        head = title.strip() if title is not None else art.title or ""
+        title_from = "option" if title is not None else ("page" if head else "none")
     else:
-        first, _, rest = raw.strip().partition("\n")
-        title, text, published = first.strip(), rest.strip() or first.strip(), None
-    result = parse_article(title, text, published, resources=parser_resources(settings), url=url)
-    return {"url": url, "title": title, "is_deal": result.is_deal, "deals": [d.to_record() for d in result.deals]}
+        parts = split_plain_text(raw, title)
+        head, body, published, title_from = parts.title, parts.text, None, parts.title_from
+    result = parse_article(head, body, published, resources=parser_resources(settings), url=url)
+    return {"url": url, "title": head, "title_from": title_from, "is_deal": result.is_deal,
+            "deals": [d.to_record() for d in result.deals]}

@@ -2,6 +2,7 @@
 
     DealRadarError                 base; the CLI prints its message on one line and exits 1
     ├── ConfigError(key_path)      bad configuration; the CLI exits 2 before anything is written
+    ├── InputError                 bad input on the command line (no such file, empty or binary input); exit 2
     ├── StorageError               the database cannot be opened, migrated or written; exit 1
     ├── FetchError(url, retryable) one URL could not be fetched; recorded on the source, the crawl goes on
     └── LockedError                another daemon already runs on this database; exit 1
@@ -23,6 +24,13 @@ class ConfigError(DealRadarError):
         self.key_path = key_path
         self.message = message
         super().__init__(f"{key_path}: {message}" if key_path else message)
+
+
+class InputError(DealRadarError):
+    """What the command was given to read cannot be used: a missing file, a directory, empty or binary input."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(_one_line(message))
 
 
 class StorageError(DealRadarError):

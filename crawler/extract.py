@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from html import unescape
 
 import lxml.html
 from lxml import etree
@@ -37,7 +38,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _WORD = re.compile(r"\w+", re.U)
 # Comments and processing instructions dropped at parse time, as trafilatura's own parser does: the tree
 # goes to trafilatura as it is, and a comment node splits the text around it.
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# ``huge_tree`` lifts libxml2's nesting limit from 256 to 2048 levels: pages built from deeply nested
+# layout divs lost all their text to the lower limit. (Sizes stay bounded by crawl.max_response_size.)
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, huge_tree=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +216,56 @@ def _main_text(tree: lxml.html.HtmlElement, url: str) -> str:
     return text
 
 
+MAX_DEPTH = 2048  # libxml2's nesting limit with huge_tree
+
+
+def _too_deep(parser: etree.HTMLParser) -> bool:
+    """Whether the last parse stopped at the nesting limit (the tree is cut there, silently otherwise)."""
+    return any("Excessive depth" in e.message for e in parser.error_log)
+
+
+# Reading text from markup without building a tree, for pages nested past the parser's limit. Every pattern
+# stops at the next "<", so no input makes a scan quadratic.
+_FLAT_SKIP = re.compile(r"<(/?)(script|style|noscript|template|head|nav|footer|aside|form)\b[^<>]*>", re.I)
+_FLAT_BLOCK = re.compile(r"</?(?:p|div|br|li|h[1-6]|article|section|blockquote|tr|td|dd|dt)\b[^<>]*>", re.I)
+_FLAT_TAG = re.compile(r"<[^<>]*>")
+_FLAT_BREAK = re.compile(r"\s*\n\n\s*")  # a run of block boundaries is one paragraph break
+
+
+def _without_comments(markup: str) -> str:
+    parts, pos = [], 0
+    while (start := markup.find("<!--", pos)) != -1:
+        parts.append(markup[pos:start])
+        end = markup.find("-->", start + 4)
+        if end == -1:
+            return "".join(parts)
+        pos = end + 3
+    parts.append(markup[pos:])
+    return "".join(parts)
+
+
+def _without_skipped(markup: str) -> str:
+    """Markup minus script, style, navigation and the like, nested ones included."""
+    parts, pos, depth = [], 0, 0
+    for m in _FLAT_SKIP.finditer(markup):
+        closing = bool(m.group(1))
+        if depth == 0 and not closing:
+            parts.append(markup[pos:m.start()])
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth == 0:
+            pos = m.end()
+    if depth == 0:
+        parts.append(markup[pos:])
+    return "".join(parts)
+
+
+def _flat_text(markup: str) -> str:
+    """Paragraphs of text straight from the markup: block tags end a paragraph, other tags are dropped."""
+    text = _FLAT_TAG.sub("", _FLAT_BLOCK.sub("\n\n", _without_skipped(_without_comments(markup))))
+    paras = (_WS.sub(" ", unescape(p)).strip() for p in _FLAT_BREAK.split(text))
+    return "\n\n".join(p for p in paras if p)
+
+
 def _fallback_text(tree: lxml.html.HtmlElement) -> str:
     paras = [_WS.sub(" ", p.text_content()).strip() for p in tree.iter("p")]
     return "\n\n".join(p for p in paras if p)
@@ -228,6 +281,7 @@ def extract_article(item: ArticleItem, *, now: datetime) -> ExtractedArticle:
     except (etree.LxmlError, ValueError) as exc:
         log.warning("unparseable HTML url=%s error=%s", url, exc)
         tree = None
+    too_deep = tree is not None and _too_deep(_PARSER)
 
     title = page_date = language = None
     text = ""
@@ -235,17 +289,22 @@ def extract_article(item: ArticleItem, *, now: datetime) -> ExtractedArticle:
         title = _page_title(tree)
         page_date = _page_date(tree)
         language = (tree.get("lang") or "").split("-")[0].lower() or None
-        try:
-            _strip_furniture(tree)
-            # The stripped tree itself, not its serialisation: trafilatura copies a tree it is given,
-            # where a string would be parsed a second time.
-            text = _main_text(tree, url)
-        except (etree.LxmlError, ValueError, RecursionError) as exc:  # odd trees: keep the plain paragraphs
-            log.warning("main-text extraction failed url=%s error=%s: %s", url, type(exc).__name__, exc)
-            text = ""
+        if too_deep:  # the tree is cut at the limit: read the text from the markup itself
+            log.warning("HTML nested deeper than %d levels url=%s: text read without the page structure",
+                        MAX_DEPTH, url)
+            text = _flat_text(html)
+        else:
+            try:
+                _strip_furniture(tree)
+                # The stripped tree itself, not its serialisation: trafilatura copies a tree it is given,
+                # where a string would be parsed a second time.
+                text = _main_text(tree, url)
+            except (etree.LxmlError, ValueError, RecursionError) as exc:  # odd trees: keep the plain paragraphs
+                log.warning("main-text extraction failed url=%s error=%s: %s", url, type(exc).__name__, exc)
+                text = ""
         if not text.strip():
             text = _fallback_text(tree)
-    if page_date is None and item.entry_published is None and tree is not None:
+    if page_date is None and item.entry_published is None and tree is not None and not too_deep:
         page_date = _guess_page_date(tree, now)
     text = text.strip() or (item.entry_summary or "").strip()
     title = title or item.entry_title

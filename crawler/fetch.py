@@ -3,7 +3,9 @@ policy checked on every redirect hop."""
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -47,5 +49,20 @@ def fetch_page(url: str, crawl: CrawlSettings, *, transport: httpx.BaseTransport
                     return Fetched(str(resp.url), resp.status_code, dict(resp.headers),
                                    bytes(body).decode(encoding, errors="replace"))
             except httpx.HTTPError as exc:
+                if _is_dns_failure(exc):  # worded as the crawl words it
+                    host = urlsplit(url).hostname or url
+                    raise FetchError(url, f"DNS lookup failed for host {host}", retryable=True) from None
                 raise FetchError(url, f"{type(exc).__name__}: {exc}", retryable=True) from None
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+
+
+def _is_dns_failure(exc: BaseException) -> bool:
+    """Whether the host name did not resolve: httpx keeps the resolver's ``gaierror`` down its cause chain."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, socket.gaierror):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from crawler.report import CrawlSummary
@@ -56,9 +57,21 @@ def print_crawl_summary(summary: CrawlSummary) -> None:
             out.print(f"[yellow]warning[/] {s.source}: {w}")
 
 
+_TITLE_NOTES = {
+    "option": "title: from --title",
+    "page": "title: from the page",
+    "first line": "title: the text's first line (--title TEXT sets another)",
+    "none": "no title: the text has no headline line, all of it is read as the body (--title TEXT sets one)",
+}
+
+
 def print_extraction(result: dict[str, Any]) -> None:
+    """The parse of one article, saying which headline it was read with."""
     out = console()
-    out.print(f"[bold]{result.get('title') or result.get('url')}[/]")
+    out.print(escape(result.get("title") or result.get("url") or ""), style="bold")
+    note = _TITLE_NOTES.get(result.get("title_from") or "")
+    if note:
+        out.print(f"[dim]({escape(note)})[/]")
     out.print(f"is_deal: {result['is_deal']}")
     if not result["deals"]:
         return

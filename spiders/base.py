@@ -25,6 +25,7 @@ from crawler.extract import parse_date
 from crawler.items import ArticleItem, FeedEntry
 from crawler.report import SourceReport
 from crawler.urlpolicy import canonical_url, is_fetchable_url
+from spiders.middlewares import RedirectLoop
 from storage.repository import Repository, SourceState
 
 T = TypeVar("T")
@@ -319,6 +320,8 @@ class DealRadarSpider(scrapy.Spider):
         if isinstance(exc, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in text and "decompress" in text:
             return (f"response inflates past the {limit} byte limit when decompressed "
                     f"(a compression bomb?), cut off")
+        if isinstance(exc, RedirectLoop):
+            return text
         if isinstance(exc, IgnoreRequest) and "max redirections" in text:
             hops = meta.get("redirect_urls") or []
             start = hops[0] if hops else (request.url if request is not None else "?")

@@ -14,12 +14,14 @@ from typing import Any
 
 from scrapy import Request
 from scrapy import exceptions as scrapy_exceptions
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import load_object
 from twisted.internet.error import DNSLookupError
+from w3lib.url import canonicalize_url
 
 from crawler.retry_after import parse_retry_after
 from crawler.urlpolicy import PrivateAddressError, check_url
@@ -71,6 +73,35 @@ class UrlPolicyMiddleware:
             where = f" (redirected from {hops[0]})" if hops else ""
             log.warning("refused request url=%s reason=%s%s", request.url, exc, where)
             raise RefusedRequest(f"{exc}{where}") from None
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect leads back to a URL of its own chain: reported with the loop, not dropped without a word
+    (Scrapy's duplicate filter would drop the repeated request quietly)."""
+
+    def __init__(self, url: str, chain: list[str]) -> None:
+        super().__init__(f"redirect loop ({' -> '.join([*chain, url])}), gave up")
+
+
+class _LoopCheck:
+    """Mixed into Scrapy's redirect middlewares: a redirect whose target is already in its chain is a loop."""
+
+    def process_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Any:
+        result = super().process_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if isinstance(result, Request) and result is not request:
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            target = canonicalize_url(result.url)
+            if any(canonicalize_url(u) == target for u in chain):
+                raise RedirectLoop(result.url, chain)
+        return result
+
+
+class LoopAwareRedirectMiddleware(_LoopCheck, RedirectMiddleware):
+    """Scrapy's 3xx redirects, with loops reported."""
+
+
+class LoopAwareMetaRefreshMiddleware(_LoopCheck, MetaRefreshMiddleware):
+    """Scrapy's ``<meta http-equiv=refresh>`` redirects, with loops reported."""
 
 
 class BackoffRetryMiddleware:

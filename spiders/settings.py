@@ -63,6 +63,10 @@ def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict
         "DOWNLOADER_MIDDLEWARES": {
             "spiders.middlewares.UrlPolicyMiddleware": 50,
             "spiders.middlewares.BackoffRetryMiddleware": 560,
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            "spiders.middlewares.LoopAwareMetaRefreshMiddleware": 580,
+            "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+            "spiders.middlewares.LoopAwareRedirectMiddleware": 600,
         },
         "DOWNLOADER_MIDDLEWARES_BASE": _MIDDLEWARES_BASE,
         "EXTENSIONS_BASE": _EXTENSIONS_BASE,

@@ -23,6 +23,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+MAX_ROW_ID = 2**63 - 1  # the widest integer key either database stores
+
+
+def possible_row_id(value: int) -> bool:
+    """Whether a row could have this id: SQLite refuses (with OverflowError) to even compare a larger one."""
+    return 0 < value <= MAX_ROW_ID
+
+
 class StoreBase:
     """An engine and a session factory; every public call is one transaction."""
 

@@ -1,15 +1,17 @@
 """The alert outbox: deliveries leased, sent, retried, failed and re-queued. Two dispatchers (the daemon
-and a manual crawl) can work it at once: a leased row is invisible to the other until its lease ends."""
+and a manual crawl) can work it at once: a leased row is invisible to the other until its lease ends, its
+holder keeps renewing the lease while it works, and only the holder (by the lease's token) can mark it."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.base import StoreBase, utcnow
+from storage.base import StoreBase, possible_row_id, utcnow
 from storage.models import AlertEventRow, DeliveryRow
 from storage.records import DeliveryInfo, PendingDelivery
 
@@ -18,8 +20,11 @@ class OutboxStore(StoreBase):
     def claim_deliveries(self, *, now: datetime | None = None, limit: int = 50,
                          lease: timedelta = timedelta(minutes=2),
                          channels: Iterable[str] | None = None) -> list[PendingDelivery]:
-        """Lease due deliveries so that two dispatchers (daemon and a manual crawl) never send one twice."""
+        """Lease due deliveries under a fresh token, so that two dispatchers (daemon and a manual crawl) never
+        send one twice: the rows are invisible to others until the lease ends, and only the token's holder
+        can renew or mark them."""
         now = now or utcnow()
+        token = uuid.uuid4().hex
 
         def run(s: Session) -> list[PendingDelivery]:
             q = (
@@ -37,28 +42,55 @@ class OutboxStore(StoreBase):
             out = []
             for d, ev in s.execute(q):
                 d.claimed_until = now + lease
-                out.append(PendingDelivery(d.id, d.delivery_id, d.channel, ev.event, d.attempts, ev.body, ev.created_at))
+                d.claim_token = token
+                out.append(PendingDelivery(d.id, d.delivery_id, d.channel, ev.event, d.attempts, ev.body,
+                                           ev.created_at, token))
             return out
 
         return self._write(run)
 
-    def mark_sent(self, delivery_pk: int, *, now: datetime | None = None) -> None:
+    def renew_claims(self, token: str, delivery_pks: Iterable[int], *, until: datetime) -> set[int]:
+        """Extend the lease on those of ``delivery_pks`` still held under ``token``; the ones returned are ours
+        until ``until``. One UPDATE, so a row another dispatcher took over after our lease ran out is never
+        taken back."""
+        pks = list(delivery_pks)
+        if not pks:
+            return set()
+
+        def run(s: Session) -> set[int]:
+            # Locked on PostgreSQL (SQLite's BEGIN IMMEDIATE already excludes other writers), so no claim can
+            # come between reading who holds the rows and extending their lease.
+            held = list(s.scalars(select(DeliveryRow.id).where(*self._held(token, pks)).with_for_update()))
+            if held:
+                s.execute(update(DeliveryRow).where(*self._held(token, held)).values(claimed_until=until))
+            return set(held)
+
+        return self._write(run)
+
+    def mark_sent(self, delivery_pk: int, *, token: str, now: datetime | None = None) -> bool:
+        """Record a send; False (nothing written) when the row is no longer leased under ``token``."""
         now = now or utcnow()
-        self._write(lambda s: s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_pk).values(
-            status="sent", sent_at=now, attempts=DeliveryRow.attempts + 1, claimed_until=None, last_error=None)))
+        return self._mark(delivery_pk, token, status="sent", sent_at=now, last_error=None)
 
-    def mark_retry(self, delivery_pk: int, *, error: str, next_attempt_at: datetime) -> None:
-        self._write(lambda s: s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_pk).values(
-            attempts=DeliveryRow.attempts + 1, last_error=error[:2000], next_attempt_at=next_attempt_at,
-            claimed_until=None)))
+    def mark_retry(self, delivery_pk: int, *, token: str, error: str, next_attempt_at: datetime) -> bool:
+        return self._mark(delivery_pk, token, last_error=error[:2000], next_attempt_at=next_attempt_at)
 
-    def mark_failed(self, delivery_pk: int, *, error: str) -> None:
-        self._write(lambda s: s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_pk).values(
-            status="failed", attempts=DeliveryRow.attempts + 1, last_error=error[:2000], claimed_until=None)))
+    def mark_failed(self, delivery_pk: int, *, token: str, error: str) -> bool:
+        return self._mark(delivery_pk, token, status="failed", last_error=error[:2000])
 
-    def release_claim(self, delivery_pk: int) -> None:
-        self._write(lambda s: s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_pk).values(
-            claimed_until=None)))
+    def release_claim(self, delivery_pk: int, *, token: str) -> bool:
+        return self._write(lambda s: s.execute(update(DeliveryRow).where(*self._held(token, [delivery_pk]))
+                                               .values(claimed_until=None, claim_token=None)).rowcount == 1)
+
+    def _mark(self, delivery_pk: int, token: str, **values: object) -> bool:
+        """Count one attempt and end the lease, only for the lease's holder."""
+        return self._write(lambda s: s.execute(
+            update(DeliveryRow).where(*self._held(token, [delivery_pk])).values(
+                attempts=DeliveryRow.attempts + 1, claimed_until=None, claim_token=None, **values)).rowcount == 1)
+
+    @staticmethod
+    def _held(token: str, delivery_pks: list[int]) -> tuple[ColumnElement[bool], ...]:
+        return (DeliveryRow.id.in_(delivery_pks), DeliveryRow.status == "pending", DeliveryRow.claim_token == token)
 
     def list_deliveries(self, status: str | None = None, *, limit: int = 200) -> list[DeliveryInfo]:
         with self._session() as s:
@@ -79,8 +111,9 @@ class OutboxStore(StoreBase):
         def run(s: Session) -> int:
             q = update(DeliveryRow).where(DeliveryRow.status == "failed")
             if ids is not None:
-                q = q.where(DeliveryRow.id.in_(list(ids)))
-            return s.execute(q.values(status="pending", next_attempt_at=now, attempts=0, claimed_until=None)).rowcount
+                q = q.where(DeliveryRow.id.in_([i for i in ids if possible_row_id(i)]))
+            return s.execute(q.values(status="pending", next_attempt_at=now, attempts=0, claimed_until=None,
+                                     claim_token=None)).rowcount
 
         return self._write(run)
 

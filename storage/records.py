@@ -68,6 +68,7 @@ class PendingDelivery:
     attempts: int
     body: dict[str, Any]
     created_at: datetime
+    token: str = ""  # the lease this copy was claimed under; marking the row needs it
 
 
 @dataclass(frozen=True, slots=True)

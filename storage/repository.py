@@ -29,7 +29,7 @@ from crawler.events import (
     match_deal,
 )
 from crawler.extract import ExtractedArticle, hamming, jaccard, shingles
-from storage.base import utcnow
+from storage.base import possible_row_id, utcnow
 from storage.models import (
     AlertEventRow,
     ArticleAliasRow,
@@ -363,11 +363,16 @@ class Repository(OutboxStore):
             return [_deal_summary(r) for r in s.scalars(q)]
 
     def get_deal(self, deal_id: int) -> DealSummary | None:
+        """The deal with this id; None when there is none (also for an id no row can have)."""
+        if not possible_row_id(deal_id):
+            return None
         with self._session() as s:
             row = s.get(DealRow, deal_id)
             return _deal_summary(row) if row else None
 
     def deal_events(self, deal_id: int) -> list[StoredEvent]:
+        if not possible_row_id(deal_id):
+            return []
         with self._session() as s:
             rows = s.scalars(select(AlertEventRow).where(AlertEventRow.deal_id == deal_id).order_by(AlertEventRow.id))
             return [StoredEvent(r.id, r.event, r.deal_id, r.body, ()) for r in rows]

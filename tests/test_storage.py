@@ -196,18 +196,38 @@ def test_outbox_lease_retry_fail_and_requeue(db_url: str) -> None:
     repo.store_article(article("https://wire.example/a"), records=[record()], channels=ALL, now=NOW)
     [d] = repo.claim_deliveries(now=NOW)
     assert repo.claim_deliveries(now=NOW) == []  # leased: a second dispatcher gets nothing
-    repo.mark_retry(d.id, error="HTTP 500", next_attempt_at=NOW + timedelta(seconds=30))
+    repo.mark_retry(d.id, token=d.token, error="HTTP 500", next_attempt_at=NOW + timedelta(seconds=30))
     assert repo.claim_deliveries(now=NOW + timedelta(seconds=10)) == []
     [again] = repo.claim_deliveries(now=NOW + timedelta(seconds=31))
     assert again.delivery_id == d.delivery_id and again.attempts == 1
-    repo.mark_failed(again.id, error="gave up")
+    repo.mark_failed(again.id, token=again.token, error="gave up")
     [failed] = repo.list_deliveries("failed")
     assert failed.last_error == "gave up" and failed.company == "Tidewater Robotics"
     assert repo.requeue_failed(now=NOW) == 1
     [third] = repo.claim_deliveries(now=NOW + timedelta(minutes=5))
     assert third.delivery_id == d.delivery_id
-    repo.mark_sent(third.id)
+    repo.mark_sent(third.id, token=third.token)
     assert repo.list_deliveries("sent")[0].sent_at is not None and repo.pending_count() == 0
+
+
+def test_only_the_lease_holder_renews_or_marks_a_delivery(db_url: str) -> None:
+    repo = Repository.open(db_url)
+    repo.store_article(article("https://wire.example/a"), records=[record()], channels=ALL, now=NOW)
+    [old] = repo.claim_deliveries(now=NOW, lease=timedelta(seconds=30))
+    assert repo.renew_claims(old.token, [old.id], until=NOW + timedelta(seconds=40)) == {old.id}
+    assert repo.claim_deliveries(now=NOW + timedelta(seconds=35)) == []  # renewed: still ours
+    [new] = repo.claim_deliveries(now=NOW + timedelta(seconds=41))  # lapsed: another dispatcher takes it
+    assert new.id == old.id and new.token != old.token
+    assert repo.renew_claims(old.token, [old.id], until=NOW + timedelta(minutes=5)) == set()
+    assert repo.mark_sent(old.id, token=old.token) is False
+    assert repo.mark_retry(old.id, token=old.token, error="x", next_attempt_at=NOW) is False
+    assert repo.mark_failed(old.id, token=old.token, error="x") is False
+    [row] = repo.list_deliveries()
+    assert row.status == "pending" and row.attempts == 0
+    assert repo.mark_sent(new.id, token=new.token) is True
+    assert repo.mark_sent(new.id, token=new.token) is False  # once
+    [row] = repo.list_deliveries()
+    assert row.status == "sent" and row.attempts == 1
 
 
 def test_store_article_is_safe_when_the_url_appears_twice(db_url: str) -> None:

@@ -11,10 +11,13 @@
 ``implicit_tls=tls`` speaks TLS from the first byte (smtps). With ``auth`` the server requires
 AUTH (PLAIN/LOGIN) before MAIL. ``fail_next(n, "451 4.3.0 Try later", stage="DATA")`` scripts
 refusals. ``stop()``/``start()`` keep the same port, for "server down, then back" tests.
+``delay`` (seconds) makes the server wait that long before answering each message's DATA: a slow
+mail server, for tests of what happens while a send is in progress.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import ipaddress
@@ -195,6 +198,8 @@ class _Handler:
         refusal = self.server._refusal("DATA")
         if refusal:
             return refusal
+        if self.server.delay:
+            await asyncio.sleep(self.server.delay)
         data = envelope.original_content or envelope.content or b""
         if isinstance(data, str):
             data = data.encode("utf-8")
@@ -248,11 +253,13 @@ class SMTPTestServer:
         require_starttls: bool = False,
         implicit_tls: TLSMaterial | None = None,
         auth_require_tls: bool | None = None,
+        delay: float = 0.0,
     ) -> None:
         if starttls and implicit_tls:
             raise ValueError("choose starttls or implicit_tls, not both")
         self.host = host
         self.port = port
+        self.delay = delay
         self.auth = dict(auth or {})
         self.starttls = starttls
         self.require_starttls = require_starttls

@@ -8,7 +8,6 @@ configuration change, and following it could carry the signed alert somewhere un
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import socket
 import ssl
@@ -21,6 +20,8 @@ import httpx
 from crawler.alerts.channels.base import Delivery, DeliveryError, short_hash
 from crawler.alerts.payloads import encode_body, sign
 from crawler.retry_after import parse_retry_after
+from crawler.urlpolicy import ip_literal
+from crawler.urlpolicy import is_public_address as is_global_unicast
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +40,10 @@ def user_agent() -> str:
 
 
 def is_public_address(address: str) -> bool:
-    """True for globally routable unicast IPs; loopback, private, link-local, etc. are not."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    """True for globally routable unicast IPs (the crawl's rule); loopback, private, link-local, carrier-grade
+    NAT and the IPv6 forms wrapping them are not, nor is text that is no address."""
+    ip = ip_literal(address)
+    return ip is not None and is_global_unicast(ip)
 
 
 class WebhookChannel:
@@ -183,11 +180,7 @@ class WebhookChannel:
 
 
 def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return False
-    return True
+    return ip_literal(host) is not None
 
 
 def _obviously_local(host: str) -> bool:
