@@ -207,7 +207,7 @@ def _main_text(tree: lxml.html.HtmlElement, url: str) -> str:
     # extracts (its workers do), so it skips trafilatura's tenth of a second of imports.
     import trafilatura
 
-    options = {"url": url, "include_comments": False, "include_tables": False, "favor_precision": True,
+    options = {"url": url, "include_comments": False, "include_tables": True, "favor_precision": True,
                "deduplicate": False}
     text = trafilatura.extract(tree, fast=True, **options) or ""
     paragraphs = sum(len(p.text_content()) for p in tree.iter("p"))
