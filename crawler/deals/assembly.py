@@ -96,7 +96,7 @@ def accept(r: _Reader, c: Candidate) -> bool:
         return False  # "according to PitchBook", "Crunchbase data shows": the source, not the company
     if _market_money(r, c):
         return False
-    if c.deal_type in ("equity", "debt") and _is_person(c.company, c.sent.text):
+    if c.deal_type in ("equity", "debt") and _is_person(r, c.company, c.sent.text):
         return False  # "founder Jonathan Jackson raised ...": the money is his company's, named elsewhere
     amount = to_usd(c.money, r.resources, r.date)
     if amount is not None and amount < MIN_DEAL_USD:
@@ -159,12 +159,19 @@ _ROLE_BEFORE = re.compile(_ROLE + r"(?:\s+and\s+\w+)?,?\s+$", re.I)
 _ROLE_AFTER = re.compile(r",\s+(?:the\s+|its\s+|a\s+)?(?:[\w-]+\s+){0,2}?" + _ROLE + r"\b", re.I)
 
 
-def _is_person(name: str, sentence: str) -> bool:
-    """Whether the sentence introduces ``name`` by a role ("founder and CEO Jonathan Jackson", "Jo Lee, its CEO")."""
+_OUTLET_POSSESSIVE = re.compile(r"([A-Z][\w.]*(?: [A-Z][\w.]*){0,2})['’]s\s+$")
+
+
+def _is_person(r: _Reader, name: str, sentence: str) -> bool:
+    """Whether the sentence introduces ``name`` as a person: by a role ("founder and CEO Jonathan Jackson",
+    "Jo Lee, its CEO") or as an outlet's reporter ("Proactive's Jonathan Jackson")."""
     at = sentence.find(name)
     if at < 0 or len(name.split()) < 2:
         return False
-    return bool(_ROLE_BEFORE.search(sentence[max(0, at - 40):at]) or _ROLE_AFTER.match(sentence, at + len(name)))
+    before = sentence[max(0, at - 40):at]
+    outlet = _OUTLET_POSSESSIVE.search(before)
+    return bool(_ROLE_BEFORE.search(before) or _ROLE_AFTER.match(sentence, at + len(name)) or (
+        outlet and r.names.kind(outlet.group(1)) == "media"))
 
 
 def _market_money(r: _Reader, c: Candidate) -> bool:
