@@ -26,6 +26,9 @@ class SourceReport:
     poll_hint_s: int | None = None
     pending_articles: int = 0
     fatal: str | None = None
+    # Set when the spider closed because its work was done; a pass cut short (the crawl process stopped, its
+    # parent gone) never sets it, and only a finished pass may save the feed's validators.
+    finished: bool = False
 
     @property
     def ok(self) -> bool:

@@ -105,7 +105,8 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
     try:
         process.start()
     finally:
-        if parent_gone(parent_pid):
+        abandoned = parent_gone(parent_pid)
+        if abandoned:
             _stop_reactor_threads()  # the crashed reactor skipped the shutdown that stops them
 
     finished = datetime.now(UTC)
@@ -114,9 +115,9 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
     passes = []
     for src in sources:
         rep = reports[src.name]
-        complete = rep.ok and rep.pending_articles <= 0 and not rep.errors
-        # Keep the old validators unless every article the feed listed was stored: otherwise a 304
-        # next time would hide the ones that failed now.
+        complete = rep.finished and not abandoned and rep.ok and rep.pending_articles <= 0 and not rep.errors
+        # Keep the old validators unless the pass ran to its end and every article the feed listed was stored:
+        # otherwise a 304 next time would hide the ones that failed, or were still being analysed, now.
         state = states.get(src.name)
         passes.append(SourcePass(
             src.name, at=finished, ok=rep.ok,

@@ -112,7 +112,15 @@ class DealRadarSpider(scrapy.Spider):
         crawler.signals.connect(spider._start_count, signal=signals.headers_received)
         crawler.signals.connect(spider._count_bytes, signal=signals.bytes_received)
         crawler.signals.connect(spider._callback_failed, signal=signals.spider_error)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
+
+    def _closed(self, spider: Any = None, reason: str = "") -> None:
+        """Only a spider that ran out of work finished its sources' passes; one stopped on a signal, or never
+        closed at all (its reactor crashed), did not."""
+        if reason == "finished":
+            for run in self.runs.values():
+                run.report.finished = True
 
     def _callback_failed(self, failure: Failure, response: Response, spider: Any = None) -> None:
         """A callback raised (a bug, or the database gone mid-callback): Scrapy only logs it. Record it on the

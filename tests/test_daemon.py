@@ -6,7 +6,6 @@ a crawl child takes about two seconds, which sets the pace.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -17,17 +16,16 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from conftest import make_settings
+from servers.daemon_proc import ROOT, wait_until, write_config
+from servers.daemon_proc import DaemonProcess as Daemon
 from servers.webhook_receiver import RecordedRequest, WebhookReceiver, free_port
 
 from crawler.sitehost import Reply, SiteRequest, SiteServer, article_page, rss
 from storage.repository import Repository
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRET = "daemon-test-secret"
 
 DEALS = {
@@ -65,78 +63,6 @@ def publish(site: SiteServer, path: str, links: list[str], *, ttl: int | None = 
                          content_type="application/rss+xml"))
 
 
-def write_config(path: Path, db: str, sources: list[dict[str, Any]], *, channels: list[dict[str, Any]] = (),
-                 daemon: dict[str, Any] | None = None, port: int | None = None) -> Path:
-    data = {
-        "storage": {"url": db},
-        "crawl": {"allow_private_addresses": True, "delay": "0s", "autothrottle": False, "concurrency_per_host": 8,
-                  "timeout": "10s", "retries": 0, "max_article_age": "3650d"},
-        "sources": sources,
-        "alerts": {"channels": list(channels), "retry_base": "1s"},
-        "daemon": {"jitter": "0s", "dispatch_every": "1s", "per_host_limit": 4,
-                   "http": f"127.0.0.1:{port}" if port else None, **(daemon or {})},
-    }
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return path
-
-
-class Daemon:
-    """``dealradar run`` in its own process group, so a test can SIGKILL it together with its crawl child."""
-
-    def __init__(self, config: Path, log: Path) -> None:
-        self.log = log
-        env = {k: v for k, v in os.environ.items() if k != "DEALRADAR_CONFIG"}
-        with open(log, "ab") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "run", "-c", str(config)], cwd=ROOT,
-                                         env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_log(self, text: str, timeout: float = 15.0, *, count: int = 1) -> None:
-        deadline = time.monotonic() + timeout
-        while self.output().count(text) < count:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"daemon exited ({self.proc.returncode}) before logging {text!r}:\n{self.tail()}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no {text!r} (x{count}) within {timeout}s:\n{self.tail()}")
-            time.sleep(0.1)
-
-    def tail(self, lines: int = 40) -> str:
-        keep = [line for line in self.output().splitlines() if " crawler." in line or "dealradar" in line]
-        return "\n".join(keep[-lines:])
-
-    def send(self, sig: int) -> None:
-        self.proc.send_signal(sig)
-
-    def stop(self, timeout: float = 10.0) -> tuple[int, float]:
-        t0 = time.monotonic()
-        self.send(signal.SIGTERM)
-        code = self.proc.wait(timeout)
-        return code, time.monotonic() - t0
-
-    def kill_all(self) -> None:
-        """SIGKILL the daemon and its crawl child at once, like an OOM kill of the whole service."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(5)
-
-
-@pytest.fixture
-def daemons(tmp_path: Path) -> Iterator[Callable[[Path], Daemon]]:
-    started: list[Daemon] = []
-
-    def start(config: Path) -> Daemon:
-        d = Daemon(config, tmp_path / f"daemon-{len(started)}.log")
-        started.append(d)
-        return d
-
-    yield start
-    for d in started:
-        if d.proc.poll() is None:
-            d.kill_all()
-
-
 @pytest.fixture
 def receiver() -> Iterator[WebhookReceiver]:
     with WebhookReceiver() as rx:
@@ -145,14 +71,6 @@ def receiver() -> Iterator[WebhookReceiver]:
 
 def events(rx: WebhookReceiver, prefix: str = "") -> list[RecordedRequest]:
     return [r for r in rx.requests if (r.header("X-DealRadar-Event") or "").startswith(prefix)]
-
-
-def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def get(url: str) -> tuple[int, bytes]:
