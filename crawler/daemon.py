@@ -36,7 +36,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from crawler.alerts.channels import Channel
 from crawler.alerts.dispatcher import build_channels, dispatch_once
 from crawler.config import Settings, SourceSettings, load_settings
-from crawler.errors import ConfigError, DealRadarError
+from crawler.errors import ConfigError, DealRadarError, StorageError
+from crawler.holdback import Holdback
 from crawler.lock import DaemonLock, acquire_daemon_lock
 from crawler.observe import Metrics, ObserveServer, setup_logging
 from crawler.report import SourceReport
@@ -124,6 +125,7 @@ class Daemon:
         self._dispatch_lock = threading.Lock()
         self._stats: dict[str, PublishStats] = {}
         self._stats_at: datetime | None = None
+        self.held = Holdback()
         self.scheduler = CrawlScheduler(
             due=self.due_sources, run_batch=self.run_batch, dispatch=self.dispatch, housekeeping=self.housekeeping,
             limits=lambda: (self.settings.daemon.per_host_limit, self.settings.daemon.max_crawls),
@@ -231,11 +233,11 @@ class Daemon:
             if new.storage.url != old.storage.url:
                 raise ConfigError("storage.url", "cannot change while the daemon runs; restart it to switch databases")
             channels = build_channels(new)
+            self.repo.sync_sources(new.sources)
         except DealRadarError as exc:
             self.metrics.reloads.labels("rejected").inc()
             log.error("configuration reload rejected, keeping the running configuration: %s", exc)
             return
-        self.repo.sync_sources(new.sources)
         self.settings, self.channels = new, channels
         d_old, d_new = old.daemon, new.daemon
         if (d_old.log_format, d_old.log_level) != (d_new.log_format, d_new.log_level):
@@ -271,7 +273,15 @@ class Daemon:
                              rng=self.rng)
             if at != stored.get(src.name):
                 updates[src.name] = at
-        set_next_runs(self.repo, updates)
+        try:
+            set_next_runs(self.repo, updates)
+        except StorageError as exc:
+            self.held.write_failed("planning the sources", exc)
+            for name, at in updates.items():
+                self.held.hold(name, at)
+        else:
+            for name in updates:
+                self.held.release(name)
 
     def _mean_gaps(self, now: datetime, names: list[str] | None = None) -> dict[str, float | None]:
         from crawler.polling import mean_gap
@@ -285,7 +295,7 @@ class Daemon:
         """What the tick may start now: enabled sources whose planned time has come."""
         now = datetime.now(UTC)
         try:
-            plan = {k: (v if v is not None else now) for k, v in next_runs(self.repo).items()}
+            plan = {k: (v if v is not None else now) for k, v in self.held.plan(next_runs(self.repo)).items()}
         except SQLAlchemyError as exc:  # locked or unreachable: try again at the next tick
             log.warning("cannot read the schedule: %s", str(exc).splitlines()[0])
             return []
@@ -339,9 +349,14 @@ class Daemon:
 
     def _after_pass(self, name: str, rep: SourceReport | None, failure: str | None, started: datetime,
                     finished: datetime, mean_gap_s: float | None) -> None:
+        recorded = rep is not None and rep.state_saved  # the crawl child recorded the pass itself
         if rep is None:  # the child died before reporting: a failed pass all the same, so backoff applies
-            self.repo.record_source_run(name, at=finished, ok=False, status="error",
-                                        error=f"crawl process failed: {failure or 'no report'}")
+            try:
+                self.repo.record_source_run(name, at=finished, ok=False, status="error",
+                                            error=f"crawl process failed: {failure or 'no report'}")
+                recorded = True
+            except StorageError as exc:
+                self.held.write_failed(f"recording the pass of {name}", exc)
             self.metrics.record_crash(name)
         else:
             self.metrics.record_pass(rep)
@@ -350,21 +365,35 @@ class Daemon:
         if state is None or src is None or not src.enabled:
             return
         ok = rep is not None and rep.ok
+        # A pass the database would not record still counts: the backoff is kept here, in memory, until it can be
+        # written, or the source would be due again at once and the daemon would crawl in a loop.
+        failures = self.held.failures(name, state.consecutive_failures, ok=ok, recorded=recorded)
         hint = rep.poll_hint_s if rep is not None else None
         nxt = plan_after_pass(src, self.settings.daemon, started=started, finished=finished,
-                              failures=state.consecutive_failures, hint_s=hint, mean_gap_s=mean_gap_s, rng=self.rng)
-        self.repo.set_source_schedule(name, nxt)
+                              failures=failures, hint_s=hint, mean_gap_s=mean_gap_s, rng=self.rng)
+        try:
+            self.repo.set_source_schedule(name, nxt)
+        except StorageError as exc:
+            self.held.hold(name, nxt)
+            self.held.write_failed(f"planning the next pass of {name}", exc)
+        else:
+            self.held.release(name)
+            if recorded:
+                self.held.write_ok()
         self.metrics.next_run.labels(name).set(nxt.timestamp())
-        self.metrics.failures.labels(name).set(state.consecutive_failures)
+        self.metrics.failures.labels(name).set(failures)
         if state.last_success_at is not None:
             self.metrics.last_success.labels(name).set(state.last_success_at.timestamp())
         fields: dict[str, Any] = {"source": name, "ok": ok, "next_in_s": round((nxt - finished).total_seconds(), 1)}
         if rep is not None:
             fields.update(new=rep.new_articles, deals_new=rep.deals_new, not_modified=rep.not_modified)
         if not ok:
-            fields.update(failures=state.consecutive_failures, error=(rep.fatal if rep else failure) or "?")
+            fields.update(failures=failures, error=(rep.fatal if rep else failure) or "?")
         _event(logging.INFO if ok else logging.WARNING, "source pass", **fields)
-        self._operator_alert(src, state, ok, finished)
+        try:
+            self._operator_alert(src, state, ok, finished)
+        except StorageError as exc:
+            self.held.write_failed(f"queueing an operator alert for {name}", exc)
 
     def _operator_alert(self, src: SourceSettings, state: SourceState, ok: bool, now: datetime) -> None:
         """One "source.failing" per outage, after N failures in a row; one "source.recovered" after it."""
@@ -408,6 +437,8 @@ class Daemon:
                 if result.sent + result.retried + result.failed < DISPATCH_BATCH:
                     break
             self.metrics.alerts_pending.set(self.repo.pending_count())
+        except StorageError as exc:  # the database refuses the leases: said once, not a traceback every few seconds
+            self.held.write_failed("leasing alert deliveries", exc)
         except Exception:  # the outbox keeps everything; the next run retries
             log.exception("alert dispatch failed")
         finally:

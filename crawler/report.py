@@ -29,6 +29,7 @@ class SourceReport:
     # Set when the spider closed because its work was done; a pass cut short (the crawl process stopped, its
     # parent gone) never sets it, and only a finished pass may save the feed's validators.
     finished: bool = False
+    state_saved: bool = True  # False: the pass could not be recorded on the source (the database refused)
 
     @property
     def ok(self) -> bool:

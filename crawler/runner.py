@@ -35,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.config import Settings, SourceSettings
-from crawler.errors import StorageError
+from crawler.errors import DealRadarError, StorageError
 from crawler.report import CrawlSummary, SourceReport
 
 log = logging.getLogger(__name__)
@@ -129,6 +129,7 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
     for p, outcome in zip(passes, repo.record_source_runs(passes), strict=True):
         if isinstance(outcome, StorageError):  # keep the rest of the summary; this source's state is not saved
             reports[p.name].error(f"fetch state not saved: {outcome}")
+            reports[p.name].state_saved = False
     repo.close()
     return summary
 
@@ -306,22 +307,27 @@ def _child(settings: Settings, names: list[str], events: Any, log_level: str, lo
         flush_due = True
         loop.call_later(PROGRESS_INTERVAL_S, flush_progress)
 
+    code = 0
     try:
         summary = crawl_in_this_process(settings, sources, progress=progress, log_level=log_level,
                                         warm_workers=warm_workers)
         flush_progress()
         put(("done", summary.to_dict(), None))
-    except BaseException as exc:
+    except DealRadarError as exc:  # expected (the database refuses writes, say): the caller reports it in one line
+        flush_progress()
+        put(("failed", f"{type(exc).__name__}: {exc}", None))
+        code = 1
+    except BaseException as exc:  # a bug: its traceback goes to the log
         flush_progress()
         put(("failed", f"{type(exc).__name__}: {exc}", None))
         raise
     finally:
         if parent_gone(parent_pid):
             events.cancel_join_thread()
-    _exit_now(events)
+    _exit_now(events, code)
 
 
-def _exit_now(events: Any) -> None:
+def _exit_now(events: Any, code: int = 0) -> None:
     """End the child without the interpreter's tear-down, which takes a third of a second after a big crawl
     (freeing every object one by one) while the caller waits in ``join``. Everything that matters is
     already closed: the database, the workers, the reactor; the queue's last event and the log lines
@@ -332,7 +338,7 @@ def _exit_now(events: Any) -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
-    os._exit(0)
+    os._exit(code)
 
 
 def _summary_from_dict(data: dict[str, Any]) -> CrawlSummary:

@@ -4,13 +4,20 @@ writes, the PostgreSQL connection holding its lock cut. Real ``dealradar run`` p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from conftest import PG_URL, make_settings, postgres_available
 from servers.daemon_proc import DaemonProcess, wait_until, write_config
 
 from crawler.sitehost import Reply, SiteServer, article_page, rss
 from storage.repository import Repository
+from storage.schedule import set_next_runs
 
 
 def story(n: int, paragraphs: int = 2) -> str:
@@ -67,3 +74,90 @@ def test_daemon_killed_alone_mid_pass_loses_no_article_after_restart(
         assert state is not None and state.etag  # the restarted pass finished: now its validators are kept
     finally:
         repo.close()
+
+
+# ---- a database that refuses writes --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReadOnlyDatabase:
+    owner_url: str  # the schema's owner: may write
+    reader_url: str  # a role that may read and nothing more
+
+
+@pytest.fixture
+def read_only_pg() -> Iterator[ReadOnlyDatabase]:
+    """A database of this test's own with DealRadar's schema, and a login role that may only SELECT from it;
+    both dropped afterwards (roles are per server, so the name is unique)."""
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not running at 127.0.0.1:5432")
+    import psycopg
+
+    tag = uuid.uuid4().hex[:10]
+    name, role = f"dealradar_ro_{tag}", f"dealradar_reader_{tag}"
+    base = PG_URL.rsplit("/", 1)[0]
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE ROLE "{role}" LOGIN')
+    owner = f"{base}/{name}"
+    try:
+        Repository.open(owner).close()  # the schema, created by its owner
+        with psycopg.connect(owner.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as db:
+            db.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
+            db.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
+        reader = owner.replace("://postgres@", f"://{role}@", 1)
+        assert reader != owner
+        yield ReadOnlyDatabase(owner, reader)
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+_LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
+
+
+def log_times(output: str, text: str) -> list[datetime]:
+    """When the daemon logged each line holding ``text`` (its own clock, from the plain log format)."""
+    times = []
+    for line in output.splitlines():
+        m = _LOG_TIME.match(line)
+        if m and text in line:
+            times.append(datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S,%f"))
+    return times
+
+
+@pytest.mark.postgres
+def test_a_role_without_write_rights_makes_the_daemon_back_off_not_loop(
+        site: SiteServer, read_only_pg: ReadOnlyDatabase, tmp_path: Path,
+        daemons: Callable[[Path], DaemonProcess]) -> None:
+    """The sources were planned by a daemon that could write (their next run is in the past); now the daemon
+    runs as a role that may only read. Every pass fails before it can record anything, so the backoff must live
+    in the daemon: passes 1 s, 2 s, 4 s, 8 s apart, not back to back; the refusal said once, no traceback."""
+    site.add("/a/1", story(1))
+    publish(site, [site.url("/a/1")])
+    sources = [{"name": "wire", "feed": site.url("/feed.xml"), "every": "1s"}]
+    owner = Repository.open(read_only_pg.owner_url)
+    try:
+        owner.sync_sources(make_settings(read_only_pg.owner_url, sources).sources)
+        set_next_runs(owner, {"wire": datetime.now(UTC) - timedelta(minutes=5)})
+    finally:
+        owner.close()
+    cfg = write_config(tmp_path / "dealradar.yaml", read_only_pg.reader_url, sources, daemon={"max_backoff": "1h"})
+    d = daemons(cfg)
+    d.wait_log("source pass source=wire ok=false", count=4, timeout=90)
+    assert d.stop()[0] == 0
+    out = d.output()
+
+    passes = [line for line in out.splitlines() if "source pass source=wire ok=false" in line]
+    assert [re.search(r"failures=(\d+)", p).group(1) for p in passes[:4]] == ["1", "2", "3", "4"], passes  # type: ignore[union-attr]
+    starts = log_times(out, "crawl started")
+    gaps = [(b - a).total_seconds() for a, b in zip(starts, starts[1:], strict=False)]
+    # Each pass starts at least its interval after the one before: 1 s doubled per failure (the log's
+    # millisecond clock, and the pass's start taken just before its line, allow a little slack).
+    for i, gap in enumerate(gaps[:3]):
+        assert gap >= 2 ** (i + 1) - 0.25, gaps
+    assert out.count("the database refuses writes") == 1, out
+    assert "permission denied" in out
+    assert "Traceback" not in out, out
+    assert not site.hits("/feed.xml")  # nothing fetched that could not be stored
