@@ -14,6 +14,9 @@ database, plan every source (``crawler.scheduler``), serve /healthz and /metrics
   run, so its sources are due again at the next start; nothing stored is lost, nothing sent twice.
 - SIGHUP: reload the configuration; sources added, removed or changed take effect at once; a bad
   file is logged and the running configuration kept.
+- the lock lost (a PostgreSQL advisory lock whose connection was cut and that another daemon took):
+  noticed at once by a thread waiting on the lock's connection; nothing new starts, the crawl in flight
+  is stopped, exit 1. While the lock's connection is down and not yet taken back, nothing new starts.
 - SIGKILL: nothing to clean up. The lock dies with the process, articles were committed one by
   one, alerts sit in the outbox, and ``sources.next_run_at`` says where the schedule was.
 """
@@ -63,6 +66,7 @@ EXIT_DEADLINE_S = 9.5  # from the stop signal to the process exit, whatever is s
 DISPATCH_BATCH = 20  # deliveries per claim; the dispatcher checks for a stop between claims
 STATS_EVERY = timedelta(minutes=1)  # publish rates for the stale gauges: a table scan, so not every 15 s
 STALL_AFTER_S = 30.0  # no tick for this long makes /healthz answer 503
+LOCK_CHECK_S = 5.0  # the lock is asked about at least this often, and at once when its connection stirs
 # The crawl child's level for each daemon level. At INFO a child would log Scrapy's start-up banner and one
 # line per stored article every pass, so it stays at WARNING; its format is always the daemon's.
 _CHILD_LOG_LEVEL = {"DEBUG": "DEBUG", "INFO": "WARNING", "WARNING": "WARNING", "ERROR": "ERROR"}
@@ -113,6 +117,7 @@ class Daemon:
         self._force = False
         self._reload_requested = False
         self._lock_lost = False
+        self._lock_doubt = False  # the lock's connection broke and it is not yet taken again: no new work meanwhile
         self._install_signals()  # first: a SIGHUP during start-up must not kill the process
         self.settings = settings
         self.lock = lock
@@ -144,6 +149,7 @@ class Daemon:
             self.server.start()
             _event(logging.INFO, "serving /healthz and /metrics", address=self.server.address)
         self.scheduler.start()
+        threading.Thread(target=self._watch_lock, name="dealradar-lock-watch", daemon=True).start()
         self.metrics.up.set(1)
         enabled = [s.name for s in self.settings.sources if s.enabled]
         _event(logging.INFO, "daemon started", pid=os.getpid(), sources=len(enabled),
@@ -157,10 +163,31 @@ class Daemon:
                 self._reload_requested = False
                 self.reload()
             if self._lock_lost:
-                log.error("another process took the daemon lock; stopping")
                 code = 1
                 break
         return self._shutdown(code)
+
+    def _watch_lock(self) -> None:
+        """Notice a lost lock at once. When the connection holding a PostgreSQL advisory lock is cut, the server
+        drops the lock and a second daemon may take it that instant; until this one knows whether it got the lock
+        back, it starts nothing, and when another process has it, it stops taking work straight away."""
+        while not (self._stop_requested or self._lock_lost):
+            broken = self.lock.wait_broken(LOCK_CHECK_S if not self._lock_doubt else 1.0)
+            if self._stop_requested:
+                return
+            if broken:
+                self._lock_doubt = True
+            state = self.lock.check()
+            if state == "lost":
+                self._lock_lost = True
+                self.scheduler.stop()  # no more ticks, batches or dispatches; the main loop shuts down
+                log.error("another process took the daemon lock; stopping")
+                return
+            self._lock_doubt = state != "held"
+
+    def _may_work(self) -> bool:
+        """False while the lock is in doubt or lost: nothing new starts then."""
+        return not (self._lock_doubt or self._lock_lost)
 
     def _install_signals(self) -> None:
         def on_stop(signum: int, frame: FrameType | None) -> None:
@@ -182,6 +209,9 @@ class Daemon:
         in_flight = self.scheduler.in_flight()
         _event(logging.INFO, "stopping", in_flight=in_flight or "-")
         self.scheduler.stop()  # no more ticks; run_crawl's should_stop now says stop
+        if self._lock_lost:  # another daemon runs now: the crawl in flight is its work, stop it at once
+            for child in _crawl_children():
+                child.terminate()
         # run_crawl sends the child SIGTERM: Scrapy then finishes the requests in flight. Halfway through
         # the grace period a second SIGTERM makes Scrapy stop at once; at its end the child is killed.
         nudged = False
@@ -293,6 +323,8 @@ class Daemon:
 
     def due_sources(self) -> list[DueSource]:
         """What the tick may start now: enabled sources whose planned time has come."""
+        if not self._may_work():
+            return []
         now = datetime.now(UTC)
         try:
             plan = {k: (v if v is not None else now) for k, v in self.held.plan(next_runs(self.repo)).items()}
@@ -306,7 +338,7 @@ class Daemon:
         settings = self.settings
         known = {s.name: s for s in settings.sources}
         sources = [known[d.name] for d in batch if d.name in known]
-        if not sources:
+        if not sources or not self._may_work():
             return
         started = datetime.now(UTC)
         for d in batch:
@@ -425,7 +457,7 @@ class Daemon:
 
     def dispatch(self, blocking: bool = False) -> None:
         """Deliver what is due. After a crawl the batch thread waits its turn; the periodic job just skips."""
-        if not self._dispatch_lock.acquire(blocking=blocking):
+        if not self._may_work() or not self._dispatch_lock.acquire(blocking=blocking):
             return
         try:
             while not self.scheduler.stopping:
@@ -445,7 +477,7 @@ class Daemon:
             self._dispatch_lock.release()
 
     def housekeeping(self) -> None:
-        """Refresh the gauges that mirror the database, and make sure the lock is still ours."""
+        """Refresh the gauges that mirror the database (the lock has a thread of its own: ``_watch_lock``)."""
         now = datetime.now(UTC)
         try:
             states = {s.name: s for s in self.repo.list_sources()}
@@ -466,8 +498,6 @@ class Daemon:
             self.metrics.alerts_pending.set(self.repo.pending_count())
         except (DealRadarError, SQLAlchemyError) as exc:
             log.warning("housekeeping could not read the database: %s", str(exc).splitlines()[0])
-        if self.lock.check() == "lost":
-            self._lock_lost = True
 
     def health(self) -> tuple[bool, dict[str, Any]]:
         """/healthz: 200 while ticking and holding the lock, 503 when stopping or stalled."""

@@ -161,3 +161,71 @@ def test_a_role_without_write_rights_makes_the_daemon_back_off_not_loop(
     assert "permission denied" in out
     assert "Traceback" not in out, out
     assert not site.hits("/feed.xml")  # nothing fetched that could not be stored
+
+
+# ---- the lock's connection cut ------------------------------------------------------------------------------
+
+@pytest.fixture
+def own_pg() -> Iterator[str]:
+    """A database of this test's own: advisory locks are per database, and other test runs share ``test``."""
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not running at 127.0.0.1:5432")
+    import psycopg
+
+    name = f"dealradar_lock_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+_LOCK_ROWS = ("SELECT pid, granted FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s "
+              "AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+
+
+@pytest.mark.postgres
+def test_a_daemon_whose_lock_is_taken_after_a_connection_kill_stops_before_doing_more_work(
+        site: SiteServer, own_pg: str, tmp_path: Path, daemons: Callable[[Path], DaemonProcess]) -> None:
+    """Another process queues for the daemon's advisory lock; the test then kills the backend holding it
+    (pg_terminate_backend), so the waiter has the lock the moment it is dropped. The daemon must see that at
+    once: it starts nothing more (a source made due right after is never fetched) and exits 1."""
+    import threading
+
+    import psycopg
+
+    from crawler.lock import ADVISORY_KEY
+
+    site.add("/a/1", story(1))
+    publish(site, [site.url("/a/1")])
+    cfg = write_config(tmp_path / "dealradar.yaml", own_pg,
+                       [{"name": "wire", "feed": site.url("/feed.xml"), "every": "1h"}])
+    d = daemons(cfg)
+    d.wait_log("source pass source=wire ok=true", timeout=60)
+    fetched = len(site.hits("/feed.xml"))
+    plain = own_pg.replace("postgresql+psycopg://", "postgresql://")
+    key = (ADVISORY_KEY >> 32, ADVISORY_KEY & 0xFFFFFFFF)
+
+    with psycopg.connect(plain, autocommit=True) as admin, psycopg.connect(plain, autocommit=True) as rival:
+        [(holder, granted)] = admin.execute(_LOCK_ROWS, key).fetchall()
+        assert granted
+        taken = threading.Event()
+
+        def queue_for_the_lock() -> None:
+            rival.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_KEY,))
+            taken.set()
+
+        thread = threading.Thread(target=queue_for_the_lock, daemon=True)
+        thread.start()
+        wait_until(lambda: len(admin.execute(_LOCK_ROWS, key).fetchall()) == 2, 10, "the rival to queue")
+        admin.execute("SELECT pg_terminate_backend(%s)", (holder,))
+        assert taken.wait(10), "the rival did not get the lock"
+        # Work for the daemon, right away: the source is due again.
+        admin.execute("UPDATE sources SET next_run_at = now() - interval '1 minute' WHERE name = 'wire'")
+        assert d.proc.wait(30) == 1, d.tail()
+        thread.join(5)
+    assert "another process took the daemon lock" in d.output()
+    assert len(site.hits("/feed.xml")) == fetched, d.tail()  # nothing fetched after the lock was lost
