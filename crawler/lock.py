@@ -79,8 +79,11 @@ class FileLock:
 
         self.path = path
         self.description = f"lock file {path}"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle: IO[str] = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle: IO[str] = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
+        except OSError as exc:  # a read-only filesystem, a directory nobody may write in
+            raise StorageError(f"cannot create the daemon lock file {path}: {exc.strerror or exc}") from exc
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -130,6 +130,7 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
         if isinstance(outcome, StorageError):  # keep the rest of the summary; this source's state is not saved
             reports[p.name].error(f"fetch state not saved: {outcome}")
             reports[p.name].state_saved = False
+            reports[p.name].storage_failed(str(outcome))
     repo.close()
     return summary
 
@@ -317,7 +318,15 @@ def _child(settings: Settings, names: list[str], events: Any, log_level: str, lo
         flush_progress()
         put(("failed", f"{type(exc).__name__}: {exc}", None))
         code = 1
-    except BaseException as exc:  # a bug: its traceback goes to the log
+    except Exception as exc:
+        if not _database_trouble(exc):
+            flush_progress()
+            put(("failed", f"{type(exc).__name__}: {exc}", None))
+            raise  # a bug: its traceback goes to the log
+        flush_progress()  # the database failed a read (corrupt, gone): one line, as for a StorageError
+        put(("failed", f"StorageError: database error: {_first_line(exc.orig)}", None))  # type: ignore[attr-defined]
+        code = 1
+    except BaseException as exc:
         flush_progress()
         put(("failed", f"{type(exc).__name__}: {exc}", None))
         raise
@@ -325,6 +334,19 @@ def _child(settings: Settings, names: list[str], events: Any, log_level: str, lo
         if parent_gone(parent_pid):
             events.cancel_join_thread()
     _exit_now(events, code)
+
+
+def _database_trouble(exc: Exception) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    from storage.base import is_storage_failure
+
+    return isinstance(exc, DBAPIError) and is_storage_failure(exc)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _exit_now(events: Any, code: int = 0) -> None:
@@ -353,7 +375,7 @@ class CrawlFailed(RuntimeError):
 # What a crawl child imports, loaded once by the fork server so that children start warm.
 _FORKSERVER_PRELOAD = ["crawler.runner", "crawler.app", "crawler.logformat", "crawler.workers", "spiders.settings",
                        "spiders.feed", "spiders.sitemap", "spiders.listing", "spiders.pipelines",
-                       "spiders.middlewares", "storage.repository", "scrapy.crawler",
+                       "spiders.middlewares", "spiders.logformatter", "storage.repository", "scrapy.crawler",
                        "crawler.deals"]  # a child without workers (one core) parses in-process
 
 

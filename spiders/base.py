@@ -195,9 +195,11 @@ class DealRadarSpider(scrapy.Spider):
             try:
                 seen = self.repo.seen_urls(fresh)
             except Exception as exc:
-                msg = f"storage failure while checking {len(fresh)} entries: {type(exc).__name__}: {exc}"[:500]
+                first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+                msg = f"storage failure while checking {len(fresh)} entries: {type(exc).__name__}: {first}"[:500]
                 report.fatal = report.fatal or msg
                 report.error(msg)
+                report.storage_failed(msg)
                 log.warning("seen-URL check failed source=%s error=%s", run.source.name, msg)
                 return []
         report.already_seen += len(seen)

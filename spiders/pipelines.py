@@ -68,6 +68,7 @@ class HandOffPipeline:
         except StorageError as exc:
             report.error(f"{item.url}: {exc}")
             report.fatal = report.fatal or f"storage failure: {exc}"
+            report.storage_failed(str(exc))
             raise DropItem(f"not stored: {exc}") from exc
         except Exception as exc:  # one bad page must not end the crawl; it is reported with its URL
             log.exception("article processing failed url=%s", item.url)
