@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PG_URL, make_settings, postgres_available
-from servers.daemon_proc import DaemonProcess, wait_until, write_config
+from servers.daemon_proc import DaemonProcess, log_times, wait_until, write_config
 
 from crawler.sitehost import Reply, SiteServer, article_page, rss
 from storage.repository import Repository
@@ -112,19 +112,6 @@ def read_only_pg() -> Iterator[ReadOnlyDatabase]:
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             admin.execute(f'DROP ROLE IF EXISTS "{role}"')
-
-
-_LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
-
-
-def log_times(output: str, text: str) -> list[datetime]:
-    """When the daemon logged each line holding ``text`` (its own clock, from the plain log format)."""
-    times = []
-    for line in output.splitlines():
-        m = _LOG_TIME.match(line)
-        if m and text in line:
-            times.append(datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S,%f"))
-    return times
 
 
 @pytest.mark.postgres

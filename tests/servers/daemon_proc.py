@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,20 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
+_LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
+
+
+def log_times(output: str, text: str) -> list[datetime]:
+    """When the daemon logged each line holding ``text`` (its own clock, from the plain log format): what it
+    did when, without the test's own delays in between."""
+    times = []
+    for line in output.splitlines():
+        m = _LOG_TIME.match(line)
+        if m and text in line:
+            times.append(datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S,%f"))
+    return times
+
+
 def group_alive(pgid: int) -> bool:
     """Whether any process of this process group is still running (zombies waiting to be reaped do not count)."""
     for entry in Path("/proc").iterdir():
@@ -72,7 +88,7 @@ class DaemonProcess:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
-    def wait_log(self, text: str, timeout: float = 15.0, *, count: int = 1) -> None:
+    def wait_log(self, text: str, timeout: float = 60.0, *, count: int = 1) -> None:
         deadline = time.monotonic() + timeout
         while self.output().count(text) < count:
             if self.proc.poll() is not None:
