@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from crawler.config import Settings, load_settings, parse_duration
-from crawler.errors import ConfigError, DealRadarError, InputError
+from crawler.errors import ConfigError, DealRadarError, InputError, StorageError
 
 
 def _fail(message: str, code: int) -> None:
@@ -34,8 +34,20 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(exc), 2)
         except DealRadarError as exc:
             _fail(str(exc), 1)
+        except Exception as exc:
+            # A database that fails a read (corrupt, gone) is the user's trouble, not a bug: one line, exit 1. The
+            # check goes through sys.modules so that commands that never touch the database never import SQLAlchemy.
+            sa = sys.modules.get("sqlalchemy.exc")
+            if sa is None or not isinstance(exc, sa.DBAPIError):
+                raise
+            _fail(f"database error: {_first_line(exc.orig or exc)}", 1)
 
     return wrapper
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -92,13 +104,17 @@ def crawl(ctx: click.Context, config: str | None, names: tuple[str, ...], as_jso
 
     _take_config(ctx, config)
     settings = _settings(ctx)
-    _repo(ctx)  # open and migrate first: a storage failure stops here with exit 1
+    _repo(ctx).check_writable()  # open, migrate, probe a write: a storage failure stops here with exit 1
     summary = crawl_once(settings, names, send_alerts=not no_alerts, show_progress=not as_json,
                          log_level=["WARNING", "INFO", "DEBUG"][min(verbose, 2)])
     if as_json:
         click.echo(json.dumps(summary.to_dict(), indent=2))
     else:
         print_crawl_summary(summary)
+    # Sources that failed to fetch are listed and the exit status is 0; a database that failed is exit 1.
+    broken = next((s for s in summary.sources if s.storage_error), None)
+    if broken is not None:
+        raise StorageError(f"the database failed during the crawl (source {broken.source}): {broken.storage_error}")
 
 
 # ---- extract -------------------------------------------------------------------------------

@@ -14,6 +14,9 @@ database, plan every source (``crawler.scheduler``), serve /healthz and /metrics
   run, so its sources are due again at the next start; nothing stored is lost, nothing sent twice.
 - SIGHUP: reload the configuration; sources added, removed or changed take effect at once; a bad
   file is logged and the running configuration kept.
+- the lock lost (a PostgreSQL advisory lock whose connection was cut and that another daemon took):
+  noticed at once by a thread waiting on the lock's connection; nothing new starts, the crawl in flight
+  is stopped, exit 1. While the lock's connection is down and not yet taken back, nothing new starts.
 - SIGKILL: nothing to clean up. The lock dies with the process, articles were committed one by
   one, alerts sit in the outbox, and ``sources.next_run_at`` says where the schedule was.
 """
@@ -36,7 +39,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from crawler.alerts.channels import Channel
 from crawler.alerts.dispatcher import build_channels, dispatch_once
 from crawler.config import Settings, SourceSettings, load_settings
-from crawler.errors import ConfigError, DealRadarError
+from crawler.errors import ConfigError, DealRadarError, StorageError
+from crawler.holdback import Holdback
 from crawler.lock import DaemonLock, acquire_daemon_lock
 from crawler.observe import Metrics, ObserveServer, setup_logging
 from crawler.report import SourceReport
@@ -62,6 +66,7 @@ EXIT_DEADLINE_S = 9.5  # from the stop signal to the process exit, whatever is s
 DISPATCH_BATCH = 20  # deliveries per claim; the dispatcher checks for a stop between claims
 STATS_EVERY = timedelta(minutes=1)  # publish rates for the stale gauges: a table scan, so not every 15 s
 STALL_AFTER_S = 30.0  # no tick for this long makes /healthz answer 503
+LOCK_CHECK_S = 5.0  # the lock is asked about at least this often, and at once when its connection stirs
 # The crawl child's level for each daemon level. At INFO a child would log Scrapy's start-up banner and one
 # line per stored article every pass, so it stays at WARNING; its format is always the daemon's.
 _CHILD_LOG_LEVEL = {"DEBUG": "DEBUG", "INFO": "WARNING", "WARNING": "WARNING", "ERROR": "ERROR"}
@@ -112,6 +117,7 @@ class Daemon:
         self._force = False
         self._reload_requested = False
         self._lock_lost = False
+        self._lock_doubt = False  # the lock's connection broke and it is not yet taken again: no new work meanwhile
         self._install_signals()  # first: a SIGHUP during start-up must not kill the process
         self.settings = settings
         self.lock = lock
@@ -124,6 +130,7 @@ class Daemon:
         self._dispatch_lock = threading.Lock()
         self._stats: dict[str, PublishStats] = {}
         self._stats_at: datetime | None = None
+        self.held = Holdback()
         self.scheduler = CrawlScheduler(
             due=self.due_sources, run_batch=self.run_batch, dispatch=self.dispatch, housekeeping=self.housekeeping,
             limits=lambda: (self.settings.daemon.per_host_limit, self.settings.daemon.max_crawls),
@@ -142,6 +149,7 @@ class Daemon:
             self.server.start()
             _event(logging.INFO, "serving /healthz and /metrics", address=self.server.address)
         self.scheduler.start()
+        threading.Thread(target=self._watch_lock, name="dealradar-lock-watch", daemon=True).start()
         self.metrics.up.set(1)
         enabled = [s.name for s in self.settings.sources if s.enabled]
         _event(logging.INFO, "daemon started", pid=os.getpid(), sources=len(enabled),
@@ -155,10 +163,31 @@ class Daemon:
                 self._reload_requested = False
                 self.reload()
             if self._lock_lost:
-                log.error("another process took the daemon lock; stopping")
                 code = 1
                 break
         return self._shutdown(code)
+
+    def _watch_lock(self) -> None:
+        """Notice a lost lock at once. When the connection holding a PostgreSQL advisory lock is cut, the server
+        drops the lock and a second daemon may take it that instant; until this one knows whether it got the lock
+        back, it starts nothing, and when another process has it, it stops taking work straight away."""
+        while not (self._stop_requested or self._lock_lost):
+            broken = self.lock.wait_broken(LOCK_CHECK_S if not self._lock_doubt else 1.0)
+            if self._stop_requested:
+                return
+            if broken:
+                self._lock_doubt = True
+            state = self.lock.check()
+            if state == "lost":
+                self._lock_lost = True
+                self.scheduler.stop()  # no more ticks, batches or dispatches; the main loop shuts down
+                log.error("another process took the daemon lock; stopping")
+                return
+            self._lock_doubt = state != "held"
+
+    def _may_work(self) -> bool:
+        """False while the lock is in doubt or lost: nothing new starts then."""
+        return not (self._lock_doubt or self._lock_lost)
 
     def _install_signals(self) -> None:
         def on_stop(signum: int, frame: FrameType | None) -> None:
@@ -180,6 +209,9 @@ class Daemon:
         in_flight = self.scheduler.in_flight()
         _event(logging.INFO, "stopping", in_flight=in_flight or "-")
         self.scheduler.stop()  # no more ticks; run_crawl's should_stop now says stop
+        if self._lock_lost:  # another daemon runs now: the crawl in flight is its work, stop it at once
+            for child in _crawl_children():
+                child.terminate()
         # run_crawl sends the child SIGTERM: Scrapy then finishes the requests in flight. Halfway through
         # the grace period a second SIGTERM makes Scrapy stop at once; at its end the child is killed.
         nudged = False
@@ -231,11 +263,11 @@ class Daemon:
             if new.storage.url != old.storage.url:
                 raise ConfigError("storage.url", "cannot change while the daemon runs; restart it to switch databases")
             channels = build_channels(new)
+            self.repo.sync_sources(new.sources)
         except DealRadarError as exc:
             self.metrics.reloads.labels("rejected").inc()
             log.error("configuration reload rejected, keeping the running configuration: %s", exc)
             return
-        self.repo.sync_sources(new.sources)
         self.settings, self.channels = new, channels
         d_old, d_new = old.daemon, new.daemon
         if (d_old.log_format, d_old.log_level) != (d_new.log_format, d_new.log_level):
@@ -271,7 +303,15 @@ class Daemon:
                              rng=self.rng)
             if at != stored.get(src.name):
                 updates[src.name] = at
-        set_next_runs(self.repo, updates)
+        try:
+            set_next_runs(self.repo, updates)
+        except StorageError as exc:
+            self.held.write_failed("planning the sources", exc)
+            for name, at in updates.items():
+                self.held.hold(name, at)
+        else:
+            for name in updates:
+                self.held.release(name)
 
     def _mean_gaps(self, now: datetime, names: list[str] | None = None) -> dict[str, float | None]:
         from crawler.polling import mean_gap
@@ -283,9 +323,11 @@ class Daemon:
 
     def due_sources(self) -> list[DueSource]:
         """What the tick may start now: enabled sources whose planned time has come."""
+        if not self._may_work():
+            return []
         now = datetime.now(UTC)
         try:
-            plan = {k: (v if v is not None else now) for k, v in next_runs(self.repo).items()}
+            plan = {k: (v if v is not None else now) for k, v in self.held.plan(next_runs(self.repo)).items()}
         except SQLAlchemyError as exc:  # locked or unreachable: try again at the next tick
             log.warning("cannot read the schedule: %s", str(exc).splitlines()[0])
             return []
@@ -296,7 +338,7 @@ class Daemon:
         settings = self.settings
         known = {s.name: s for s in settings.sources}
         sources = [known[d.name] for d in batch if d.name in known]
-        if not sources:
+        if not sources or not self._may_work():
             return
         started = datetime.now(UTC)
         for d in batch:
@@ -339,9 +381,14 @@ class Daemon:
 
     def _after_pass(self, name: str, rep: SourceReport | None, failure: str | None, started: datetime,
                     finished: datetime, mean_gap_s: float | None) -> None:
+        recorded = rep is not None and rep.state_saved  # the crawl child recorded the pass itself
         if rep is None:  # the child died before reporting: a failed pass all the same, so backoff applies
-            self.repo.record_source_run(name, at=finished, ok=False, status="error",
-                                        error=f"crawl process failed: {failure or 'no report'}")
+            try:
+                self.repo.record_source_run(name, at=finished, ok=False, status="error",
+                                            error=f"crawl process failed: {failure or 'no report'}")
+                recorded = True
+            except StorageError as exc:
+                self.held.write_failed(f"recording the pass of {name}", exc)
             self.metrics.record_crash(name)
         else:
             self.metrics.record_pass(rep)
@@ -350,21 +397,35 @@ class Daemon:
         if state is None or src is None or not src.enabled:
             return
         ok = rep is not None and rep.ok
+        # A pass the database would not record still counts: the backoff is kept here, in memory, until it can be
+        # written, or the source would be due again at once and the daemon would crawl in a loop.
+        failures = self.held.failures(name, state.consecutive_failures, ok=ok, recorded=recorded)
         hint = rep.poll_hint_s if rep is not None else None
         nxt = plan_after_pass(src, self.settings.daemon, started=started, finished=finished,
-                              failures=state.consecutive_failures, hint_s=hint, mean_gap_s=mean_gap_s, rng=self.rng)
-        self.repo.set_source_schedule(name, nxt)
+                              failures=failures, hint_s=hint, mean_gap_s=mean_gap_s, rng=self.rng)
+        try:
+            self.repo.set_source_schedule(name, nxt)
+        except StorageError as exc:
+            self.held.hold(name, nxt)
+            self.held.write_failed(f"planning the next pass of {name}", exc)
+        else:
+            self.held.release(name)
+            if recorded:
+                self.held.write_ok()
         self.metrics.next_run.labels(name).set(nxt.timestamp())
-        self.metrics.failures.labels(name).set(state.consecutive_failures)
+        self.metrics.failures.labels(name).set(failures)
         if state.last_success_at is not None:
             self.metrics.last_success.labels(name).set(state.last_success_at.timestamp())
         fields: dict[str, Any] = {"source": name, "ok": ok, "next_in_s": round((nxt - finished).total_seconds(), 1)}
         if rep is not None:
             fields.update(new=rep.new_articles, deals_new=rep.deals_new, not_modified=rep.not_modified)
         if not ok:
-            fields.update(failures=state.consecutive_failures, error=(rep.fatal if rep else failure) or "?")
+            fields.update(failures=failures, error=(rep.fatal if rep else failure) or "?")
         _event(logging.INFO if ok else logging.WARNING, "source pass", **fields)
-        self._operator_alert(src, state, ok, finished)
+        try:
+            self._operator_alert(src, state, ok, finished)
+        except StorageError as exc:
+            self.held.write_failed(f"queueing an operator alert for {name}", exc)
 
     def _operator_alert(self, src: SourceSettings, state: SourceState, ok: bool, now: datetime) -> None:
         """One "source.failing" per outage, after N failures in a row; one "source.recovered" after it."""
@@ -396,7 +457,7 @@ class Daemon:
 
     def dispatch(self, blocking: bool = False) -> None:
         """Deliver what is due. After a crawl the batch thread waits its turn; the periodic job just skips."""
-        if not self._dispatch_lock.acquire(blocking=blocking):
+        if not self._may_work() or not self._dispatch_lock.acquire(blocking=blocking):
             return
         try:
             while not self.scheduler.stopping:
@@ -408,13 +469,15 @@ class Daemon:
                 if result.sent + result.retried + result.failed < DISPATCH_BATCH:
                     break
             self.metrics.alerts_pending.set(self.repo.pending_count())
+        except StorageError as exc:  # the database refuses the leases: said once, not a traceback every few seconds
+            self.held.write_failed("leasing alert deliveries", exc)
         except Exception:  # the outbox keeps everything; the next run retries
             log.exception("alert dispatch failed")
         finally:
             self._dispatch_lock.release()
 
     def housekeeping(self) -> None:
-        """Refresh the gauges that mirror the database, and make sure the lock is still ours."""
+        """Refresh the gauges that mirror the database (the lock has a thread of its own: ``_watch_lock``)."""
         now = datetime.now(UTC)
         try:
             states = {s.name: s for s in self.repo.list_sources()}
@@ -435,8 +498,6 @@ class Daemon:
             self.metrics.alerts_pending.set(self.repo.pending_count())
         except (DealRadarError, SQLAlchemyError) as exc:
             log.warning("housekeeping could not read the database: %s", str(exc).splitlines()[0])
-        if self.lock.check() == "lost":
-            self._lock_lost = True
 
     def health(self) -> tuple[bool, dict[str, Any]]:
         """/healthz: 200 while ticking and holding the lock, 503 when stopping or stalled."""

@@ -15,6 +15,9 @@ import contextlib
 import hashlib
 import logging
 import os
+import select
+import threading
+import time
 from pathlib import Path
 from typing import IO, Literal, Protocol
 
@@ -44,6 +47,10 @@ class DaemonLock(Protocol):
 
     def release(self) -> None: ...
 
+    def wait_broken(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds; True as soon as the lock may have been lost (then call ``check``)."""
+        ...
+
 
 def _redact(url: str) -> str:
     import re
@@ -72,8 +79,11 @@ class FileLock:
 
         self.path = path
         self.description = f"lock file {path}"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle: IO[str] = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle: IO[str] = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
+        except OSError as exc:  # a read-only filesystem, a directory nobody may write in
+            raise StorageError(f"cannot create the daemon lock file {path}: {exc.strerror or exc}") from exc
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -92,6 +102,11 @@ class FileLock:
 
     def check(self) -> LockState:
         return "held" if self._handle is not None else "lost"
+
+    def wait_broken(self, timeout: float) -> bool:
+        """A flock cannot be taken away while its file is open."""
+        time.sleep(timeout)
+        return False
 
     def release(self) -> None:
         if self._handle is None:
@@ -112,6 +127,8 @@ class AdvisoryLock:
         self.description = f"advisory lock {ADVISORY_KEY} on {_redact(url)}"
         self._engine = make_engine(url, poolclass=NullPool)
         self._conn: Connection | None = None
+        self._mutex = threading.RLock()  # the watching thread and the main thread share the connection
+        self._released = False
         try:
             if not self._try_acquire():
                 self._engine.dispose()
@@ -131,23 +148,55 @@ class AdvisoryLock:
         return got
 
     def check(self) -> LockState:
-        """Still ours? If the session died (server restart), take the lock again if nobody else did."""
+        """Still ours? If the session died (server restart, a killed backend), take the lock again if nobody else
+        did; ``lost`` when somebody did."""
+        with self._mutex:
+            if self._released:
+                return "unknown"
+            try:
+                if self._conn is not None:
+                    self._conn.scalar(text("SELECT 1"))
+                    return "held"
+            except SQLAlchemyError:
+                with contextlib.suppress(Exception):
+                    self._conn.close()  # type: ignore[union-attr]
+                self._conn = None
+                log.warning("lost the connection holding the daemon lock; taking it again")
+            try:
+                return "held" if self._try_acquire() else "lost"
+            except SQLAlchemyError as exc:
+                log.warning("cannot reach the database to renew the daemon lock: %s", str(exc).splitlines()[0])
+                return "unknown"
+
+    def wait_broken(self, timeout: float) -> bool:
+        """Wait on the lock connection's socket. It is idle (autocommit, no LISTEN), so anything arriving on it —
+        the server's "terminating connection" and the close after it — means the session, and with it the lock,
+        may be gone: noticed at once, not at the next periodic check."""
+        with self._mutex:
+            fd = self._socket()
+        if fd is None:
+            time.sleep(timeout)
+            return not self._released
         try:
-            if self._conn is not None:
-                self._conn.scalar(text("SELECT 1"))
-                return "held"
-        except SQLAlchemyError:
-            with contextlib.suppress(Exception):
-                self._conn.close()  # type: ignore[union-attr]
-            self._conn = None
-            log.warning("lost the connection holding the daemon lock; taking it again")
+            readable, _, _ = select.select([fd], [], [], timeout)
+        except (OSError, ValueError):  # closed under us
+            return not self._released
+        return bool(readable)
+
+    def _socket(self) -> int | None:
+        if self._conn is None:
+            return None
         try:
-            return "held" if self._try_acquire() else "lost"
-        except SQLAlchemyError as exc:
-            log.warning("cannot reach the database to renew the daemon lock: %s", exc)
-            return "unknown"
+            return int(self._conn.connection.dbapi_connection.fileno())  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - a driver without fileno, or a connection already closed
+            return None
 
     def release(self) -> None:
+        with self._mutex:
+            self._released = True
+            self._release()
+
+    def _release(self) -> None:
         if self._conn is not None:
             with contextlib.suppress(SQLAlchemyError):
                 self._conn.scalar(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})

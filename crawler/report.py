@@ -26,11 +26,19 @@ class SourceReport:
     poll_hint_s: int | None = None
     pending_articles: int = 0
     fatal: str | None = None
+    # Set when the spider closed because its work was done; a pass cut short (the crawl process stopped, its
+    # parent gone) never sets it, and only a finished pass may save the feed's validators.
+    finished: bool = False
+    state_saved: bool = True  # False: the pass could not be recorded on the source (the database refused)
+    storage_error: str | None = None  # the first database failure of the pass: the crawl command exits 1 on it
 
     @property
     def ok(self) -> bool:
         """The source itself answered: article-level errors do not make the pass a failure."""
         return self.fatal is None
+
+    def storage_failed(self, message: str) -> None:
+        self.storage_error = self.storage_error or message[:300]
 
     def error(self, message: str) -> None:
         if len(self.errors) < 100:

@@ -35,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.config import Settings, SourceSettings
-from crawler.errors import StorageError
+from crawler.errors import DealRadarError, StorageError
 from crawler.report import CrawlSummary, SourceReport
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,8 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
     try:
         process.start()
     finally:
-        if parent_gone(parent_pid):
+        abandoned = parent_gone(parent_pid)
+        if abandoned:
             _stop_reactor_threads()  # the crashed reactor skipped the shutdown that stops them
 
     finished = datetime.now(UTC)
@@ -114,9 +115,9 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
     passes = []
     for src in sources:
         rep = reports[src.name]
-        complete = rep.ok and rep.pending_articles <= 0 and not rep.errors
-        # Keep the old validators unless every article the feed listed was stored: otherwise a 304
-        # next time would hide the ones that failed now.
+        complete = rep.finished and not abandoned and rep.ok and rep.pending_articles <= 0 and not rep.errors
+        # Keep the old validators unless the pass ran to its end and every article the feed listed was stored:
+        # otherwise a 304 next time would hide the ones that failed, or were still being analysed, now.
         state = states.get(src.name)
         passes.append(SourcePass(
             src.name, at=finished, ok=rep.ok,
@@ -128,6 +129,8 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
     for p, outcome in zip(passes, repo.record_source_runs(passes), strict=True):
         if isinstance(outcome, StorageError):  # keep the rest of the summary; this source's state is not saved
             reports[p.name].error(f"fetch state not saved: {outcome}")
+            reports[p.name].state_saved = False
+            reports[p.name].storage_failed(str(outcome))
     repo.close()
     return summary
 
@@ -305,11 +308,24 @@ def _child(settings: Settings, names: list[str], events: Any, log_level: str, lo
         flush_due = True
         loop.call_later(PROGRESS_INTERVAL_S, flush_progress)
 
+    code = 0
     try:
         summary = crawl_in_this_process(settings, sources, progress=progress, log_level=log_level,
                                         warm_workers=warm_workers)
         flush_progress()
         put(("done", summary.to_dict(), None))
+    except DealRadarError as exc:  # expected (the database refuses writes, say): the caller reports it in one line
+        flush_progress()
+        put(("failed", f"{type(exc).__name__}: {exc}", None))
+        code = 1
+    except Exception as exc:
+        if not _database_trouble(exc):
+            flush_progress()
+            put(("failed", f"{type(exc).__name__}: {exc}", None))
+            raise  # a bug: its traceback goes to the log
+        flush_progress()  # the database failed a read (corrupt, gone): one line, as for a StorageError
+        put(("failed", f"StorageError: database error: {_first_line(exc.orig)}", None))  # type: ignore[attr-defined]
+        code = 1
     except BaseException as exc:
         flush_progress()
         put(("failed", f"{type(exc).__name__}: {exc}", None))
@@ -317,10 +333,23 @@ def _child(settings: Settings, names: list[str], events: Any, log_level: str, lo
     finally:
         if parent_gone(parent_pid):
             events.cancel_join_thread()
-    _exit_now(events)
+    _exit_now(events, code)
 
 
-def _exit_now(events: Any) -> None:
+def _database_trouble(exc: Exception) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    from storage.base import is_storage_failure
+
+    return isinstance(exc, DBAPIError) and is_storage_failure(exc)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _exit_now(events: Any, code: int = 0) -> None:
     """End the child without the interpreter's tear-down, which takes a third of a second after a big crawl
     (freeing every object one by one) while the caller waits in ``join``. Everything that matters is
     already closed: the database, the workers, the reactor; the queue's last event and the log lines
@@ -331,7 +360,7 @@ def _exit_now(events: Any) -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
-    os._exit(0)
+    os._exit(code)
 
 
 def _summary_from_dict(data: dict[str, Any]) -> CrawlSummary:
@@ -346,7 +375,7 @@ class CrawlFailed(RuntimeError):
 # What a crawl child imports, loaded once by the fork server so that children start warm.
 _FORKSERVER_PRELOAD = ["crawler.runner", "crawler.app", "crawler.logformat", "crawler.workers", "spiders.settings",
                        "spiders.feed", "spiders.sitemap", "spiders.listing", "spiders.pipelines",
-                       "spiders.middlewares", "storage.repository", "scrapy.crawler",
+                       "spiders.middlewares", "spiders.logformatter", "storage.repository", "scrapy.crawler",
                        "crawler.deals"]  # a child without workers (one core) parses in-process
 
 

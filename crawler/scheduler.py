@@ -8,8 +8,8 @@ already has ``daemon.per_host_limit`` sources in flight: they go in a later batc
 everything at once, and runs missed while the daemon was down coalesce into one.
 
 Two more jobs share the scheduler: the alert dispatcher (every ``daemon.dispatch_every``) and
-housekeeping (metrics from the database, the lock check). Every job has ``max_instances=1`` and
-``coalesce=True``: a slow job is never stacked up behind itself.
+housekeeping (metrics from the database); the daemon watches its lock on a thread of its own. Every
+job has ``max_instances=1`` and ``coalesce=True``: a slow job is never stacked up behind itself.
 """
 
 from __future__ import annotations

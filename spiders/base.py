@@ -113,7 +113,15 @@ class DealRadarSpider(scrapy.Spider):
         crawler.signals.connect(spider._start_count, signal=signals.headers_received)
         crawler.signals.connect(spider._count_bytes, signal=signals.bytes_received)
         crawler.signals.connect(spider._callback_failed, signal=signals.spider_error)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
+
+    def _closed(self, spider: Any = None, reason: str = "") -> None:
+        """Only a spider that ran out of work finished its sources' passes; one stopped on a signal, or never
+        closed at all (its reactor crashed), did not."""
+        if reason == "finished":
+            for run in self.runs.values():
+                run.report.finished = True
 
     def _callback_failed(self, failure: Failure, response: Response, spider: Any = None) -> None:
         """A callback raised (a bug, or the database gone mid-callback): Scrapy only logs it. Record it on the
@@ -188,9 +196,11 @@ class DealRadarSpider(scrapy.Spider):
             try:
                 seen = self.repo.seen_urls(fresh)
             except Exception as exc:
-                msg = f"storage failure while checking {len(fresh)} entries: {type(exc).__name__}: {exc}"[:500]
+                first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+                msg = f"storage failure while checking {len(fresh)} entries: {type(exc).__name__}: {first}"[:500]
                 report.fatal = report.fatal or msg
                 report.error(msg)
+                report.storage_failed(msg)
                 log.warning("seen-URL check failed source=%s error=%s", run.source.name, msg)
                 return []
         report.already_seen += len(seen)

@@ -39,10 +39,6 @@ class FeedSpider(DealRadarSpider):
             report.etag = run.state.etag if run.state else None
             report.last_modified = run.state.last_modified if run.state else None
             return
-        etag = response.headers.get(b"ETag")
-        last_mod = response.headers.get(b"Last-Modified")
-        report.etag = etag.decode("latin-1") if etag else None
-        report.last_modified = last_mod.decode("latin-1") if last_mod else None
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         feed = await self.off_reactor(parse_feed, response.body, url=response.url, content_type=ctype)
         if feed.problem:
@@ -60,5 +56,12 @@ class FeedSpider(DealRadarSpider):
             self.logger.info("feed entry skipped url=%s reason=%s", response.url, reason)
         if feed.ttl_minutes:
             report.poll_hint_s = max(report.poll_hint_s or 0, feed.ttl_minutes * 60)
-        for request in self.article_requests(run, feed.entries):
+        requests = self.article_requests(run, feed.entries)
+        # The validators only once every entry has been looked at and its article counted as pending: a pass
+        # cut short before that must not look complete (see crawler.runner).
+        etag = response.headers.get(b"ETag")
+        last_mod = response.headers.get(b"Last-Modified")
+        report.etag = etag.decode("latin-1") if etag else None
+        report.last_modified = last_mod.decode("latin-1") if last_mod else None
+        for request in requests:
             yield request

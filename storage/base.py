@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 from typing import Any, Self, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DatabaseError,
+    DBAPIError,
+    IntegrityError,
+    InternalError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session
 
 from crawler.errors import StorageError
@@ -66,7 +73,9 @@ class StoreBase:
         try:
             with self._session() as session, session.begin():
                 return fn(session)
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            if not is_storage_failure(exc):
+                raise
             raise StorageError(f"database write failed: {_short(exc)}") from exc
 
     @staticmethod
@@ -87,6 +96,21 @@ class StoreBase:
             except errors as exc:
                 outcomes.append(exc)
         return outcomes
+
+
+# SQLSTATEs of a database that refuses a write it understood: the role lacks the right, or the server or
+# transaction is read-only (a standby).
+_REFUSED_STATES = frozenset({"42501", "25006"})
+
+
+def is_storage_failure(exc: DBAPIError) -> bool:
+    """Whether a driver error is the database's own trouble (unreachable, locked, full, read-only, refusing the
+    role, corrupt) rather than a fault in the statement or a constraint the caller handles (IntegrityError)."""
+    if isinstance(exc, IntegrityError):
+        return False
+    if isinstance(exc, OperationalError | InternalError) or type(exc) is DatabaseError:
+        return True  # SQLite's "database disk image is malformed" / "file is not a database" are plain DatabaseError
+    return getattr(exc.orig, "sqlstate", None) in _REFUSED_STATES
 
 
 def _short(exc: BaseException) -> str:

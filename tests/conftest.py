@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from servers.daemon_proc import DaemonProcess
 
 from crawler.config import Settings, settings_from_dict
 from crawler.sitehost import SiteServer
@@ -68,6 +69,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'dealradar.db'}"
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def daemons(tmp_path: Path) -> Iterator[Callable[[Path], DaemonProcess]]:
+    """Start ``dealradar run`` processes on a config; any still running at the end are killed with their children."""
+    started: list[DaemonProcess] = []
+
+    def start(config: Path) -> DaemonProcess:
+        d = DaemonProcess(config, tmp_path / f"daemon-{len(started)}.log")
+        started.append(d)
+        return d
+
+    yield start
+    for d in started:
+        if d.proc.poll() is None:
+            d.kill_all()
 
 
 def make_settings(db: str, sources: list[dict[str, Any]], **overrides: Any) -> Settings:

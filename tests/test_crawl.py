@@ -283,7 +283,7 @@ def test_a_page_over_the_time_limit_is_abandoned(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(workers.AnalysisTimeout):
         workers.analyse_limited(ArticleItem(url="http://x.example/", source="s", html="<p>x</p>"), None,
                                 datetime.now(UTC), 1)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 4.5  # cut at the 1 s limit, well before the 5 s sleep ends
 
 
 # ---- the crawl child process: DNS failures, its parent's death --------------------------------------
@@ -393,9 +393,10 @@ def test_the_crawl_child_ends_when_its_parent_is_sigkilled(site: SiteServer, sql
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait(5)
         t0 = time.monotonic()
-        while _alive(child_pid) and time.monotonic() - t0 < 5:
+        while _alive(child_pid) and time.monotonic() - t0 < 20:
             time.sleep(0.05)
-        assert not _alive(child_pid), "the crawl child outlived its SIGKILLed parent by 5s"
+        # Far sooner than the slow article's 60 s (that would be the child finishing its pass); 20 s for a busy box.
+        assert not _alive(child_pid), "the crawl child outlived its SIGKILLed parent by 20s"
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -6,6 +6,7 @@ no article lost (whatever was not stored is fetched on a later pass); no alert l
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import random
@@ -433,3 +434,37 @@ def test_crawl_child_killed_at_random_points_loses_nothing_and_sends_nothing_twi
         companies = Counter(r.json()["deal"]["company"] for r in rx.requests)
         assert set(companies) == set(COMPANIES[:total]) and set(companies.values()) == {1}
     assert kills["mid-crawl"] >= 5, kills
+
+
+def test_disk_full_logs_each_refused_article_as_a_short_line_without_its_page(
+        deal_site: SiteServer, tmp_path: Path) -> None:
+    """Each article a full disk refuses is logged with its URL and the reason, in a line of bounded length:
+    never its HTML (Scrapy's own line for a dropped item holds the whole item)."""
+    import sqlite3
+
+    n = 8
+    publish(deal_site, n, words=700)
+    path = tmp_path / "full.db"
+    url = f"sqlite:///{path}"
+    Repository.open(url).close()
+    with sqlite3.connect(path) as conn:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    settings = make_settings(url, [{"name": "wire", "feed": deal_site.url("/feed.xml")}])
+    log_path = tmp_path / "crawl.log"
+    saved = os.dup(2)
+    with open(log_path, "wb") as log:
+        os.dup2(log.fileno(), 2)  # the crawl child inherits stderr: its log lands in the file
+        try:
+            child = CrawlChild.start(settings, ["wire"], sqlite_max_pages=pages + 4)
+            with contextlib.suppress(AssertionError):  # the child may fail writing the run record: also fine
+                child.wait()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+    text = log_path.read_text("utf-8", "replace")
+    refused = [line for line in text.splitlines() if "database or disk is full" in line]
+    assert refused, text[-3000:]
+    assert all(len(line) < 1000 for line in text.splitlines()), max(text.splitlines(), key=len)[:500]
+    assert "Field notes" not in text and "<html" not in text.lower()  # no page text, no markup
+    dropped = [line for line in refused if "article dropped url=" in line]
+    assert dropped and all(deal_site.url("/a/") in line for line in dropped), refused
