@@ -1,8 +1,11 @@
-"""Deal-parser throughput on one core, in articles per second (bar: >= 200/s).
+"""Deal-parser throughput on one core, in articles per second (bar: >= 200/s), and the cost of a whole
+HTML page (extraction plus parsing) against bare trafilatura on the same page (bar: <= 1.4x).
 
 Reads ../shared/eval/dev and ../shared/seeds articles when they exist beside the repository,
 otherwise generates its own text. With ../shared present it also prints the score.py summary
-lines for both sets and for the project's own labelled sets in benchmarks/ (tuning, heldout*). Run: ``.venv/bin/python benchmarks/parser_speed.py [--seconds N]``.
+lines for shared/eval/dev, real-dev and seeds, and for the project's own labelled sets in benchmarks/
+(tuning, heldout*), and times the 182 publisher pages of ../shared/peers/news-sites/fundus.
+Run: ``.venv/bin/python benchmarks/parser_speed.py [--seconds N] [--html-rounds N]``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from crawler.deals.batch import parse_published, predict  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SETS = ("eval/dev", "seeds")
+SCORED = ("eval/dev", "eval/real-dev", "seeds")
+FUNDUS = SHARED / "peers" / "news-sites" / "fundus"
 # The project's own labelled sets (written for DealRadar); scored with the same score.py.
 OWN_SETS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
 
@@ -45,7 +50,10 @@ def _articles() -> list[dict]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--seconds", type=float, default=3.0, help="how long to keep parsing")
+    ap.add_argument("--html-rounds", type=int, default=3, help="passes over the publisher pages (0: skip)")
     args = ap.parse_args()
+    if args.html_rounds and FUNDUS.exists():
+        html_ratio(args.html_rounds)
     res = load_resources()
     articles = _articles()
     prepared = [(a.get("title") or "", a.get("text") or "", parse_published(a.get("published"))) for a in articles]
@@ -62,7 +70,7 @@ def main() -> None:
     score = SHARED / "eval" / "score.py"
     if not score.exists():
         return
-    folders = [(name, SHARED / name) for name in SETS] + [
+    folders = [(name, SHARED / name) for name in SCORED] + [
         (f"benchmarks/{name}", ROOT / "benchmarks" / name) for name in OWN_SETS]
     for name, folder in folders:
         src = folder / "articles.jsonl"
@@ -76,6 +84,39 @@ def main() -> None:
                               capture_output=True, text=True, check=False)
         Path(fh.name).unlink(missing_ok=True)
         print(f"{name}: {proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()}")
+
+
+def html_ratio(rounds: int) -> None:
+    """CPU time of DealRadar's extraction + parser per page against bare trafilatura (DealRadar's options),
+    interleaved page by page so both see the same machine."""
+    import gzip
+    from datetime import UTC, datetime
+
+    import trafilatura
+
+    from crawler.extract import extract_article
+    from crawler.items import ArticleItem
+
+    manifest = json.loads(gzip.decompress((FUNDUS / "manifest.json.gz").read_bytes()))
+    pages = [(rec["url"], gzip.decompress((FUNDUS / rec["file"]).read_bytes()).decode("utf-8", errors="replace"))
+             for rec in manifest]
+    res = load_resources()
+    now = datetime.now(UTC)
+    bare = ours = 0.0
+    for _ in range(rounds):
+        for url, html in pages:
+            t0 = time.process_time()
+            trafilatura.extract(html, url=url, include_comments=False, include_tables=True, favor_precision=True,
+                                deduplicate=False)
+            t1 = time.process_time()
+            art = extract_article(ArticleItem(url=url, source="bench", html=html, fetched_at=now), now=now)
+            parse_article(art.title or "", art.text, art.published, resources=res, url=url)
+            t2 = time.process_time()
+            bare += t1 - t0
+            ours += t2 - t1
+    n = rounds * len(pages)
+    print(f"html pages: bare trafilatura {1000 * bare / n:.1f} ms/page, DealRadar extraction + parser "
+          f"{1000 * ours / n:.1f} ms/page: ratio {ours / bare:.2f} (bar <= 1.4; {len(pages)} pages x {rounds})")
 
 
 if __name__ == "__main__":
