@@ -82,8 +82,8 @@ def _init() -> None:
 
 
 def _analyse(job: tuple[str, str, str, str]) -> Any:
-    from crawler.items import ArticleItem
-    from crawler.pipeline import analyse
+    from crawler.crawl.items import ArticleItem
+    from crawler.crawl.pipeline import analyse
 
     url, source, outlet, page = job
     now = datetime.now(UTC)

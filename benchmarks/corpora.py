@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.extract import extract_article, parse_date  # noqa: E402
-from crawler.feeds import parse_feed  # noqa: E402
-from crawler.items import ArticleItem  # noqa: E402
-from crawler.urlpolicy import canonical_url  # noqa: E402
+from crawler.crawl.extract import extract_article, parse_date  # noqa: E402
+from crawler.crawl.feeds import parse_feed  # noqa: E402
+from crawler.crawl.items import ArticleItem  # noqa: E402
+from crawler.net.urlpolicy import canonical_url  # noqa: E402
 
 PEERS = ROOT.parent / "shared" / "peers"
 NOW = datetime(2026, 11, 10, tzinfo=UTC)

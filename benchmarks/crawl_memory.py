@@ -35,7 +35,7 @@ def main() -> None:
     ap.add_argument("--interval", type=float, default=0.05, help="sampling interval, seconds")
     args = ap.parse_args()
     print(f"crawl_memory: {args.articles} articles, {args.outlets} outlets; {machine()}")
-    from crawler.runner import run_crawl
+    from crawler.crawl.runner import run_crawl
 
     with tempfile.TemporaryDirectory(prefix="dealradar-bench-") as tmp, \
             serve_newsweb(args.articles, args.outlets) as web:

@@ -49,7 +49,7 @@ def _rates(n: int, started: float, finished: float, first: float | None, last: f
 # ---- DealRadar -----------------------------------------------------------------------------------
 
 def run_dealradar(web: ServedNewsWeb, args: argparse.Namespace, tmp: Path, tag: str) -> dict[str, Any]:
-    from crawler.runner import run_crawl
+    from crawler.crawl.runner import run_crawl
 
     db = tmp / f"dealradar-{tag}.db"
     channels = [{"name": "bench-hook", "webhook": "http://127.0.0.1:9/hook", "secret": "s"}]  # outbox rows only

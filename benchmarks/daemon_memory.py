@@ -30,7 +30,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from servers.webhook_receiver import WebhookReceiver, free_port  # noqa: E402
 
-from crawler.sitehost import Reply, SiteServer, article_page, rss  # noqa: E402
+from crawler.cli.sitehost import Reply, SiteServer, article_page, rss  # noqa: E402
 
 WORDS = ("harbour market river signal lantern orchard copper meadow canyon falcon glacier summit prairie beacon "
          "quarry harvest compass tundra delta marble ember willow cobalt saffron ferry tower garden bridge").split()

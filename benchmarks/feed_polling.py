@@ -27,7 +27,7 @@ LIMIT_S = 20.0
 
 
 def timed_pass(settings: Any, farm: Any) -> dict[str, Any]:
-    from crawler.runner import run_crawl
+    from crawler.crawl.runner import run_crawl
 
     farm.reset()
     server_cpu = cpu_seconds(farm.pid)

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.commands import extract_batch  # noqa: E402
+from crawler.cli.commands import extract_batch  # noqa: E402
 from crawler.config import load_settings  # noqa: E402
 
 FUNDUS = ROOT.parent / "shared" / "peers" / "news-sites" / "fundus"

@@ -503,7 +503,7 @@ class NewsWeb:
 
     def index_document(self, outlet: Outlet, base: str) -> tuple[str, str]:
         """(body, content type) of the outlet's feed, sitemap or listing page, linking to ``base`` URLs."""
-        from crawler.sitehost import atom, news_sitemap, rss
+        from crawler.cli.sitehost import atom, news_sitemap, rss
 
         arts = sorted(outlet.articles, key=lambda a: a.published, reverse=True)
         if outlet.kind == "rss":
@@ -548,13 +548,13 @@ ROBOTS = "User-agent: *\nAllow: /\n"
 def _site_server() -> Any:
     """A started SiteServer (TCP_NODELAY and a listen backlog of 1024, as production web servers have, so
     the benchmarks measure the crawler and not delayed ACKs and dropped SYNs)."""
-    from crawler.sitehost import SiteServer
+    from crawler.cli.sitehost import SiteServer
 
     return SiteServer().start()
 
 
 def _serve_newsweb(conn: Any, articles: int, outlets: int, seed: int, day: datetime) -> list[Any]:
-    from crawler.sitehost import Reply
+    from crawler.cli.sitehost import Reply
 
     web = NewsWeb(articles, outlets, seed=seed, day=day)
     servers = []
@@ -572,7 +572,7 @@ def _serve_newsweb(conn: Any, articles: int, outlets: int, seed: int, day: datet
 def _serve_feedfarm(conn: Any, feeds: int, servers: int, entries: int, pool: int, seed: int,
                     day: datetime) -> list[Any]:
     """``feeds`` small RSS feeds spread over ``servers`` ports; each lists ``entries`` of a pool of articles."""
-    from crawler.sitehost import Reply, rss
+    from crawler.cli.sitehost import Reply, rss
 
     web = NewsWeb(max(pool * servers, 1), 1, seed=seed, day=day)
     out = []

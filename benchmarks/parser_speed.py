@@ -94,8 +94,8 @@ def html_ratio(rounds: int) -> None:
 
     import trafilatura
 
-    from crawler.extract import extract_article
-    from crawler.items import ArticleItem
+    from crawler.crawl.extract import extract_article
+    from crawler.crawl.items import ArticleItem
 
     manifest = json.loads(gzip.decompress((FUNDUS / "manifest.json.gz").read_bytes()))
     pages = [(rec["url"], gzip.decompress((FUNDUS / rec["file"]).read_bytes()).decode("utf-8", errors="replace"))

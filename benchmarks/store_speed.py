@@ -29,9 +29,9 @@ from newsweb import NewsWeb, machine  # noqa: E402
 
 
 def analysed_pages(articles: int, outlets: int, seed: int) -> list:
+    from crawler.crawl.items import ArticleItem
+    from crawler.crawl.pipeline import analyse
     from crawler.deals import load_resources
-    from crawler.items import ArticleItem
-    from crawler.pipeline import analyse
 
     web = NewsWeb(articles, outlets, seed=seed)
     resources = load_resources()
@@ -46,7 +46,7 @@ def analysed_pages(articles: int, outlets: int, seed: int) -> list:
 
 
 def store_all(url: str, analyses: list, batch: int = 1) -> tuple[float, float, Counter[str], dict[str, int]]:
-    from crawler.pipeline import ArticleProcessor
+    from crawler.crawl.pipeline import ArticleProcessor
     from storage.repository import ChannelRoute, Repository
 
     repo = Repository.open(url)

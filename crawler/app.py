@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.alerts.rules import AlertRules, should_alert
 from crawler.config import ChannelSettings, Settings
+from crawler.crawl.pipeline import ArticleProcessor
 from crawler.events import ResolutionPolicy
-from crawler.pipeline import ArticleProcessor
 from storage.repository import ChannelRoute, Repository
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """Log lines in the configured format: plain text for a terminal, one JSON object per line for a journal.
 
-A module of its own, apart from ``crawler.observe``'s metrics and HTTP server, because every crawl child
+A module of its own, apart from ``crawler.daemon.observe``'s metrics and HTTP server, because every crawl child
 process sets up its logging and should not pay for importing those.
 """
 

@@ -9,7 +9,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.feeds import parse_feed
+from crawler.crawl.feeds import parse_feed
 from spiders.base import DealRadarSpider, SourceRun
 
 _MAX_AGE = re.compile(r"max-age=(\d+)")
@@ -58,7 +58,7 @@ class FeedSpider(DealRadarSpider):
             report.poll_hint_s = max(report.poll_hint_s or 0, feed.ttl_minutes * 60)
         requests = self.article_requests(run, feed.entries)
         # The validators only once every entry has been looked at and its article counted as pending: a pass
-        # cut short before that must not look complete (see crawler.runner).
+        # cut short before that must not look complete (see crawler.crawl.runner).
         etag = response.headers.get(b"ETag")
         last_mod = response.headers.get(b"Last-Modified")
         report.etag = etag.decode("latin-1") if etag else None

@@ -11,7 +11,7 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from crawler.items import FeedEntry
+from crawler.crawl.items import FeedEntry
 from spiders.base import DealRadarSpider, SourceRun
 
 

@@ -23,8 +23,8 @@ from scrapy.utils.misc import load_object
 from twisted.internet.error import DNSLookupError
 from w3lib.url import canonicalize_url
 
-from crawler.retry_after import parse_retry_after
-from crawler.urlpolicy import PrivateAddressError, check_url
+from crawler.net.retry_after import parse_retry_after
+from crawler.net.urlpolicy import PrivateAddressError, check_url
 
 log = logging.getLogger(__name__)
 

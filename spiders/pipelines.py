@@ -8,9 +8,9 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.crawl.items import ArticleItem
+from crawler.crawl.workers import AnalysisTimeout, analyse_limited
 from crawler.errors import StorageError
-from crawler.items import ArticleItem
-from crawler.workers import AnalysisTimeout, analyse_limited
 
 log = logging.getLogger(__name__)
 

@@ -73,7 +73,7 @@ def scrapy_settings(crawl: CrawlSettings, *, log_level: str = "WARNING") -> dict
         "ITEM_PIPELINES": {"spiders.pipelines.HandOffPipeline": 300},
         # Item log lines name the URL and the reason, never the page (an item holds its whole HTML).
         "LOG_FORMATTER": "spiders.logformatter.ShortLogFormatter",
-        # Only http(s) is ever fetched (crawler.urlpolicy): the other handlers' imports cost every crawl process
+        # Only http(s) is ever fetched (crawler.net.urlpolicy): the other handlers' imports cost every crawl process
         # start-up time for nothing.
         "DOWNLOAD_HANDLERS": {"s3": None, "ftp": None, "file": None, "data": None},
         "COOKIES_ENABLED": False,

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crawler.crawl.extract import ExtractedArticle, hamming, jaccard, shingles
 from crawler.errors import StorageError
 from crawler.events import (
     DealState,
@@ -28,7 +29,6 @@ from crawler.events import (
     company_key,
     match_deal,
 )
-from crawler.extract import ExtractedArticle, hamming, jaccard, shingles
 from storage.base import possible_row_id, utcnow
 from storage.models import (
     AlertEventRow,

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from servers.daemon_proc import DaemonProcess
 
+from crawler.cli.sitehost import SiteServer
 from crawler.config import Settings, settings_from_dict
-from crawler.sitehost import SiteServer
 
 PG_URL = os.environ.get("DEALRADAR_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 

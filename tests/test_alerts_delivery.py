@@ -21,8 +21,8 @@ from servers.webhook_receiver import WebhookReceiver
 
 from crawler.alerts.dispatcher import dispatch_once
 from crawler.app import build_processor
-from crawler.items import ArticleItem
-from crawler.sitehost import article_page
+from crawler.cli.sitehost import article_page
+from crawler.crawl.items import ArticleItem
 from storage.repository import Repository
 
 SECRET = "whsec-test"
@@ -218,7 +218,7 @@ KILL_SCRIPT = textwrap.dedent("""
     import os, signal, sys, json
     from crawler.config import settings_from_dict
     from crawler.app import build_processor
-    from crawler.items import ArticleItem
+    from crawler.crawl.items import ArticleItem
     from storage.repository import Repository
     settings = settings_from_dict(json.loads(sys.argv[1]), env={})
     repo = Repository.open(settings.storage.url)

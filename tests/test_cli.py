@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from conftest import make_settings
 
 from crawler.app import build_processor
-from crawler.cli import main
-from crawler.items import ArticleItem
-from crawler.sitehost import SiteServer, article_page, rss
+from crawler.cli.cmdline import main
+from crawler.cli.sitehost import SiteServer, article_page, rss
+from crawler.crawl.items import ArticleItem
 from storage.repository import Repository
 
 DEAL_TEXT = ("Northwind Vision, a Seattle startup building AI models for warehouse cameras, has raised $60 million "

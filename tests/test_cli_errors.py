@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import PG_URL, make_settings, postgres_available
 
-from crawler.sitehost import Reply, SiteServer, article_page, rss
+from crawler.cli.sitehost import Reply, SiteServer, article_page, rss
 from storage.repository import Repository
 
 DEALRADAR = Path(sys.executable).with_name("dealradar")
@@ -140,7 +140,7 @@ def corrupt_table(db: Path, table: str) -> None:
 @pytest.fixture
 def crawled(site: SiteServer, tmp_path: Path) -> tuple[Path, Path]:
     """A database that has crawled the site once, and its config."""
-    from crawler.commands import crawl_once
+    from crawler.cli.commands import crawl_once
 
     db = tmp_path / "d.db"
     publish(site, 3)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.extract_input import looks_binary, split_plain_text
-from crawler.sitehost import Reply, SiteServer
+from crawler.cli.extract_input import looks_binary, split_plain_text
+from crawler.cli.sitehost import Reply, SiteServer
 
 ENTRY = Path(sys.executable).with_name("dealradar")
 OFFLINE_SOCKET = Path(__file__).parent / "servers" / "offline_socket"

@@ -19,8 +19,8 @@ from urllib.parse import urljoin
 
 import pytest
 
-from crawler.feeds import ParsedFeed, parse_feed
-from crawler.urlpolicy import canonical_url, is_fetchable_url
+from crawler.crawl.feeds import ParsedFeed, parse_feed
+from crawler.net.urlpolicy import canonical_url, is_fetchable_url
 
 PEERS = Path(__file__).resolve().parents[2] / "shared" / "peers"
 pytestmark = [pytest.mark.shared, pytest.mark.skipif(not PEERS.is_dir(), reason="../shared/peers is absent")]
@@ -110,7 +110,7 @@ def test_corpus_feeds_served_on_127_0_0_1_through_a_real_crawl(tmp_path: Path) -
     from servers.crawl_child import CrawlChild
     from servers.hostile import HostileServer, fixed
 
-    from crawler.sitehost import article_page
+    from crawler.cli.sitehost import article_page
     from storage.repository import Repository
 
     sample = _sample()
@@ -171,9 +171,9 @@ def _analyse_all(paths: list[Path]) -> int:
     """Every page through the crawler's decoding (w3lib, as Scrapy does), extraction and the deal parser."""
     from w3lib.encoding import html_to_unicode
 
+    from crawler.crawl.items import ArticleItem
+    from crawler.crawl.pipeline import analyse
     from crawler.deals import load_resources
-    from crawler.items import ArticleItem
-    from crawler.pipeline import analyse
 
     resources = load_resources()
     for path in paths:

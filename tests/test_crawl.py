@@ -15,8 +15,8 @@ import pytest
 import yaml
 from conftest import make_settings
 
-from crawler.commands import crawl_once
-from crawler.sitehost import Reply, SiteServer, article_page, atom, news_sitemap, rss
+from crawler.cli.commands import crawl_once
+from crawler.cli.sitehost import Reply, SiteServer, article_page, atom, news_sitemap, rss
 from storage.repository import Repository
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,7 +147,7 @@ def test_loopback_source_is_refused_without_the_setting(site: SiteServer, sqlite
 
 
 def test_redirect_to_a_private_address_is_refused(site: SiteServer, sqlite_url: str) -> None:
-    from crawler.urlpolicy import PrivateAddressError, check_url
+    from crawler.net.urlpolicy import PrivateAddressError, check_url
 
     with pytest.raises(PrivateAddressError):
         check_url("http://10.0.0.8/feed", allow_private=False)
@@ -256,7 +256,7 @@ def test_worker_pool_path_stores_every_article(site: SiteServer, sqlite_url: str
 
 
 def test_the_caller_hears_of_every_article_once_with_its_outcome(site: SiteServer, sqlite_url: str) -> None:
-    from crawler.runner import run_crawl
+    from crawler.crawl.runner import run_crawl
 
     for n in range(7):
         site.add(f"/a/{n}", story(n))
@@ -272,8 +272,8 @@ def test_the_caller_hears_of_every_article_once_with_its_outcome(site: SiteServe
 def test_a_page_over_the_time_limit_is_abandoned(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    import crawler.workers as workers
-    from crawler.items import ArticleItem
+    import crawler.crawl.workers as workers
+    from crawler.crawl.items import ArticleItem
 
     def slow(*args: object, **kwargs: object) -> None:
         time.sleep(5)
@@ -349,7 +349,7 @@ def _alive(pid: int) -> bool:
 FORKSERVER_PARENT = (
     "import sys\n"
     "from crawler.config import load_settings\n"
-    "from crawler.runner import run_crawl\n"
+    "from crawler.crawl.runner import run_crawl\n"
     "settings = load_settings(sys.argv[1])\n"
     "run_crawl(settings, settings.sources, start_method='forkserver')\n"
 )
@@ -430,7 +430,7 @@ def test_tie_to_parent_asks_for_sigterm_and_sees_a_parent_that_is_already_gone()
     # In a process of its own: PR_SET_PDEATHSIG on the test runner would outlive the test.
     code = (
         "import ctypes, ctypes.util, os, signal\n"
-        "from crawler.runner import tie_to_parent\n"
+        "from crawler.crawl.runner import tie_to_parent\n"
         "assert tie_to_parent(os.getppid())\n"
         "libc = ctypes.CDLL(ctypes.util.find_library('c'))\n"
         "sig = ctypes.c_int(0)\n"
@@ -446,7 +446,7 @@ FORKSERVER_TWICE = (
     "import os, signal, sys, time\n"
     "from pathlib import Path\n"
     "from crawler.config import load_settings\n"
-    "from crawler.runner import run_crawl\n"
+    "from crawler.crawl.runner import run_crawl\n"
     "settings = load_settings(sys.argv[1])\n"
     "first = run_crawl(settings, settings.sources, start_method='forkserver')\n"
     "def servers():\n"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import make_settings
 
-from crawler.commands import crawl_once
-from crawler.extract import MAX_DEPTH, extract_article
-from crawler.items import ArticleItem
-from crawler.sitehost import Reply, SiteServer, article_page, rss
+from crawler.cli.commands import crawl_once
+from crawler.cli.sitehost import Reply, SiteServer, article_page, rss
+from crawler.crawl.extract import MAX_DEPTH, extract_article
+from crawler.crawl.items import ArticleItem
 from storage.repository import Repository
 
 DEAL = ("Nimbus Grid, a Dublin company that trains AI models for power networks, has raised $30 million in a "
@@ -77,7 +77,7 @@ def test_deeply_nested_article_is_stored_with_its_text(site: SiteServer, tmp_pat
 
 @pytest.mark.parametrize("depth", [300, 1000, MAX_DEPTH - 10])
 def test_text_is_extracted_below_the_old_256_level_limit(depth: int, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="crawler.extract"):
+    with caplog.at_level(logging.WARNING, logger="crawler.crawl.extract"):
         art = extract_article(ArticleItem(url="https://news.example/deep", source="s", html=nested(depth)),
                               now=datetime.now(UTC))
     assert DEAL in art.text and MORE in art.text
@@ -88,7 +88,7 @@ def test_text_is_extracted_below_the_old_256_level_limit(depth: int, caplog: pyt
 @pytest.mark.parametrize("depth", [MAX_DEPTH + 10, 20_000])
 def test_past_the_parser_limit_the_text_is_still_read_with_a_warning(
         depth: int, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="crawler.extract"):
+    with caplog.at_level(logging.WARNING, logger="crawler.crawl.extract"):
         art = extract_article(ArticleItem(url="https://news.example/deeper", source="s", html=nested(depth)),
                               now=datetime.now(UTC))
     assert art.text == f"{DEAL}\n\n{MORE}"  # no navigation, script or footer

@@ -24,7 +24,7 @@ from servers.daemon_proc import ROOT, log_times, wait_until, write_config
 from servers.daemon_proc import DaemonProcess as Daemon
 from servers.webhook_receiver import RecordedRequest, WebhookReceiver, free_port
 
-from crawler.sitehost import Reply, SiteRequest, SiteServer, article_page, rss
+from crawler.cli.sitehost import Reply, SiteRequest, SiteServer, article_page, rss
 from storage.repository import Repository
 
 SECRET = "daemon-test-secret"
@@ -288,7 +288,7 @@ def test_failing_source_backs_off_alerts_once_and_recovers(
 
 
 def test_pick_batch_respects_the_per_host_cap_and_takes_the_most_overdue_first() -> None:
-    from crawler.scheduler import DueSource, pick_batch
+    from crawler.daemon.scheduler import DueSource, pick_batch
 
     now = datetime(2026, 1, 1, tzinfo=UTC)
     due = [DueSource("late", frozenset({"a.example"}), now - timedelta(minutes=5)),
@@ -302,7 +302,7 @@ def test_pick_batch_respects_the_per_host_cap_and_takes_the_most_overdue_first()
 
 
 def test_source_hosts_and_due_now() -> None:
-    from crawler.scheduler import due_now, source_hosts
+    from crawler.daemon.scheduler import due_now, source_hosts
 
     settings = make_settings("sqlite://", [
         {"name": "a", "feed": "https://News.Example/feed"},
@@ -316,8 +316,8 @@ def test_source_hosts_and_due_now() -> None:
 
 
 def test_a_bad_cron_is_a_config_error_with_its_key_path() -> None:
+    from crawler.daemon.scheduler import validate_schedules
     from crawler.errors import ConfigError
-    from crawler.scheduler import validate_schedules
 
     settings = make_settings("sqlite://", [{"name": "a", "feed": "https://a.example/f", "cron": "99 * * * *"}])
     with pytest.raises(ConfigError) as err:
@@ -326,8 +326,8 @@ def test_a_bad_cron_is_a_config_error_with_its_key_path() -> None:
 
 
 def test_the_sqlite_lock_is_exclusive_and_dies_with_its_holder(tmp_path: Path, sqlite_url: str) -> None:
+    from crawler.daemon.lock import acquire_daemon_lock, daemon_running
     from crawler.errors import LockedError
-    from crawler.lock import acquire_daemon_lock, daemon_running
 
     assert daemon_running(sqlite_url) is False
     lock = acquire_daemon_lock(sqlite_url)
@@ -338,7 +338,7 @@ def test_the_sqlite_lock_is_exclusive_and_dies_with_its_holder(tmp_path: Path, s
     lock.release()
     assert daemon_running(sqlite_url) is False
     # A holder killed with SIGKILL leaves the file but not the lock.
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from crawler.lock import acquire_daemon_lock; "
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from crawler.daemon.lock import acquire_daemon_lock; "
                                f"l = acquire_daemon_lock({sqlite_url!r}); print('ok', flush=True); time.sleep(60)"],
                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
@@ -349,8 +349,8 @@ def test_the_sqlite_lock_is_exclusive_and_dies_with_its_holder(tmp_path: Path, s
 
 
 def test_an_in_memory_database_cannot_host_a_daemon() -> None:
+    from crawler.daemon.lock import acquire_daemon_lock
     from crawler.errors import ConfigError
-    from crawler.lock import acquire_daemon_lock
 
     with pytest.raises(ConfigError, match="storage.url"):
         acquire_daemon_lock("sqlite://")
@@ -358,8 +358,8 @@ def test_an_in_memory_database_cannot_host_a_daemon() -> None:
 
 @pytest.mark.postgres
 def test_the_postgres_advisory_lock_is_exclusive(pg_url: str) -> None:
+    from crawler.daemon.lock import acquire_daemon_lock, daemon_running
     from crawler.errors import LockedError
-    from crawler.lock import acquire_daemon_lock, daemon_running
 
     assert daemon_running(pg_url) is False
     lock = acquire_daemon_lock(pg_url)
@@ -393,7 +393,7 @@ def test_failing_and_recovered_alerts_go_once_to_operator_channels(db_url: str) 
 
 
 def test_schedule_queries_on_each_database(db_url: str) -> None:
-    from crawler.extract import ExtractedArticle, content_hash, simhash
+    from crawler.crawl.extract import ExtractedArticle, content_hash, simhash
     from storage.schedule import next_runs, publish_stats, set_next_runs
 
     settings = make_settings(db_url, [{"name": "s", "feed": "https://s.example/feed"},
@@ -419,7 +419,7 @@ def test_schedule_queries_on_each_database(db_url: str) -> None:
 
 
 def test_status_reports_failing_stale_and_overdue_sources_without_a_daemon(sqlite_url: str) -> None:
-    from crawler.status import build_status, print_status
+    from crawler.daemon.status import build_status, print_status
 
     settings = make_settings(sqlite_url, [
         {"name": "fine", "feed": "https://a.example/feed", "every": "10m"},
@@ -453,7 +453,7 @@ def test_status_reports_failing_stale_and_overdue_sources_without_a_daemon(sqlit
 def test_json_logs_carry_the_event_fields(capsys: pytest.CaptureFixture[str]) -> None:
     import logging
 
-    from crawler.observe import setup_logging
+    from crawler.daemon.observe import setup_logging
 
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)
@@ -495,8 +495,8 @@ def test_with_json_logs_the_crawl_child_logs_json_too(
 
 
 def test_listen_addresses() -> None:
+    from crawler.daemon.observe import parse_listen
     from crawler.errors import ConfigError
-    from crawler.observe import parse_listen
 
     assert parse_listen("127.0.0.1:9464") == ("127.0.0.1", 9464)
     assert parse_listen("9464") == ("127.0.0.1", 9464)

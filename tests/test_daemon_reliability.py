@@ -15,7 +15,7 @@ import pytest
 from conftest import PG_URL, make_settings, postgres_available
 from servers.daemon_proc import DaemonProcess, log_times, wait_until, write_config
 
-from crawler.sitehost import Reply, SiteServer, article_page, rss
+from crawler.cli.sitehost import Reply, SiteServer, article_page, rss
 from storage.repository import Repository
 from storage.schedule import set_next_runs
 
@@ -184,7 +184,7 @@ def test_a_daemon_whose_lock_is_taken_after_a_connection_kill_stops_before_doing
 
     import psycopg
 
-    from crawler.lock import ADVISORY_KEY
+    from crawler.daemon.lock import ADVISORY_KEY
 
     site.add("/a/1", story(1))
     publish(site, [site.url("/a/1")])

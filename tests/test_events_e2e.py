@@ -15,8 +15,8 @@ import pytest
 from conftest import make_settings
 from servers.webhook_receiver import RecordedRequest, WebhookReceiver
 
-from crawler.commands import crawl_once
-from crawler.sitehost import Reply, SiteServer, article_page, atom, news_sitemap, rss
+from crawler.cli.commands import crawl_once
+from crawler.cli.sitehost import Reply, SiteServer, article_page, atom, news_sitemap, rss
 from storage.repository import Repository
 
 SECRET = "e2e-secret"

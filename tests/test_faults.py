@@ -27,10 +27,10 @@ from servers.webhook_receiver import WebhookReceiver, free_port
 from sqlalchemy import text
 
 from crawler.alerts.dispatcher import dispatch_once
-from crawler.commands import crawl_once
+from crawler.cli.commands import crawl_once
+from crawler.cli.sitehost import Reply, SiteServer, article_page, rss
 from crawler.config import Settings
 from crawler.errors import DealRadarError
-from crawler.sitehost import Reply, SiteServer, article_page, rss
 from storage.repository import Repository
 
 _PRE = ["Quill", "Brass", "Lum", "Tide", "Corv", "Halc", "Mire", "Ostr", "Penn", "Selv"]
@@ -292,7 +292,7 @@ def test_postgres_connections_terminated_mid_crawl(deal_site: SiteServer, own_pg
 
 def _store_deals(settings: Settings, count: int) -> None:
     from crawler.app import build_processor
-    from crawler.items import ArticleItem
+    from crawler.crawl.items import ArticleItem
 
     repo = Repository.open(settings.storage.url)
     try:

@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from crawler.config import Settings, settings_from_dict
+from crawler.crawl.extract import extract_article, parse_date
+from crawler.crawl.feeds import parse_feed
+from crawler.crawl.items import ArticleItem
 from crawler.deals import load_resources, parse_article
 from crawler.deals.money import find_money, to_usd
 from crawler.errors import ConfigError
-from crawler.extract import extract_article, parse_date
-from crawler.feeds import parse_feed
-from crawler.items import ArticleItem
-from crawler.urlpolicy import PrivateAddressError, canonical_url, check_url, is_fetchable_url
+from crawler.net.urlpolicy import PrivateAddressError, canonical_url, check_url, is_fetchable_url
 from spiders.sitemap import parse_sitemap
 
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -323,7 +323,7 @@ def test_url_policy_and_canonical_url_never_raise(url: str) -> None:
         assert is_fetchable_url(canon), (url, canon)
         assert canonical_url(canon) == canon  # canonical is a fixed point
     # No DNS here: names resolve to a public documentation address, literals are judged as written.
-    with patch("crawler.urlpolicy._resolve", lambda host: ("93.184.215.14",)):
+    with patch("crawler.net.urlpolicy._resolve", lambda host: ("93.184.215.14",)):
         for allow in (True, False):
             with contextlib.suppress(PrivateAddressError):
                 check_url(url, allow_private=allow)

@@ -30,9 +30,9 @@ from servers.hostile import (
     streamed,
 )
 
-from crawler.commands import crawl_once
-from crawler.report import SourceReport
-from crawler.sitehost import article_page
+from crawler.cli.commands import crawl_once
+from crawler.cli.sitehost import article_page
+from crawler.crawl.report import SourceReport
 from storage.repository import Repository
 
 # The size limit is hit within the first few hundred kilobytes of a stream, long before the request timeout, even
@@ -368,7 +368,7 @@ def test_pathological_pages_are_bounded_by_the_page_time_limit(tmp_path: Path, w
     next to a normal page: the crawl finishes, the normal page is stored, the slow page is abandoned at
     crawl.page_time_limit and reported, the deep page is handled (libxml2 caps the depth) without a crash:
     stored, or, on a machine too busy to analyse it within the limit, abandoned like the slow one."""
-    from crawler.sitehost import SiteServer
+    from crawler.cli.sitehost import SiteServer
 
     deep = "<html><body>" + "<div>" * 100_000 + "<p>Deep down, a paragraph.</p>" + "</div>" * 100_000 + "</body></html>"
     wide = "<html><body><article>" + "<p>Another paragraph of a page that never ends, it goes on.</p>" * 100_000 \

@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PURE = ["crawler/deals", "crawler/events"]
 FORBIDDEN = {"storage", "spiders", "sqlalchemy", "scrapy", "twisted", "httpx", "apscheduler", "requests",
-             "socket", "urllib.request", "crawler.cli", "crawler.runner", "crawler.pipeline"}
+             "socket", "urllib.request", "crawler.cli", "crawler.crawl.runner", "crawler.crawl.pipeline"}
 
 
 def imports_of(path: Path) -> set[str]:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
+from crawler.cli.sitehost import article_page
+from crawler.crawl.items import ArticleItem
+from crawler.crawl.pipeline import ArticleProcessor, Processed
 from crawler.deals import load_resources
 from crawler.errors import StorageError
-from crawler.items import ArticleItem
-from crawler.pipeline import ArticleProcessor, Processed
-from crawler.sitehost import article_page
 from storage.repository import ChannelRoute, Repository
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

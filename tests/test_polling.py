@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler import polling
-from crawler.polling import PollPolicy
-from crawler.scheduler import cron_next, plan_after_pass, plan_resume
+from crawler.daemon import polling
+from crawler.daemon.polling import PollPolicy
+from crawler.daemon.scheduler import cron_next, plan_after_pass, plan_resume
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 HOUR = 3600.0

@@ -13,8 +13,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from crawler.config import SourceSettings
+from crawler.crawl.extract import ExtractedArticle, content_hash, simhash
 from crawler.errors import StorageError
-from crawler.extract import ExtractedArticle, content_hash, simhash
 from storage.models import Base
 from storage.repository import ChannelRoute, Repository
 

@@ -10,7 +10,7 @@ import socket
 import pytest
 
 from crawler.alerts.channels.webhook import is_public_address as webhook_target_is_public
-from crawler.urlpolicy import PrivateAddressError, check_url, embedded_ipv4, ip_literal, is_public_address
+from crawler.net.urlpolicy import PrivateAddressError, check_url, embedded_ipv4, ip_literal, is_public_address
 
 
 @pytest.fixture(autouse=True)

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from crawler.cli.sitehost import article_page
+from crawler.crawl.items import ArticleItem
+from crawler.crawl.pipeline import analyse
+from crawler.crawl.workers import AnalysisPool, WorkerDied
 from crawler.deals import load_resources
-from crawler.items import ArticleItem
-from crawler.pipeline import analyse
-from crawler.sitehost import article_page
-from crawler.workers import AnalysisPool, WorkerDied
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -127,7 +127,7 @@ def _stuck() -> None:
 
 
 def test_a_worker_stuck_past_the_time_limit_is_killed_and_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
-    import crawler.workers as workers
+    import crawler.crawl.workers as workers
 
     monkeypatch.setattr(workers, "_STUCK_GRACE_S", 1.0)
     pool = AnalysisPool(1, time_limit=1)
@@ -147,7 +147,7 @@ def test_a_worker_stuck_past_the_time_limit_is_killed_and_replaced(monkeypatch: 
 
 def test_a_pool_whose_workers_keep_dying_gives_up_instead_of_waiting_for_ever(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import crawler.workers as workers
+    import crawler.crawl.workers as workers
 
     monkeypatch.setattr(workers, "_MAX_RESTARTS", 2)
     pool = AnalysisPool(1)
@@ -167,7 +167,7 @@ def test_a_pool_whose_workers_keep_dying_gives_up_instead_of_waiting_for_ever(
 
 def test_default_pool_is_one_worker_per_core_at_most_four_and_none_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
     from crawler.config import settings_from_dict
-    from crawler.runner import make_pool
+    from crawler.crawl.runner import make_pool
 
     def workers(cores: int, configured: int = 0) -> int | None:
         monkeypatch.setattr(os, "cpu_count", lambda: cores)

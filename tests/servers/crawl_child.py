@@ -1,4 +1,4 @@
-"""Crawl child processes for fault tests: the same child ``crawler.runner.run_crawl`` starts, but one the test
+"""Crawl child processes for fault tests: the same child ``crawler.crawl.runner.run_crawl`` starts, but one the test
 holds the handle of, so it can be SIGKILLed at a chosen moment, and with faults injected inside it:
 
 - ``scrapy_overrides``: extra Scrapy settings (e.g. ``DEALRADAR_ALLOW_HOSTS`` before the config has a key
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.config import Settings
-from crawler.report import CrawlSummary
+from crawler.crawl.report import CrawlSummary
 
 
 def _target(settings: Settings, names: list[str], events: Any, log_level: str,
@@ -50,7 +50,7 @@ def _target(settings: Settings, names: list[str], events: Any, log_level: str,
             if type(dbapi_conn).__module__.startswith("sqlite3"):
                 dbapi_conn.execute(f"PRAGMA max_page_count = {int(sqlite_max_pages)}")
 
-    from crawler.runner import _child
+    from crawler.crawl.runner import _child
 
     _child(settings, names, events, log_level)
 
@@ -82,7 +82,7 @@ class CrawlChild:
         if kind == "articles":  # (source, status) of each article, a batch at a time
             self.articles += a
         elif kind == "done":
-            from crawler.runner import _summary_from_dict
+            from crawler.crawl.runner import _summary_from_dict
 
             self.summary = _summary_from_dict(a)
         elif kind == "failed":

@@ -17,7 +17,7 @@ from crawler.alerts.channels.base import (
     DeliveryError,
     build_channel,
 )
-from crawler.retry_after import parse_retry_after
+from crawler.net.retry_after import parse_retry_after
 
 if TYPE_CHECKING:
     from crawler.alerts.channels.apprise_channel import AppriseChannel

@@ -19,9 +19,9 @@ import httpx
 
 from crawler.alerts.channels.base import Delivery, DeliveryError, short_hash
 from crawler.alerts.payloads import encode_body, sign
-from crawler.retry_after import parse_retry_after
-from crawler.urlpolicy import ip_literal
-from crawler.urlpolicy import is_public_address as is_global_unicast
+from crawler.net.retry_after import parse_retry_after
+from crawler.net.urlpolicy import ip_literal
+from crawler.net.urlpolicy import is_public_address as is_global_unicast
 
 log = logging.getLogger(__name__)
 

@@ -99,8 +99,8 @@ def main(ctx: click.Context, config: str | None) -> None:
 def crawl(ctx: click.Context, config: str | None, names: tuple[str, ...], as_json: bool, no_alerts: bool,
           verbose: int) -> None:
     """One pass over the sources, with progress and a summary per source."""
-    from crawler.commands import crawl_once
-    from crawler.render import print_crawl_summary
+    from crawler.cli.commands import crawl_once
+    from crawler.cli.render import print_crawl_summary
 
     _take_config(ctx, config)
     settings = _settings(ctx)
@@ -134,9 +134,9 @@ def crawl(ctx: click.Context, config: str | None, names: tuple[str, ...], as_jso
 def extract(ctx: click.Context, config: str | None, target: str | None, jsonl: str | None, title: str | None,
             as_json: bool) -> None:
     """Run the deal parser on one article: a URL, an HTML or text FILE, or - for stdin."""
-    from crawler.commands import extract_batch, extract_one
-    from crawler.extract_input import open_input
-    from crawler.render import print_extraction
+    from crawler.cli.commands import extract_batch, extract_one
+    from crawler.cli.extract_input import open_input
+    from crawler.cli.render import print_extraction
 
     _take_config(ctx, config)
     if jsonl:
@@ -172,7 +172,7 @@ def sources() -> None:
 @click.pass_context
 @handle_errors
 def sources_list(ctx: click.Context, config: str | None, as_json: bool) -> None:
-    from crawler.render import print_sources
+    from crawler.cli.render import print_sources
 
     _take_config(ctx, config)
     settings = _settings(ctx)
@@ -250,7 +250,7 @@ def _find_deals(ctx: click.Context, since: str | None, company: str | None, deal
 @handle_errors
 def deals_list(ctx: click.Context, config: str | None, since: str | None, company: str | None,
                deal_type: str | None, min_amount: float | None, as_json: bool, as_csv: bool) -> None:
-    from crawler.render import print_deals, write_deals_csv
+    from crawler.cli.render import print_deals, write_deals_csv
 
     _take_config(ctx, config)
     found = _find_deals(ctx, since, company, deal_type, min_amount)
@@ -270,7 +270,7 @@ def deals_list(ctx: click.Context, config: str | None, since: str | None, compan
 @handle_errors
 def deals_show(ctx: click.Context, config: str | None, deal_id: int, as_json: bool) -> None:
     """Every figure, source, sentence and conflict of one deal."""
-    from crawler.render import print_deal
+    from crawler.cli.render import print_deal
 
     _take_config(ctx, config)
     repo = _repo(ctx)
@@ -295,7 +295,7 @@ def deals_show(ctx: click.Context, config: str | None, deal_id: int, as_json: bo
 def deals_export(ctx: click.Context, config: str | None, since: str | None, company: str | None,
                  deal_type: str | None, min_amount: float | None, fmt: str, output: Any) -> None:
     """Every matching deal with all its sources, for other tools."""
-    from crawler.render import write_deals_csv
+    from crawler.cli.render import write_deals_csv
 
     _take_config(ctx, config)
     found = _find_deals(ctx, since, company, deal_type, min_amount)
@@ -325,7 +325,7 @@ def alerts() -> None:
 @click.pass_context
 @handle_errors
 def alerts_list(ctx: click.Context, config: str | None, status: str | None, as_json: bool) -> None:
-    from crawler.render import print_deliveries
+    from crawler.cli.render import print_deliveries
 
     _take_config(ctx, config)
     rows = _repo(ctx).list_deliveries(status)
@@ -382,7 +382,7 @@ def alerts_test(ctx: click.Context, config: str | None) -> None:
 @handle_errors
 def run(ctx: click.Context, config: str | None) -> None:
     """Run as a daemon: every source on its schedule, alerts delivered as they come."""
-    from crawler.daemon import run_daemon
+    from crawler.daemon.service import run_daemon
 
     _take_config(ctx, config)
     sys.exit(run_daemon(ctx.ensure_object(dict).get("config")))
@@ -395,7 +395,7 @@ def run(ctx: click.Context, config: str | None) -> None:
 @handle_errors
 def status(ctx: click.Context, config: str | None, as_json: bool) -> None:
     """How the daemon and every source are doing, from the database."""
-    from crawler.status import build_status, print_status
+    from crawler.daemon.status import build_status, print_status
 
     _take_config(ctx, config)
     report = build_status(_settings(ctx), _repo(ctx), datetime.now(UTC))
@@ -413,7 +413,7 @@ def status(ctx: click.Context, config: str | None, as_json: bool) -> None:
 @handle_errors
 def demo(keep: bool) -> None:
     """Serve a bundled news site on 127.0.0.1, crawl it into a temporary database, show what was found."""
-    from crawler.demo import run_demo
+    from crawler.cli.demo import run_demo
 
     run_demo(keep=keep)
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from crawler.crawl.extract import ExtractedArticle, extract_article
+from crawler.crawl.items import ArticleItem
 from crawler.events import ResolutionPolicy
-from crawler.extract import ExtractedArticle, extract_article
-from crawler.items import ArticleItem
 
 if TYPE_CHECKING:  # workers import this module for ``analyse``; keep SQLAlchemy out of their start-up
     from crawler.deals import Resources

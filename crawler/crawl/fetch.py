@@ -11,7 +11,7 @@ import httpx
 
 from crawler.config import CrawlSettings
 from crawler.errors import FetchError
-from crawler.urlpolicy import PrivateAddressError, check_url
+from crawler.net.urlpolicy import PrivateAddressError, check_url
 
 MAX_REDIRECTS = 10
 

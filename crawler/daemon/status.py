@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from crawler import polling
 from crawler.config import DaemonSettings, Settings, SourceSettings
-from crawler.scheduler import healthy_interval
+from crawler.daemon import polling
+from crawler.daemon.scheduler import healthy_interval
 from storage.records import SourceState
 from storage.repository import Repository
 from storage.schedule import PublishStats, publish_stats
@@ -76,7 +76,7 @@ def _state_word(src: SourceSettings, st: SourceState | None, health: SourceHealt
 
 def build_status(settings: Settings, repo: Repository, now: datetime) -> dict[str, Any]:
     """Everything ``status`` shows, as JSON-ready values (``--json`` prints exactly this)."""
-    from crawler.lock import daemon_running
+    from crawler.daemon.lock import daemon_running
 
     states = {s.name: s for s in repo.list_sources()}
     stats = publish_stats(repo, now - RATE_WINDOW)
@@ -152,7 +152,7 @@ def print_status(report: dict[str, Any]) -> None:
     """A table per source, and one line each for the daemon, the totals and the alert outbox."""
     from rich.table import Table
 
-    from crawler.render import console
+    from crawler.cli.render import console
 
     out = console()
     now = datetime.fromisoformat(report["generated_at"])

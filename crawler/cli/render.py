@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from crawler.report import CrawlSummary
+from crawler.crawl.report import CrawlSummary
 
 
 def console() -> Console:

@@ -17,8 +17,8 @@ from html import unescape
 import lxml.html
 from lxml import etree
 
-from crawler.items import ArticleItem
-from crawler.urlpolicy import canonical_url, outlet_of
+from crawler.crawl.items import ArticleItem
+from crawler.net.urlpolicy import canonical_url, outlet_of
 
 log = logging.getLogger(__name__)
 

@@ -26,9 +26,9 @@ from prometheus_client import (
     generate_latest,
 )
 
+from crawler.crawl.report import SourceReport
 from crawler.errors import ConfigError, DealRadarError
 from crawler.logformat import JsonFormatter, setup_logging
-from crawler.report import SourceReport
 
 __all__ = ["JsonFormatter", "Metrics", "ObserveServer", "parse_listen", "setup_logging"]
 

@@ -35,8 +35,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.config import Settings, SourceSettings
+from crawler.crawl.report import CrawlSummary, SourceReport
 from crawler.errors import DealRadarError, StorageError
-from crawler.report import CrawlSummary, SourceReport
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ def make_pool(settings: Settings) -> Any:
     beat two."""
     import os
 
-    from crawler.workers import AnalysisPool
+    from crawler.crawl.workers import AnalysisPool
 
     if settings.crawl.workers == 1:
         return None
@@ -373,7 +373,7 @@ class CrawlFailed(RuntimeError):
 
 
 # What a crawl child imports, loaded once by the fork server so that children start warm.
-_FORKSERVER_PRELOAD = ["crawler.runner", "crawler.app", "crawler.logformat", "crawler.workers", "spiders.settings",
+_FORKSERVER_PRELOAD = ["crawler.crawl.runner", "crawler.app", "crawler.logformat", "crawler.crawl.workers", "spiders.settings",
                        "spiders.feed", "spiders.sitemap", "spiders.listing", "spiders.pipelines",
                        "spiders.middlewares", "spiders.logformatter", "storage.repository", "scrapy.crawler",
                        "crawler.deals"]  # a child without workers (one core) parses in-process

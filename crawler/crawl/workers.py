@@ -31,10 +31,10 @@ from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from crawler.items import ArticleItem
+from crawler.crawl.items import ArticleItem
 
 if TYPE_CHECKING:
-    from crawler.pipeline import Analysis
+    from crawler.crawl.pipeline import Analysis
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -57,8 +57,8 @@ _WARM_UP_PAGE = (
 
 
 def analyse(item: ArticleItem, resources: Any, *, now: datetime) -> Analysis:
-    """``crawler.pipeline.analyse``, imported on first use (see the module's docstring)."""
-    from crawler.pipeline import analyse as run
+    """``crawler.crawl.pipeline.analyse``, imported on first use (see the module's docstring)."""
+    from crawler.crawl.pipeline import analyse as run
 
     return run(item, resources, now=now)
 
@@ -75,7 +75,7 @@ def _init(aliases: str | None, rates: str | None, time_limit: int) -> None:
 
 def warm_up(resources: Any) -> None:
     """Analyse the built-in page once, so the first real article finds every import done and every cache warm."""
-    import crawler.feeds  # noqa: F401  (feeds are parsed here too, in a crawl that started its workers early)
+    import crawler.crawl.feeds  # noqa: F401  (feeds are parsed here too, in a crawl that started its workers early)
 
     with contextlib.suppress(Exception):  # a failed warm-up costs the first article its speed, nothing else
         analyse(ArticleItem(url="http://warm-up.invalid/", source="warm-up", html=_WARM_UP_PAGE,
@@ -106,7 +106,7 @@ def _analyse(item: ArticleItem, now: datetime) -> Analysis:
 
 
 # What the fork server imports before it forks a worker: everything ``_init`` and ``analyse`` need.
-_PRELOAD = ["crawler.workers", "crawler.pipeline", "crawler.extract", "crawler.deals", "crawler.feeds",
+_PRELOAD = ["crawler.crawl.workers", "crawler.crawl.pipeline", "crawler.crawl.extract", "crawler.deals", "crawler.crawl.feeds",
             "trafilatura", "htmldate", "feedparser"]
 
 

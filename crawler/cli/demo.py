@@ -11,9 +11,9 @@ from typing import Any
 import yaml
 from rich.table import Table
 
+from crawler.cli.sitehost import Reply, SiteServer, article_page, atom, news_sitemap, rss
 from crawler.config import Settings, settings_from_dict
-from crawler.report import CrawlSummary
-from crawler.sitehost import Reply, SiteServer, article_page, atom, news_sitemap, rss
+from crawler.crawl.report import CrawlSummary
 
 DEMO_SECRET = "demo-secret"
 
@@ -81,7 +81,7 @@ def crawl_in_order(settings: Settings) -> CrawlSummary:
     which outlet's figure a deal is first alerted with follows that order: one source at a time
     makes the demo print the same alerts on every run.
     """
-    from crawler.commands import crawl_once
+    from crawler.cli.commands import crawl_once
 
     merged = CrawlSummary()
     for source in settings.sources:
@@ -94,7 +94,7 @@ def crawl_in_order(settings: Settings) -> CrawlSummary:
 
 
 def run_demo(*, keep: bool = False) -> None:
-    from crawler.render import console, money, print_crawl_summary
+    from crawler.cli.render import console, money, print_crawl_summary
     from storage.repository import Repository
 
     out = console()

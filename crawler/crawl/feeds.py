@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from crawler.items import FeedEntry
-from crawler.urlpolicy import is_fetchable_url
+from crawler.crawl.items import FeedEntry
+from crawler.net.urlpolicy import is_fetchable_url
 
 if TYPE_CHECKING:
     import feedparser

@@ -4,7 +4,7 @@ Every second a tick reads ``sources.next_run_at``, takes the sources that are du
 running, and starts ONE crawl child process for them (a batch), leaving out sources whose host
 already has ``daemon.per_host_limit`` sources in flight: they go in a later batch. At most
 ``daemon.max_crawls`` children run at once. When a pass ends, its sources get their next time
-(``crawler.polling``) written back, so a restart continues the schedule instead of fetching
+(``crawler.daemon.polling``) written back, so a restart continues the schedule instead of fetching
 everything at once, and runs missed while the daemon was down coalesce into one.
 
 Two more jobs share the scheduler: the alert dispatcher (every ``daemon.dispatch_every``) and
@@ -27,10 +27,10 @@ from urllib.parse import urlsplit
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from crawler import polling
 from crawler.config import DaemonSettings, Settings, SourceSettings
+from crawler.daemon import polling
+from crawler.daemon.polling import CronNext, PollPolicy
 from crawler.errors import ConfigError
-from crawler.polling import CronNext, PollPolicy
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crawler.config import Settings, SourceSettings
+from crawler.crawl.items import ArticleItem
+from crawler.crawl.report import CrawlSummary
 from crawler.errors import ConfigError
-from crawler.items import ArticleItem
-from crawler.report import CrawlSummary
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +30,8 @@ def select_sources(settings: Settings, names: Sequence[str] = ()) -> list[Source
 def crawl_once(settings: Settings, names: Sequence[str] = (), *, send_alerts: bool = True,
                show_progress: bool = True, log_level: str = "WARNING") -> CrawlSummary:
     """One pass: crawl in a child process, then deliver the alerts it queued."""
-    from crawler.progress import CrawlProgress
-    from crawler.runner import CrawlFailed, run_crawl
+    from crawler.cli.progress import CrawlProgress
+    from crawler.crawl.runner import CrawlFailed, run_crawl
 
     sources = select_sources(settings, names)
     if not sources:
@@ -59,7 +59,7 @@ def crawl_once(settings: Settings, names: Sequence[str] = (), *, send_alerts: bo
 
 def _text_input(obj: dict[str, Any], now: datetime) -> dict[str, Any]:
     """A batch-input object with ``html`` turned into ``text`` by the real extractor."""
-    from crawler.extract import extract_article, parse_date
+    from crawler.crawl.extract import extract_article, parse_date
 
     if obj.get("text") is not None or not isinstance(obj.get("html"), str):
         return obj
@@ -138,10 +138,10 @@ def extract_one(settings: Settings, target: str, *, title: str | None = None) ->
     The result says which title was used and where it came from (``title_from``: the ``--title`` option,
     the page's metadata, the text's first line, or none)."""
     from crawler.app import parser_resources
+    from crawler.cli.extract_input import read_article_bytes, refuse_unreadable, split_plain_text
+    from crawler.crawl.extract import extract_article
+    from crawler.crawl.fetch import fetch_page
     from crawler.deals import parse_article
-    from crawler.extract import extract_article
-    from crawler.extract_input import read_article_bytes, refuse_unreadable, split_plain_text
-    from crawler.fetch import fetch_page
 
     now = datetime.now(UTC)
     if target.startswith(("http://", "https://")):

@@ -1,13 +1,13 @@
 """``dealradar run``: every source on its schedule, alerts delivered as they come, until told to stop.
 
 The daemon process itself never runs Scrapy: a Twisted reactor cannot be restarted, so each batch
-of due sources is crawled by ``crawler.runner.run_crawl`` in a fresh child process, and the daemon
+of due sources is crawled by ``crawler.crawl.runner.run_crawl`` in a fresh child process, and the daemon
 only schedules, records and alerts. That also keeps the long-lived process small and its memory
 flat: whatever a crawl allocates goes away with its child.
 
-Lifecycle: take the one-daemon-per-database lock (``crawler.lock``), open and migrate the
-database, plan every source (``crawler.scheduler``), serve /healthz and /metrics
-(``crawler.observe``), then tick until a signal:
+Lifecycle: take the one-daemon-per-database lock (``crawler.daemon.lock``), open and migrate the
+database, plan every source (``crawler.daemon.scheduler``), serve /healthz and /metrics
+(``crawler.daemon.observe``), then tick until a signal:
 
 - SIGTERM / SIGINT: stop taking work, stop the running crawl child (SIGTERM, then SIGKILL if it
   has not ended after a few seconds) and exit 0 within 10 s. A pass cut short is not recorded as
@@ -39,13 +39,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from crawler.alerts.channels import Channel
 from crawler.alerts.dispatcher import build_channels, dispatch_once
 from crawler.config import Settings, SourceSettings, load_settings
-from crawler.errors import ConfigError, DealRadarError, StorageError
-from crawler.holdback import Holdback
-from crawler.lock import DaemonLock, acquire_daemon_lock
-from crawler.observe import Metrics, ObserveServer, setup_logging
-from crawler.report import SourceReport
-from crawler.runner import CrawlFailed, crawl_start_method, run_crawl
-from crawler.scheduler import (
+from crawler.crawl.report import SourceReport
+from crawler.crawl.runner import CrawlFailed, crawl_start_method, run_crawl
+from crawler.daemon.holdback import Holdback
+from crawler.daemon.lock import DaemonLock, acquire_daemon_lock
+from crawler.daemon.observe import Metrics, ObserveServer, setup_logging
+from crawler.daemon.scheduler import (
     CrawlScheduler,
     DueSource,
     due_now,
@@ -53,7 +52,8 @@ from crawler.scheduler import (
     plan_resume,
     validate_schedules,
 )
-from crawler.status import RATE_WINDOW, assess_source, redact_url
+from crawler.daemon.status import RATE_WINDOW, assess_source, redact_url
+from crawler.errors import ConfigError, DealRadarError, StorageError
 from storage.records import ChannelRoute, SourceState
 from storage.repository import Repository
 from storage.schedule import PublishStats, flag_source_alert, next_runs, publish_stats, set_next_runs
@@ -314,7 +314,7 @@ class Daemon:
                 self.held.release(name)
 
     def _mean_gaps(self, now: datetime, names: list[str] | None = None) -> dict[str, float | None]:
-        from crawler.polling import mean_gap
+        from crawler.daemon.polling import mean_gap
 
         stats = publish_stats(self.repo, now - RATE_WINDOW, names)
         return {name: mean_gap(st.count, st.first, st.last) for name, st in stats.items()}
