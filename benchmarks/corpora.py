@@ -23,9 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.crawl.extract import extract_article, parse_date  # noqa: E402
+from crawler.crawl.extract import extract_article  # noqa: E402
 from crawler.crawl.feeds import parse_feed  # noqa: E402
 from crawler.crawl.items import ArticleItem  # noqa: E402
+from crawler.dates import parse_date  # noqa: E402
 from crawler.net.urlpolicy import canonical_url  # noqa: E402
 
 PEERS = ROOT.parent / "shared" / "peers"

@@ -21,9 +21,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.config import CrawlSettings, SourceSettings
-from crawler.crawl.extract import parse_date
 from crawler.crawl.items import ArticleItem, FeedEntry
 from crawler.crawl.report import SourceReport
+from crawler.dates import parse_date
 from crawler.net.urlpolicy import canonical_url, is_fetchable_url
 from spiders.middlewares import RedirectLoop
 from storage.repository import Repository, SourceState

@@ -11,8 +11,8 @@ from scrapy.http import Response
 from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 
-from crawler.crawl.extract import parse_date
 from crawler.crawl.items import FeedEntry
+from crawler.dates import parse_date
 from spiders.base import DealRadarSpider, SourceRun
 
 _NS = {

@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from crawler.config import Settings, settings_from_dict
-from crawler.crawl.extract import extract_article, parse_date
+from crawler.crawl.extract import extract_article
 from crawler.crawl.feeds import parse_feed
 from crawler.crawl.items import ArticleItem
+from crawler.dates import parse_date
 from crawler.deals import load_resources, parse_article
 from crawler.deals.money import find_money, to_usd
 from crawler.errors import ConfigError

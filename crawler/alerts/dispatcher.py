@@ -23,7 +23,7 @@ from crawler.alerts.lease import LeaseKeeper
 from crawler.alerts.notices import DIGEST, digest_payload
 from crawler.alerts.payloads import build_payload
 from crawler.config import Settings
-from crawler.crawl.extract import parse_date
+from crawler.dates import parse_date
 from storage.repository import PendingDelivery, Repository
 
 log = logging.getLogger(__name__)

@@ -11,13 +11,13 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from html import unescape
 
 import lxml.html
 from lxml import etree
 
 from crawler.crawl.items import ArticleItem
+from crawler.dates import parse_date
 from crawler.net.urlpolicy import canonical_url, outlet_of
 
 log = logging.getLogger(__name__)
@@ -60,29 +60,6 @@ class ExtractedArticle:
     # The canonical URL the feed or sitemap pointed at, when a redirect ended elsewhere (``url`` is where it
     # ended): storage should remember it too, or the feed's link looks new on every pass.
     requested_url: str | None = None
-
-
-def parse_date(value: str | None) -> datetime | None:
-    """ISO 8601 or RFC 822 to an aware UTC datetime; None for anything unparseable or absurd."""
-    if not value or not isinstance(value, str):
-        return None
-    value = value.strip()
-    dt: datetime | None = None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            dt = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    dt = dt.astimezone(UTC)
-    if not (1995 <= dt.year <= 2100):
-        return None
-    return dt
 
 
 def content_hash(text: str) -> str:
