@@ -10,7 +10,8 @@ from servers.webhook_receiver import Reply, WebhookReceiver, free_port
 
 from crawler.alerts.channels import Delivery, DeliveryError, build_channel
 from crawler.alerts.channels.apprise_channel import AppriseChannel
-from crawler.alerts.payloads import build_payload, subject_line
+from crawler.alerts.messages import subject_line
+from crawler.alerts.payloads import build_payload
 
 SOURCE_URL = "https://techwire.example/2025/03/openai-round"
 

@@ -13,7 +13,8 @@ from servers.webhook_receiver import free_port
 
 from crawler.alerts.channels import Delivery, DeliveryError, build_channel
 from crawler.alerts.channels.email import EmailChannel
-from crawler.alerts.payloads import build_payload, subject_line
+from crawler.alerts.messages import subject_line
+from crawler.alerts.payloads import build_payload
 
 SOURCES = [
     {

@@ -11,16 +11,13 @@ from html.parser import HTMLParser
 
 import pytest
 
+from crawler.alerts.messages import format_usd, render_html, render_text, subject_line
 from crawler.alerts.payloads import (
     DEAL_FIELDS,
     SOURCE_FIELDS,
     build_payload,
     encode_body,
-    format_usd,
-    render_html,
-    render_text,
     sign,
-    subject_line,
     verify_signature,
 )
 

@@ -1,5 +1,6 @@
 """Alerts that are not one deal event: digests (many deal alerts in one message) and operator notices
-(``source.failing``, ``source.recovered``, ``source.stale``). The payload functions dispatch here."""
+(``source.failing``, ``source.recovered``, ``source.stale``). The renderers in ``crawler.alerts.messages``
+dispatch here."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def _digest_counts(payload: Mapping[str, Any]) -> str:
 
 
 def notice_subject(payload: Mapping[str, Any]) -> str:
-    from crawler.alerts.payloads import subject_line
+    from crawler.alerts.messages import subject_line
 
     event = str(payload.get("event") or "alert")
     if event == DIGEST:
@@ -52,7 +53,7 @@ def _notice_rows(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def notice_text(payload: Mapping[str, Any]) -> str:
-    from crawler.alerts.payloads import render_text
+    from crawler.alerts.messages import render_text
 
     lines = [notice_subject(payload).removeprefix("[DealRadar] "), ""]
     if payload.get("event") == DIGEST:
@@ -66,7 +67,7 @@ def notice_text(payload: Mapping[str, Any]) -> str:
 
 
 def notice_html(payload: Mapping[str, Any]) -> str:
-    from crawler.alerts.payloads import render_html
+    from crawler.alerts.messages import render_html
 
     head = escape(notice_subject(payload).removeprefix("[DealRadar] "))
     parts = ["<!DOCTYPE html>", f'<html><head><meta charset="utf-8"><title>{head}</title></head>',

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import apprise
 
 from crawler.alerts.channels.base import Delivery, DeliveryError, short_hash
-from crawler.alerts.payloads import render_text, subject_line
+from crawler.alerts.messages import render_text, subject_line
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from crawler.alerts.channels.base import Delivery, DeliveryError, parse_seconds, short_hash
-from crawler.alerts.payloads import render_html, render_text, subject_line
+from crawler.alerts.messages import render_html, render_text, subject_line
 
 log = logging.getLogger(__name__)
 
