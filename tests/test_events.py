@@ -533,7 +533,7 @@ def test_from_record_uses_design_field_names_and_evidence() -> None:
 
 def test_parser_mention_and_consensus_records_share_one_shape() -> None:
     from crawler.deals.model import DealMention, Evidence
-    from crawler.events.record import DEAL_FIELDS, deal_record
+    from crawler.record import DEAL_FIELDS, deal_record
 
     parsed = DealMention(company="Anthropic", deal_type="equity", amount_usd=5e9, amount_text="$5 billion",
                          currency="USD", investors=("Amazon",), lead_investors=("Amazon",), status="closed",

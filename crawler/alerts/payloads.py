@@ -20,25 +20,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from crawler.record import DEAL_FIELDS
+
 EVENTS: tuple[str, ...] = ("deal.new", "deal.updated", "deal.conflict")
 """The three alert events, as sent in ``X-DealRadar-Event`` and the body's ``event``."""
-
-DEAL_FIELDS: tuple[str, ...] = (
-    "company",
-    "deal_type",
-    "amount_usd",
-    "amount_text",
-    "currency",
-    "round",
-    "investors",
-    "lead_investors",
-    "valuation_usd",
-    "status",
-    "evidence",
-    "ai_related",
-    "confidence",
-)
-"""The Deal record's fixed field names (DESIGN.md, "Deal record")."""
 
 SOURCE_FIELDS: tuple[str, ...] = ("url", "title", "outlet", "published", "amount_text", "sentence")
 """Fields of one source (one article's coverage of the deal) in the payload."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.record import deal_record
+
 DEAL_TYPES: tuple[str, ...] = (
     "equity",
     "debt",
@@ -59,21 +61,13 @@ class DealMention:
 
     def to_record(self) -> dict[str, Any]:
         """The JSON-ready Deal record (fixed DESIGN.md field names, plus the optional notes)."""
-        rec: dict[str, Any] = {
-            "company": self.company,
-            "deal_type": self.deal_type,
-            "amount_usd": self.amount_usd,
-            "amount_text": self.amount_text,
-            "currency": self.currency,
-            "round": self.round,
-            "investors": list(self.investors),
-            "lead_investors": list(self.lead_investors),
-            "valuation_usd": self.valuation_usd,
-            "status": self.status,
-            "evidence": [e.to_record() for e in self.evidence],
-            "ai_related": self.ai_related,
-            "confidence": round(self.confidence, 3),
-        }
+        rec = deal_record(
+            company=self.company, deal_type=self.deal_type, amount_usd=self.amount_usd,
+            amount_text=self.amount_text, currency=self.currency, round=self.round, investors=self.investors,
+            lead_investors=self.lead_investors, valuation_usd=self.valuation_usd, status=self.status,
+            evidence=[e.to_record() for e in self.evidence], ai_related=self.ai_related,
+            confidence=round(self.confidence, 3),
+        )
         if self.amount_is_lower_bound:
             rec["amount_is_lower_bound"] = True
         if self.amount_note:

@@ -29,7 +29,7 @@ from typing import Any
 
 from crawler.events.keys import UNDISCLOSED, company_key, normalise_round, rel_diff, same_company, status_rank
 from crawler.events.model import Report
-from crawler.events.record import deal_record
+from crawler.record import deal_record
 
 Getter = Callable[[Report], Any]
 Agree = Callable[[Any, Any], bool]

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.events.keys import clean_company, clean_figure, company_key, normalise_round, normalise_status
-from crawler.events.record import deal_record
+from crawler.record import deal_record
 
 EVENT_NEW = "deal.new"
 EVENT_UPDATED = "deal.updated"

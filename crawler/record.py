@@ -1,10 +1,11 @@
 """The Deal record's shape (DESIGN.md "Deal record", fixed field names) in one place.
 
 The parser (``crawler.deals.model.DealMention.to_record``), a mention (``Mention.record``) and a deal's
-consensus (``consensus_record``) all emit this dict. Building it here, with every field a required
-keyword, means a field added to the design is added once, and a builder that forgets one fails
-loudly instead of emitting a record short of a key. Stdlib only and importing nothing else from
-this package, so ``crawler.deals`` can use it too without pulling in the event logic.
+consensus (``consensus_record``) all emit this dict, and the alert payload lists the same fields.
+Building it here, with every field a required keyword, means a field added to the design is added
+once, and a builder that forgets one fails loudly instead of emitting a record short of a key.
+Stdlib only and importing nothing from DealRadar, so the parser, the event logic and the alerts
+share it without importing each other (and ``deals list`` does not load the parser).
 """
 
 from __future__ import annotations
