@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 from datetime import timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from crawler.bundled import bundled
 from crawler.errors import ConfigError
 
 ENV_CONFIG = "DEALRADAR_CONFIG"
@@ -279,7 +279,7 @@ class Settings(_Model):
 
 
 def bundled_config_path() -> Path:
-    return Path(str(resources.files("config") / "dealradar.yaml"))
+    return Path(str(bundled("dealradar.yaml")))
 
 
 def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:

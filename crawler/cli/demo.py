@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import tempfile
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 from rich.table import Table
 
+from crawler.bundled import bundled
 from crawler.cli.sitehost import Reply, SiteServer, article_page, atom, news_sitemap, rss
 from crawler.config import Settings, settings_from_dict
 from crawler.crawl.report import CrawlSummary
@@ -19,7 +19,7 @@ DEMO_SECRET = "demo-secret"
 
 
 def load_demo_site() -> dict[str, Any]:
-    return yaml.safe_load((resources.files("config") / "demo_site.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(bundled("demo_site.yaml").read_text(encoding="utf-8"))
 
 
 def publish(server: SiteServer, site: dict[str, Any], upto_pass: int) -> None:

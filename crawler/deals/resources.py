@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources as importlib_resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import yaml
+
+from crawler.bundled import bundled
 
 #: Aliases shorter than this match case-sensitively only ("GV" must not match "gv").
 CASE_FOLD_MIN = 4
@@ -173,11 +174,7 @@ def _read_yaml(path: Path | str) -> Any:
 
 
 def _bundled(name: str) -> Any:
-    try:
-        ref = importlib_resources.files("config").joinpath(name)
-        return yaml.safe_load(ref.read_text(encoding="utf-8"))
-    except (ModuleNotFoundError, FileNotFoundError):
-        return _read_yaml(Path(__file__).resolve().parents[2] / "config" / name)
+    return yaml.safe_load(bundled(name).read_text(encoding="utf-8"))
 
 
 def load_resources(aliases_path: Path | str | None = None, rates_path: Path | str | None = None) -> Resources:
