@@ -16,7 +16,7 @@ from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crawler.crawl.extract import ExtractedArticle, hamming, jaccard, shingles
+from crawler.article import ExtractedArticle, hamming, jaccard, shingles
 from crawler.errors import StorageError
 from crawler.events import (
     DealState,

@@ -393,7 +393,7 @@ def test_failing_and_recovered_alerts_go_once_to_operator_channels(db_url: str) 
 
 
 def test_schedule_queries_on_each_database(db_url: str) -> None:
-    from crawler.crawl.extract import ExtractedArticle, content_hash, simhash
+    from crawler.article import ExtractedArticle, content_hash, simhash
     from storage.schedule import next_runs, publish_stats, set_next_runs
 
     settings = make_settings(db_url, [{"name": "s", "feed": "https://s.example/feed"},

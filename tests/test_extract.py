@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.crawl.extract import extract_article, hamming, shingles, simhash
+from crawler.article import hamming, shingles, simhash
+from crawler.crawl.extract import extract_article
 from crawler.crawl.items import ArticleItem
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

@@ -12,8 +12,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from crawler.article import ExtractedArticle, content_hash, simhash
 from crawler.config import SourceSettings
-from crawler.crawl.extract import ExtractedArticle, content_hash, simhash
 from crawler.errors import StorageError
 from storage.models import Base
 from storage.repository import ChannelRoute, Repository

@@ -5,17 +5,16 @@ Pure apart from the clock value passed in: no network, no database.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import lxml.html
 from lxml import etree
 
+from crawler.article import ExtractedArticle, content_hash, simhash
 from crawler.crawl.items import ArticleItem
 from crawler.dates import parse_date
 from crawler.net.urlpolicy import canonical_url, outlet_of
@@ -35,64 +34,11 @@ _DATE_META = (
 _WS = re.compile(r"\s+")
 # Characters XML (and so lxml) cannot hold: C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_WORD = re.compile(r"\w+", re.U)
 # Comments and processing instructions dropped at parse time, as trafilatura's own parser does: the tree
 # goes to trafilatura as it is, and a comment node splits the text around it.
 # ``huge_tree`` lifts libxml2's nesting limit from 256 to 2048 levels: pages built from deeply nested
 # layout divs lost all their text to the lower limit. (Sizes stay bounded by crawl.max_response_size.)
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, huge_tree=True)
-
-
-@dataclass(frozen=True, slots=True)
-class ExtractedArticle:
-    url: str
-    source: str
-    outlet: str
-    title: str | None
-    text: str
-    published: datetime
-    published_from: str  # page | feed | http | fetched
-    language: str | None
-    content_hash: str
-    simhash: int
-    fetched_at: datetime
-    guid: str | None = None
-    # The canonical URL the feed or sitemap pointed at, when a redirect ended elsewhere (``url`` is where it
-    # ended): storage should remember it too, or the feed's link looks new on every pass.
-    requested_url: str | None = None
-
-
-def content_hash(text: str) -> str:
-    """Same words, same hash: whitespace and case do not make a different article."""
-    return hashlib.sha256(_WS.sub(" ", text).strip().lower().encode("utf-8")).hexdigest()
-
-
-def shingles(text: str) -> set[str]:
-    """Word 3-shingles: the unit both the fingerprint and the duplicate check compare."""
-    words = _WORD.findall(text.lower())
-    if len(words) < 3:
-        words = words + [""] * (3 - len(words))
-    return {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
-
-
-def jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
-
-
-def simhash(text: str) -> int:
-    """64-bit SimHash over word 3-shingles; a small edit moves it only a few bits.
-
-    Bit-sliced: the shingles' 64-bit digests are packed into one big integer and each bit position is
-    counted with one mask and ``bit_count`` (C speed) instead of a Python loop per shingle and bit."""
-    digests = [hashlib.blake2b(s.encode(), digest_size=8).digest() for s in shingles(text)]
-    n = len(digests)
-    packed = int.from_bytes(b"".join(digests), "big")
-    lowest = ((1 << (64 * n)) - 1) // ((1 << 64) - 1)  # bit 0 of every 64-bit slot
-    return sum(1 << bit for bit in range(64) if 2 * (packed & (lowest << bit)).bit_count() > n)
-
-
-def hamming(a: int, b: int) -> int:
-    return (a ^ b).bit_count()
 
 
 _LONG_PARAGRAPH = 150  # characters: tickers, related-story rails and share bars hold no paragraph this long

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from crawler.crawl.extract import ExtractedArticle, extract_article
+from crawler.article import ExtractedArticle
+from crawler.crawl.extract import extract_article
 from crawler.crawl.items import ArticleItem
 from crawler.events import ResolutionPolicy
 
