@@ -38,7 +38,7 @@ people person editor reporter brief update breaking exclusive analysis opinion e
 why context background note sponsored advertisement related read more photo image video share click
 meet inside exclusive big top deal deals funding investment investments company companies startup startups
 lead leads led others what who valuation amount round industry markets tech technology business world
-we've we're we'll we'd i'm i've us announcing
+we've we're we'll we'd i'm i've us announcing separately additionally alongside elsewhere previously currently
 """.split())
 
 # Acronyms and words that may sit inside a name ("Mistral AI") but are not one on their own.

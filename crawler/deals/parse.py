@@ -211,10 +211,10 @@ class _Reader(FrameMixin):
             if c.deal_type in _NO_SYNDICATE and c.investors:
                 continue  # a provider, builder or buyer: the round's investors are not its counterparties
             for n in inv:
-                if not same_entity(n, c.company or "") and n not in c.investors:
+                if not same_entity(n, c.company or "") and n not in c.investors and _nearest(out, t, n) is c:
                     c.investors.append(n)
             for n in leads:
-                if not same_entity(n, c.company or "") and n not in c.leads:
+                if not same_entity(n, c.company or "") and n not in c.leads and _nearest(out, t, n) is c:
                     c.leads.append(n)
         if not out:
             self._attach(sent, inv, leads, vals)
@@ -523,6 +523,18 @@ class _Reader(FrameMixin):
                 self.acq_sent = s
                 return
 
+
+
+def _nearest(cands: list[Candidate], t: str, name: str) -> Candidate | None:
+    """Of several deals in one sentence, the one an investor belongs to: the last figure before its name
+    ("a $150 million facility from Northgate Bank and $50 million in a round led by Pinecrest")."""
+    if len(cands) < 2:
+        return cands[0] if cands else None
+    at = t.find(name)
+    if at < 0:
+        return cands[0]
+    before = [c for c in cands if c.money.start < at]
+    return max(before, key=lambda c: c.money.start) if before else cands[0]
 
 
 def parse_article(title: str, text: str, published: dt.datetime | None = None, *,
