@@ -29,7 +29,9 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except ConfigError as exc:
-            _fail(f"config error: {exc}", 2)
+            for line in exc.lines():
+                click.echo(f"dealradar: config error: {line}", err=True)
+            sys.exit(2)
         except DealRadarError as exc:
             _fail(str(exc), 1)
 
@@ -339,7 +341,7 @@ def alerts_test(ctx: click.Context, config: str | None) -> None:
     _take_config(ctx, config)
     results = send_test_alerts(_settings(ctx))
     if not results:
-        _fail("no alert channels configured (alerts.channels)", 1)
+        _fail("config error: alerts.channels: no alert channels configured; add one (see the README)", 2)
     failed = 0
     for name, error in results.items():
         click.echo(f"{name}: {'ok' if error is None else 'FAILED: ' + error}")

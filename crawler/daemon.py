@@ -47,7 +47,6 @@ from crawler.scheduler import (
     due_now,
     plan_after_pass,
     plan_resume,
-    validate_schedules,
 )
 from crawler.status import RATE_WINDOW, assess_source, redact_url
 from storage.records import ChannelRoute, SourceState
@@ -70,7 +69,6 @@ _CHILD_LOG_LEVEL = {"DEBUG": "DEBUG", "INFO": "WARNING", "WARNING": "WARNING", "
 def run_daemon(config_path: str | None) -> int:
     """Run until SIGTERM/SIGINT; the exit status. Raises ConfigError (exit 2) and DealRadarError (exit 1)."""
     settings = load_settings(config_path)
-    validate_schedules(settings)
     setup_logging(settings.daemon.log_format, settings.daemon.log_level)
     lock = acquire_daemon_lock(settings.storage.url)
     try:
@@ -227,7 +225,6 @@ class Daemon:
         old = self.settings
         try:
             new = load_settings(old.path)
-            validate_schedules(new)
             if new.storage.url != old.storage.url:
                 raise ConfigError("storage.url", "cannot change while the daemon runs; restart it to switch databases")
             channels = build_channels(new)
