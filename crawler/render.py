@@ -19,6 +19,11 @@ def console() -> Console:
     return out
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 deal``, ``2 deals``, ``1 delivery``, ``3 deliveries``."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def money(value: float | None) -> str:
     """$5B, $300M, $1.25B: how people write deal sizes."""
     if value is None:
@@ -107,7 +112,7 @@ def write_deals_csv(deals: Sequence[Any], stream: Any) -> None:
 
 
 def print_deals(deals: Sequence[Any]) -> None:
-    table = Table(title=f"{len(deals)} deals")
+    table = Table(title=plural(len(deals), "deal"))
     for col in ("id", "company", "type", "amount", "round", "investors", "valuation", "status", "sources", "last seen"):
         table.add_column(col)
     for d in deals:
@@ -146,7 +151,7 @@ def print_deal(deal: Any, events: Sequence[Any]) -> None:
 
 
 def print_deliveries(rows: Sequence[Any]) -> None:
-    table = Table(title=f"{len(rows)} deliveries")
+    table = Table(title=plural(len(rows), "delivery", "deliveries"))
     for col in ("id", "channel", "event", "company", "status", "attempts", "next attempt", "sent", "last error"):
         table.add_column(col)
     for d in rows:
