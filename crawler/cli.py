@@ -153,19 +153,21 @@ def sources() -> None:
 @handle_errors
 def sources_list(ctx: click.Context, config: str | None, as_json: bool) -> None:
     from crawler.render import print_sources
+    from crawler.status import build_status
 
     _take_config(ctx, config)
     settings = _settings(ctx)
     repo = _repo(ctx)
     repo.sync_sources(settings.sources)
+    if not as_json:
+        print_sources(build_status(settings, repo, datetime.now(UTC)))
+        return
     states = {s.name: s for s in repo.list_sources()}
     rows = [(src, states.get(src.name)) for src in settings.sources]
-    if as_json:
-        click.echo(json.dumps([{"name": s.name, "kind": s.kind, "url": s.urls[0], "every": s.every.total_seconds(),
-                                 "state": _jsonable(st.__dict__ if hasattr(st, "__dict__") else _slots(st))}
-                                for s, st in rows], indent=2))
-    else:
-        print_sources(rows)
+    click.echo(json.dumps([{"name": s.name, "kind": s.kind, "url": s.urls[0], "every": s.every.total_seconds(),
+                            "cron": s.cron, "enabled": s.enabled,
+                            "state": _jsonable(st.__dict__ if hasattr(st, "__dict__") else _slots(st))}
+                           for s, st in rows], indent=2))
 
 
 def _slots(obj: Any) -> dict[str, Any]:
