@@ -237,3 +237,17 @@ def test_log_lines_print_above_the_progress_bar_not_into_it(tmp_path: Path, site
     for line in logged:
         assert "crawling" not in line and "article" in line.split("stored article")[0] + "article", repr(line)
         assert "━" not in line, repr(line)
+
+
+def test_alerts_test_without_channels_is_a_configuration_problem(tmp_path: Path) -> None:
+    res = dealradar("alerts", "test", "-c", str(write_yaml(tmp_path / "c.yaml", base_config(tmp_path))))
+    assert res.code == 2
+    assert res.err.strip() == ("dealradar: config error: alerts.channels: no alert channels configured; "
+                               "add one (see the README)")
+
+
+def test_the_readme_says_how_to_stop_its_first_command() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Setup", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    first = setup.split("# 2.", 1)[0]
+    assert "dealradar run" in first and "Ctrl-C to stop" in first
