@@ -98,7 +98,7 @@ def crawl(ctx: click.Context, config: str | None, names: tuple[str, ...], as_jso
         raise click.UsageError(f"no source named {', '.join(map(repr, unknown))}; configured: {configured}", ctx)
     _repo(ctx)  # open and migrate first: a storage failure stops here with exit 1
     summary = crawl_once(settings, names, send_alerts=not no_alerts, show_progress=not as_json,
-                         log_level=["WARNING", "INFO", "DEBUG"][min(verbose, 2)])
+                         log_level=["WARNING", "INFO", "DEBUG"][min(verbose, 2)], summary_printed=True)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), indent=2))
     else:

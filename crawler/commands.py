@@ -29,19 +29,25 @@ def select_sources(settings: Settings, names: Sequence[str] = ()) -> list[Source
 
 
 def crawl_once(settings: Settings, names: Sequence[str] = (), *, send_alerts: bool = True,
-               show_progress: bool = True, log_level: str = "WARNING") -> CrawlSummary:
-    """One pass: crawl in a child process, then deliver the alerts it queued."""
+               show_progress: bool = True, log_level: str = "WARNING", summary_printed: bool = False) -> CrawlSummary:
+    """One pass: crawl in a child process, then deliver the alerts it queued.
+
+    ``summary_printed``: the caller prints the summary (``dealradar crawl``), so the child's log lines
+    come through the progress display (above its bar) without the errors the summary lists; otherwise
+    the child logs everything to this process's stderr."""
     from crawler.progress import CrawlProgress
     from crawler.runner import CrawlFailed, run_crawl
 
     sources = select_sources(settings, names)
     if not sources:
         return CrawlSummary()
-    start_method = _preload_for_fork()
+    # Forked, the child keeps this process's sys.stderr; only the CLI, whose child logs through the queue,
+    # is sure that is the real one.
+    start_method = _preload_for_fork() if summary_printed else "spawn"
     with CrawlProgress([s.name for s in sources], enabled=show_progress) as progress:
         try:
             summary = run_crawl(settings, sources, progress=progress.advance, log_level=log_level,
-                                log_lines=progress.log, start_method=start_method)
+                                log_lines=progress.log if summary_printed else None, start_method=start_method)
         except CrawlFailed as exc:
             from crawler.errors import DealRadarError
 
