@@ -354,6 +354,11 @@ class Settings(_Model):
         raise ConfigError("sources", f"no source named {name!r}")
 
 
+def columns_asked() -> bool:
+    """``$COLUMNS`` is set: tables take that width even when the output is not a terminal."""
+    return os.environ.get("COLUMNS", "").strip().isdigit()
+
+
 def bundled_config_path() -> Path:
     return Path(str(resources.files("config") / "dealradar.yaml"))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -15,8 +14,10 @@ from crawler.tables import Col, print_table
 
 def console() -> Console:
     """The terminal's width; ``$COLUMNS`` when set; 160 for pipes and logs (whole names, not an 80-column squeeze)."""
+    from crawler.config import columns_asked
+
     out = Console(highlight=False, soft_wrap=False)
-    if not out.is_terminal and not os.environ.get("COLUMNS"):
+    if not out.is_terminal and not columns_asked():
         out = Console(highlight=False, soft_wrap=False, width=160)
     return out
 
