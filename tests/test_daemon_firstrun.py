@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from servers.webhook_receiver import free_port
-from test_daemon import Daemon, daemons, get, wait_until, write_config  # noqa: F401 (daemons is a fixture)
+from test_daemon import Daemon, get, wait_until, write_config
 
 from crawler.sitehost import SiteServer
 
