@@ -277,7 +277,7 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
     for c in cands:
         for g in groups:
             if g[0].deal_type == c.deal_type and same_entity(g[0].company or "", c.company or "") and \
-                    not _separate_deal(r, g, c):
+                    not _separate_deal(r, g, c) and (g[0].round == "Secondary") == (c.round == "Secondary"):
                 g.append(c)
                 break
         else:

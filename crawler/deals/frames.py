@@ -218,7 +218,7 @@ class FrameMixin(InvestorMixin):
         if classify.is_forecast(t[L:R]):
             return None
         sec = tx.SECONDARY.search(before)
-        if sec is None and tx.SECONDARY.search(after_head) and re.search(r"(?i)\bsell\w*\s+(?:\w+\s){0,2}$", before):
+        if sec is None and tx.SECONDARY.search(after_head) and re.search(r"(?i)\b(?:sell\w*|sold)\s+(?:\w+\s){0,2}$", before):
             sec = re.search(r"(?i)\b(?:letting|allowing|lets|allows|in which|where)\b", before) or \
                 re.search(r"$", before)  # "letting employees sell $100 million of stock in a tender offer"
         if sec is not None and not tx.ACQUIRE_VERBS.search(before):

@@ -23,7 +23,8 @@ _ROUND_RE = re.compile(
 
 # Employee share sales and tender offers: existing shares change hands, round "Secondary".
 SECONDARY = re.compile(r"\b(?:tender offer|secondary (?:share )?(?:sale|offering|round|transaction)|employee share sale|"
-                       r"share sale (?:for|by|letting|that (?:would )?(?:let|allow))\s(?:\w+\s){0,3}?(?:employees|staff))\b",
+                       r"share sale (?:for|by|letting|that (?:would )?(?:let|allow))\s(?:\w+\s){0,3}?(?:employees|staff)|"
+                       r"(?:lets?|letting|allows?|allowing) (?:its )?(?:employees|staff|workers) (?:to )?sell)\b",
                        re.I)
 
 
