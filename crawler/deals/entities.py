@@ -297,6 +297,7 @@ _SUBJECT_TAIL = re.compile(
     r"picks up|picked up|announce[sd]|receives|received|collects|collected|exit(?:s|ed)? stealth|"
     r"emerge[sd] from stealth|came out of stealth|debut(?:s|ed)? with|launche[sd] with)\b")
 _SLICE_END = re.compile(r"\s*,?\s*$")  # a subject slice cut just before its verb
+_QUANTITY = re.compile(r"\d[\d.,]*(?:MW|GW|KW|kW|TW|MWh|GWh|TWh|GB|TB|PB|MB|KB|M|B|K|T|Bn|Mn|bn|mn|X|x)")
 _AFFIXED = re.compile(r"(?:pre|post|non|anti|ex|mid|pan|multi|cross)-[A-Z]")
 _INNER_CAPS = re.compile(r"^[A-Z][a-z]+[A-Z]")
 
@@ -344,6 +345,8 @@ def _token_shape(tok: str) -> bool | None:
     if _AFFIXED.match(tok):
         return False  # "pre-Series", "non-US", "ex-Google": a prefix on a word, not a brand
     if tok[0].isdigit():
+        if _QUANTITY.fullmatch(tok):
+            return False  # "300MW", "4GB", "$5M"'s "5M": a quantity, not a brand like "23andMe"
         return any(c.isalpha() for c in tok) and any(c.isupper() for c in tok)
     if any(c.isupper() for c in tok[1:]):
         return True
