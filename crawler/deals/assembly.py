@@ -93,6 +93,8 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
     company = c.company or ""
     if is_location(company, loose=True) or company.lower() in ("ai", "the company"):
         return True
+    if company.isupper() and re.search(r"\(\s*[A-Za-z-]+\s*:\s*" + re.escape(company) + r"\s*\)", c.sent.text):
+        return True  # "(NYSE: ACEL)": a ticker, the company's name stands before it
     kind = r.names.kind(company)
     if kind == "regulator" or kind in ("media", "person") and c.deal_type != "acquisition":
         return True  # "according to PitchBook", "Crunchbase data shows", "an SEC filing": the source
