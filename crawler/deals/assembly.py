@@ -96,6 +96,8 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
     if company.isupper() and re.search(r"\(\s*[A-Za-z-]+\s*:\s*" + re.escape(company) + r"\s*\)", c.sent.text):
         return True  # "(NYSE: ACEL)": a ticker, the company's name stands before it
     kind = r.names.kind(company)
+    if _GOVERNMENT.match(company) and c.deal_type != "acquisition":
+        return True  # "the Department of Energy will lend $1 billion to X": the lender is never the company
     if kind == "regulator" or kind in ("media", "person") and c.deal_type != "acquisition":
         return True  # "according to PitchBook", "Crunchbase data shows", "an SEC filing": the source
     if c.deal_type != "acquisition" and _is_person(r, company, c.sent.text):
@@ -167,6 +169,8 @@ _ROLE_BEFORE = re.compile(_ROLE + r"(?:\s+and\s+\w+)?,?\s+$", re.I)
 _ROLE_AFTER = re.compile(r",\s+(?:the\s+|its\s+|a\s+)?(?:[\w-]+\s+){0,2}?" + _ROLE + r"\b", re.I)
 
 
+_GOVERNMENT = re.compile(r"(?:(?:the )?(?:U\.S\.|US|UK|EU|Federal|State|National) )?(?:Department|Ministry|Government|"
+                         r"Treasury|Office|Secretary|Agency|Council) (?:of|for)\b", re.I)
 _OUTLET_POSSESSIVE = re.compile(r"([A-Z][\w.]*(?: [A-Z][\w.]*){0,2})['’]s\s+$")
 
 
