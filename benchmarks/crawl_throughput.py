@@ -111,7 +111,7 @@ def _bare_scrapy_child(urls: list[str], settings: dict[str, Any], q: Any) -> Non
 def run_bare_scrapy(web: ServedNewsWeb, args: argparse.Namespace) -> dict[str, Any]:
     from spiders.settings import scrapy_settings
 
-    settings = bench_settings("sqlite://", web.sources(), concurrency_per_host=args.concurrency_per_host,
+    settings = bench_settings("sqlite:///unused.db", web.sources(), concurrency_per_host=args.concurrency_per_host,
                               concurrency=args.concurrency)
     sc = scrapy_settings(settings.crawl)
     sc.update({"ITEM_PIPELINES": {}, "DOWNLOADER_MIDDLEWARES": {}, "RETRY_ENABLED": True, "RETRY_TIMES": 1})

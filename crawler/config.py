@@ -1,7 +1,9 @@
 """Configuration: YAML -> ``${VAR}`` expansion -> validated, frozen ``Settings``.
 
 This is the only module that reads ``os.environ``. Every error names the key path
-(``sources[2].every``) so the CLI can print one line and exit 2.
+(``sources[2].every``) so the CLI can print one line per problem and exit 2. Everything a
+command could find wrong with the file (cron expressions, alert channels, ``daemon.http``)
+is checked here, so every command accepts or refuses a file the same way.
 """
 
 from __future__ import annotations
@@ -25,39 +27,48 @@ from pydantic import (
 )
 
 from crawler.bundled import bundled
+from crawler.configerrors import describe, shown
 from crawler.errors import ConfigError
 
 ENV_CONFIG = "DEALRADAR_CONFIG"
 LOCAL_CONFIG = "dealradar.yaml"
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
-_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION_HINT = "a duration with a unit (ms, s, m, h, d, w) like 30s, 10m, 1h, 1d"
 _MAX_DURATION_S = 100 * 365 * 86400.0
 _MAX_SIZE = 1024.0**4
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
 def parse_duration(value: Any) -> timedelta:
-    """Accept ``30s``, ``10m``, ``1h``, ``1d``, ``1w`` or a bare number of seconds."""
+    """Accept ``30s``, ``10m``, ``1h``, ``1d``, ``1w`` (or ``0``).
+
+    A bare number is refused: ``every: 10`` could mean seconds or minutes, and guessing seconds
+    polls a feed sixty times too often.
+    """
     if isinstance(value, timedelta):
         return value
+    bad = ValueError(f"expected {_DURATION_HINT}, got {shown(value)}")
     if isinstance(value, bool):
-        raise ValueError(f"expected a duration like 30s, 10m, 1h, 1d, got {value!r}")
+        raise bad
     if isinstance(value, int | float):
-        seconds = float(value)
+        if value != 0:
+            raise bad
+        seconds = 0.0
     elif isinstance(value, str) and value.strip().upper().startswith("P"):
         # ISO 8601 (PT30S, P1D): what a dumped Settings holds, so settings round-trip.
         try:
             seconds = TypeAdapter(timedelta).validate_python(value.strip()).total_seconds()
         except ValidationError:
-            raise ValueError(f"expected a duration like 30s, 10m, 1h, 1d, got {value!r}") from None
+            raise bad from None
     else:
         m = _DURATION.match(str(value))
-        if not m:
-            raise ValueError(f"expected a duration like 30s, 10m, 1h, 1d, got {value!r}")
-        seconds = float(m.group(1)) * _UNITS[m.group(2)]
+        if not m or (m.group(2) is None and float(m.group(1)) != 0):
+            raise bad
+        seconds = float(m.group(1)) * _UNITS.get(m.group(2) or "s", 1)
     if seconds != seconds:  # NaN
-        raise ValueError(f"expected a duration like 30s, 10m, 1h, 1d, got {value!r}")
+        raise bad
     if seconds < 0:
         raise ValueError("a duration cannot be negative")
     if seconds > _MAX_DURATION_S:
@@ -71,7 +82,7 @@ def parse_size(value: Any) -> int:
         return value
     m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", str(value), re.I)
     if not m:
-        raise ValueError(f"expected a size like 10MB, got {value!r}")
+        raise ValueError(f"expected a size like 10MB, got {shown(value)}")
     unit = (m.group(2) or "b").lower()[0]
     size = float(m.group(1)) * {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit]
     if size > _MAX_SIZE:
@@ -98,8 +109,20 @@ class StorageSettings(_Model):
     @model_validator(mode="after")
     def _known_scheme(self) -> StorageSettings:
         if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", self.url):
-            raise ValueError("url must start with sqlite:/// or postgresql://")
+            raise ValueError(f"url: expected sqlite:///PATH or postgresql://..., got {shown(self.url)}")
+        if _in_memory(self.url):
+            raise ValueError(f"url: expected sqlite:///PATH with a file name (an in-memory database keeps "
+                             f"nothing between runs, so every article would look new), got {shown(self.url)}")
         return self
+
+
+def _in_memory(url: str) -> bool:
+    """``sqlite://``, ``sqlite:///``, ``sqlite:///:memory:`` and ``mode=memory`` URIs: gone when the process ends."""
+    if not url.startswith("sqlite"):
+        return False
+    path = url.split("://", 1)[1]
+    path = path[1:] if path.startswith("/") else path
+    return path.split("?", 1)[0].strip() in ("", ":memory:") or "mode=memory" in path
 
 
 class CrawlSettings(_Model):
@@ -136,16 +159,24 @@ class SourceSettings(_Model):
         kinds = [k for k in ("feed", "sitemap", "start_urls") if getattr(self, k)]
         if len(kinds) != 1:
             raise ValueError("give exactly one of feed, sitemap or start_urls")
-        for url in (self.feed, self.sitemap, *self.start_urls):
+        for key, url in (("feed", self.feed), ("sitemap", self.sitemap), *(("start_urls", u) for u in self.start_urls)):
             if url and not re.match(r"^https?://[^/\s]+", url):
-                raise ValueError(f"not an http(s) URL: {url!r}")
+                raise ValueError(f"{key}: expected an http(s) URL, got {shown(url)}")
         if self.follow is not None:
             try:
                 re.compile(self.follow)
             except re.error as exc:
-                raise ValueError(f"follow is not a valid regular expression: {exc}") from None
+                raise ValueError(f"follow: expected a regular expression ({exc}), got {shown(self.follow)}") from None
         if self.every < timedelta(seconds=1):
-            raise ValueError("every must be at least 1s")
+            raise ValueError(f"every: expected at least 1s, got {self.every.total_seconds():g}s")
+        if self.cron is not None:
+            from crawler.daemon.scheduler import cron_next  # apscheduler only when a cron is configured
+
+            try:
+                cron_next(self.cron)
+            except ValueError as exc:
+                raise ValueError(f"cron: expected a crontab expression like '*/15 * * * *' ({exc}), "
+                                 f"got {shown(self.cron)}") from None
         return self
 
     @property
@@ -188,6 +219,8 @@ class ChannelSettings(_Model):
     secret: str | None = None
     email: dict[str, Any] | None = None
     apprise: str | tuple[str, ...] | None = None
+    timeout: Duration | None = None  # webhook: per request (default 10s)
+    allow_private: bool = False  # webhook: may post to loopback/private addresses (as crawl.allow_private_addresses)
     digest: Literal["hourly", "daily"] | None = None
     digest_hour: int = Field(8, ge=0, le=23)  # UTC hour a daily digest goes out
     operator: bool = False
@@ -204,7 +237,11 @@ class ChannelSettings(_Model):
         if len(kinds) != 1:
             raise ValueError("give exactly one of webhook, email or apprise")
         if self.webhook and not re.match(r"^https?://[^/\s]+", self.webhook):
-            raise ValueError(f"webhook is not an http(s) URL: {self.webhook!r}")
+            raise ValueError(f"webhook: expected an http(s) URL, got {shown(self.webhook)}")
+        if not self.webhook and (self.timeout is not None or self.allow_private):
+            raise ValueError("timeout and allow_private are webhook settings; this channel is not a webhook")
+        if self.timeout is not None and self.timeout <= timedelta(0):
+            raise ValueError(f"timeout: expected a duration above 0 like 10s, got {self.timeout.total_seconds():g}s")
         if self.email is not None:
             missing = [k for k in ("smtp", "from", "to") if not self.email.get(k)]
             if missing:
@@ -221,6 +258,16 @@ class ChannelSettings(_Model):
     def as_dict(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
 
+    def channel_config(self) -> dict[str, Any]:
+        """The entry ``build_channel`` takes: what to send where (rules and digests are the caller's)."""
+        cfg: dict[str, Any] = {k: v for k, v in self.as_dict().items() if k in ("webhook", "secret", "email", "apprise")}
+        if self.webhook:
+            if self.timeout is not None:
+                cfg["timeout"] = self.timeout.total_seconds()
+            if self.allow_private:
+                cfg["allow_private"] = True
+        return cfg
+
 
 class AlertSettings(AlertRuleSettings):
     channels: tuple[ChannelSettings, ...] = ()
@@ -236,10 +283,31 @@ class DealSettings(_Model):
     currency_rates: str | None = None
 
 
+def parse_listen(value: str) -> tuple[str, int]:
+    """``host:port``, ``[v6]:port`` or a bare port (on 127.0.0.1)."""
+    value = value.strip()
+    host, sep, port = value.rpartition(":")
+    if not sep:
+        host, port = "127.0.0.1", value
+    host = host.strip("[]") or "0.0.0.0"
+    if not port.isdigit() or int(port) > 65535:
+        raise ConfigError("daemon.http", f"expected host:port like 127.0.0.1:9464, got {shown(value)}")
+    return host, int(port)
+
+
+def _listen_address(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            parse_listen(value)
+        except ConfigError as exc:
+            raise ValueError(exc.message) from None
+    return value
+
+
 class DaemonSettings(_Model):
     log_format: Literal["plain", "json"] = "plain"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    http: str | None = "127.0.0.1:9464"
+    http: Annotated[str | None, BeforeValidator(_listen_address)] = "127.0.0.1:9464"
     jitter: Duration = timedelta(seconds=10)
     per_host_limit: int = Field(1, ge=1, le=32)
     min_interval: Duration = timedelta(minutes=2)
@@ -262,20 +330,33 @@ class Settings(_Model):
     daemon: DaemonSettings = DaemonSettings()
     path: str | None = None
 
-    @model_validator(mode="after")
-    def _unique_names(self) -> Settings:
+    def problems(self) -> list[tuple[str, str]]:
+        """What only the whole file can show: duplicate names, alert channels that cannot be built."""
+        from crawler.alerts.channels import build_channel
+
+        found: list[tuple[str, str]] = []
         seen: set[str] = set()
         for i, src in enumerate(self.sources):
             if src.name in seen:
-                raise ValueError(f"sources[{i}].name: duplicate source name {src.name!r}")
+                found.append((f"sources[{i}].name", f"duplicate source name {shown(src.name)}"))
             seen.add(src.name)
-        return self
+        for i, ch in enumerate(self.alerts.channels):
+            try:
+                build_channel(ch.channel_config(), name=ch.label(i), allow_private=self.crawl.allow_private_addresses)
+            except ValueError as exc:
+                found.append((f"alerts.channels[{i}]", str(exc)))
+        return found
 
     def source(self, name: str) -> SourceSettings:
         for src in self.sources:
             if src.name == name:
                 return src
         raise ConfigError("sources", f"no source named {name!r}")
+
+
+def columns_asked() -> bool:
+    """``$COLUMNS`` is set: tables take that width even when the output is not a terminal."""
+    return os.environ.get("COLUMNS", "").strip().isdigit()
 
 
 def bundled_config_path() -> Path:
@@ -301,11 +382,12 @@ def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
     return bundled_config_path()
 
 
-def _expand(node: Any, path: str, env: dict[str, str]) -> Any:
+def _expand(node: Any, path: str, env: dict[str, str], problems: list[tuple[str, str]]) -> Any:
+    """``${VAR}`` replaced everywhere; each unset variable is one problem (left as written)."""
     if isinstance(node, dict):
-        return {k: _expand(v, f"{path}.{k}" if path else str(k), env) for k, v in node.items()}
+        return {k: _expand(v, f"{path}.{k}" if path else str(k), env, problems) for k, v in node.items()}
     if isinstance(node, list):
-        return [_expand(v, f"{path}[{i}]", env) for i, v in enumerate(node)]
+        return [_expand(v, f"{path}[{i}]", env, problems) for i, v in enumerate(node)]
     if isinstance(node, str) and "${" in node:
 
         def sub(m: re.Match[str]) -> str:
@@ -314,22 +396,11 @@ def _expand(node: Any, path: str, env: dict[str, str]) -> Any:
                 return env[name]
             if default is not None:
                 return default
-            raise ConfigError(path, f"environment variable {name} is not set")
+            problems.append((path, f"environment variable {name} is not set"))
+            return m.group(0)
 
         return _ENV_REF.sub(sub, node)
     return node
-
-
-def _loc_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif str(part).startswith("function-") or part in ("tagged-union",):
-            continue
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 def settings_from_dict(data: Any, *, env: dict[str, str] | None = None, path: str | None = None) -> Settings:
@@ -338,20 +409,34 @@ def settings_from_dict(data: Any, *, env: dict[str, str] | None = None, path: st
         data = {}
     if not isinstance(data, dict):
         raise ConfigError("", "the configuration must be a mapping at the top level")
-    data = _expand(data, "", dict(os.environ) if env is None else env)
+    problems: list[tuple[str, str]] = []
+    data = _expand(data, "", dict(os.environ) if env is None else env, problems)
     if path is not None:
         data = {**data, "path": path}
+    settings: Settings | None = None
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        msg = err["msg"].removeprefix("Value error, ")
-        key = _loc_path(err["loc"])
-        if ": " in msg and msg.split(": ", 1)[0].startswith("sources["):
-            key, msg = msg.split(": ", 1)
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        raise ConfigError(key, msg) from None
+        env_keys = {k for k, _ in problems}
+        problems += [p for p in map(_own_key, describe(Settings, exc.errors())) if p[0] not in env_keys]
+    if settings is not None and not problems:
+        problems = settings.problems()
+    if problems:
+        raise ConfigError(*problems[0], more=problems[1:])
+    assert settings is not None
+    return settings
+
+
+def _own_key(problem: tuple[str, str]) -> tuple[str, str]:
+    """A model check's ``every: expected ...`` names its own key: move it into the key path."""
+    key, msg = problem
+    m = re.match(r"^([a-z_]+): (.+)$", msg)
+    if m and m.group(1) in _ALL_FIELDS:
+        return f"{key}.{m.group(1)}" if key else m.group(1), m.group(2)
+    return key, msg
+
+
+_ALL_FIELDS = frozenset(k for model in (StorageSettings, SourceSettings, ChannelSettings) for k in model.model_fields)
 
 
 def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:

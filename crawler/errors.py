@@ -16,14 +16,27 @@ class DealRadarError(Exception):
 
 
 class ConfigError(DealRadarError):
-    """The configuration is wrong; ``key_path`` says where (``crawl.delay``, ``sources[2].every``)."""
+    """The configuration is wrong; ``key_path`` says where (``crawl.delay``, ``sources[2].every``).
 
-    def __init__(self, key_path: str, message: str) -> None:
+    A file with several mistakes raises one ConfigError for the first with all of them in ``problems``
+    (``(key_path, message)`` pairs, the first included), so the CLI prints every one at once.
+    """
+
+    def __init__(self, key_path: str, message: str, *, more: list[tuple[str, str]] | None = None) -> None:
         # Keys and values come from the user's file: escape line breaks so the error stays one line.
         key_path, message = _one_line(str(key_path)), _one_line(str(message))
         self.key_path = key_path
         self.message = message
-        super().__init__(f"{key_path}: {message}" if key_path else message)
+        self.problems = [(key_path, message)] + [(_one_line(str(k)), _one_line(str(m))) for k, m in more or ()]
+        text = f"{key_path}: {message}" if key_path else message
+        if len(self.problems) > 1:
+            n = len(self.problems) - 1
+            text += f" (and {n} more problem{'s' if n > 1 else ''})"
+        super().__init__(text)
+
+    def lines(self) -> list[str]:
+        """One line per problem: ``key.path: what was expected, got 'value'``."""
+        return [f"{k}: {m}" if k else m for k, m in self.problems]
 
 
 class InputError(DealRadarError):

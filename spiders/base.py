@@ -141,7 +141,7 @@ class DealRadarSpider(scrapy.Spider):
         elif meta.get("entry") is not None:
             run.report.pending_articles -= 1  # the article callback died before it yielded its item
         run.report.error(msg)
-        log.warning("callback failed source=%s error=%s", name, msg)
+        log.warning("callback failed source=%s error=%s", name, msg, extra={"in_summary": True})
 
     def _start_count(self, headers: Any, body_length: int, request: Request, spider: Any = None) -> None:
         request.meta["body_bytes"] = 0  # a retry's copy of the request starts from nothing
@@ -353,7 +353,7 @@ class DealRadarSpider(scrapy.Spider):
             return
         run.report.fatal = run.report.fatal or msg
         run.report.error(msg)
-        log.warning("source failed source=%s error=%s", run.source.name, msg)
+        log.warning("source failed source=%s error=%s", run.source.name, msg, extra={"in_summary": True})
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -361,7 +361,7 @@ class DealRadarSpider(scrapy.Spider):
         run.report.pending_articles -= 1
         msg = f"{request.url}: {self.describe(failure)}"
         run.report.error(msg)
-        log.warning("article failed source=%s error=%s", run.source.name, msg)
+        log.warning("article failed source=%s error=%s", run.source.name, msg, extra={"in_summary": True})
 
     def index_response_ok(self, response: Response) -> bool:
         """Non-2xx index pages (that were not retried away) fail the source pass."""

@@ -105,14 +105,17 @@ class OutboxStore(StoreBase):
             ]
 
     def requeue_failed(self, ids: Iterable[int] | None = None, *, now: datetime | None = None) -> int:
-        """Put failed deliveries back in the queue, keeping their delivery ids."""
+        """Put failed deliveries back in the queue, keeping their delivery ids and their attempt count.
+
+        ``attempts`` counts every attempt ever made, so ``alerts list`` shows the real history; a delivery
+        that had used up ``alerts.max_attempts`` gets one more try each time it is queued again."""
         now = now or utcnow()
 
         def run(s: Session) -> int:
             q = update(DeliveryRow).where(DeliveryRow.status == "failed")
             if ids is not None:
                 q = q.where(DeliveryRow.id.in_([i for i in ids if possible_row_id(i)]))
-            return s.execute(q.values(status="pending", next_attempt_at=now, attempts=0, claimed_until=None,
+            return s.execute(q.values(status="pending", next_attempt_at=now, claimed_until=None,
                                      claim_token=None)).rowcount
 
         return self._write(run)

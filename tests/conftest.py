@@ -6,6 +6,8 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +101,61 @@ def make_settings(db: str, sources: list[dict[str, Any]], **overrides: Any) -> S
 
 # Hypothesis: the same examples on every run, so CI never fails on a draw a developer cannot replay.
 # HYPOTHESIS_PROFILE=explore searches afresh.
+# ---- PostgreSQL databases of a test's own --------------------------------------------------------------------
+
+@contextmanager
+def scratch_database(prefix: str) -> Iterator[str]:
+    """A database of the caller's own, dropped afterwards: for what PostgreSQL keeps per database (advisory
+    locks, grants), which tests sharing ``test`` would otherwise see."""
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not running at 127.0.0.1:5432")
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@dataclass(frozen=True)
+class ReadOnlyDatabase:
+    owner_url: str  # the schema's owner: may write
+    reader_url: str  # a role that may read and nothing more
+
+
+@pytest.fixture
+def read_only_pg() -> Iterator[ReadOnlyDatabase]:
+    """A database with DealRadar's schema and a login role that may only SELECT from it (roles are per server,
+    so its name is unique; it is dropped afterwards)."""
+    import psycopg
+
+    from storage.repository import Repository
+
+    with scratch_database("dealradar_ro") as owner:
+        role = f"dealradar_reader_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(PG_URL, autocommit=True) as admin:
+            admin.execute(f'CREATE ROLE "{role}" LOGIN')
+        try:
+            Repository.open(owner).close()  # the schema, created by its owner
+            with psycopg.connect(owner, autocommit=True) as db:
+                db.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
+                db.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
+            yield ReadOnlyDatabase(owner, owner.replace("://postgres@", f"://{role}@", 1))
+        finally:
+            with psycopg.connect(PG_URL, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,))
+            with psycopg.connect(owner, autocommit=True) as db:
+                db.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"')
+                db.execute(f'REVOKE ALL ON SCHEMA public FROM "{role}"')
+            with psycopg.connect(PG_URL, autocommit=True) as admin:
+                admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 _hypothesis_settings.register_profile("ci", derandomize=True)

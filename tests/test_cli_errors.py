@@ -10,15 +10,13 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PG_URL, make_settings, postgres_available
+from conftest import ReadOnlyDatabase, make_settings
 
 from crawler.cli.sitehost import Reply, SiteServer, article_page, rss
-from storage.repository import Repository
 
 DEALRADAR = Path(sys.executable).with_name("dealradar")
 
@@ -66,31 +64,11 @@ def publish(site: SiteServer, count: int) -> list[str]:
     return urls
 
 
-# ---- a PostgreSQL role that may only read ---------------------------------------------------------------------
+# ---- a PostgreSQL role that may only read (the read_only_pg fixture of conftest) ---------------------------------
 
 @pytest.fixture
-def reader_url() -> Iterator[str]:
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not running at 127.0.0.1:5432")
-    import psycopg
-
-    tag = uuid.uuid4().hex[:10]
-    name, role = f"dealradar_cli_{tag}", f"dealradar_cli_reader_{tag}"
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        admin.execute(f'CREATE ROLE "{role}" LOGIN')
-    owner = f"{PG_URL.rsplit('/', 1)[0]}/{name}"
-    try:
-        Repository.open(owner).close()
-        with psycopg.connect(owner, autocommit=True) as db:
-            db.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
-            db.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
-        yield owner.replace("://postgres@", f"://{role}@", 1)
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+def reader_url(read_only_pg: ReadOnlyDatabase) -> str:
+    return read_only_pg.reader_url
 
 
 @pytest.mark.postgres

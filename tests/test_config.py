@@ -15,12 +15,12 @@ from crawler.errors import ConfigError
 
 
 @pytest.mark.parametrize("text,seconds", [("30s", 30), ("10m", 600), ("1h", 3600), ("1d", 86400), ("2w", 1209600),
-                                          (45, 45), ("1.5h", 5400), ("250ms", 0.25)])
+                                          (0, 0), ("0", 0), ("1.5h", 5400), ("250ms", 0.25)])
 def test_durations(text: object, seconds: float) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)
 
 
-@pytest.mark.parametrize("bad", ["ten minutes", "5x", "-1s", "", True])
+@pytest.mark.parametrize("bad", ["ten minutes", "5x", "-1s", "", True, 10, 2.5, "10"])
 def test_bad_durations(bad: object) -> None:
     with pytest.raises(ValueError):
         parse_duration(bad)
@@ -48,13 +48,14 @@ def test_env_expansion_and_defaults() -> None:
 @pytest.mark.parametrize("data,path,words", [
     ({"crawl": {"delay": "soon"}}, "crawl.delay", "duration"),
     ({"crawl": {"dleay": "1s"}}, "crawl.dleay", "unknown key"),
-    ({"crawl": {"concurrency_per_host": "many"}}, "crawl.concurrency_per_host", "integer"),
+    ({"crawl": {"concurrency_per_host": "many"}}, "crawl.concurrency_per_host",
+     "expected a whole number, got 'many'"),
     ({"sources": [{"name": "a", "feed": "https://x.example/f"}, {"name": "b", "every": "1h"}]}, "sources[1]",
      "exactly one of"),
-    ({"sources": [{"name": "a", "feed": "ftp://x.example/f"}]}, "sources[0]", "http"),
-    ({"sources": [{"name": "a", "start_urls": ["https://x.example/"], "follow": "(["}]}, "sources[0]", "regular"),
+    ({"sources": [{"name": "a", "feed": "ftp://x.example/f"}]}, "sources[0].feed", "http"),
+    ({"sources": [{"name": "a", "start_urls": ["https://x.example/"], "follow": "(["}]}, "sources[0].follow", "regular"),
     ({"storage": {"url": "mysql://x"}}, "storage", "sqlite"),
-    ({"alerts": {"min_amount_usd": -5}}, "alerts.min_amount_usd", "greater"),
+    ({"alerts": {"min_amount_usd": -5}}, "alerts.min_amount_usd", "expected a number >= 0, got -5"),
     ({"sources": [{"name": "a", "feed": "https://x.example/f"}, {"name": "a", "feed": "https://y.example/f"}]},
      "sources[1].name", "duplicate"),
 ])

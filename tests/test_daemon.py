@@ -304,7 +304,7 @@ def test_pick_batch_respects_the_per_host_cap_and_takes_the_most_overdue_first()
 def test_source_hosts_and_due_now() -> None:
     from crawler.daemon.scheduler import due_now, source_hosts
 
-    settings = make_settings("sqlite://", [
+    settings = make_settings("sqlite:///unused.db", [
         {"name": "a", "feed": "https://News.Example/feed"},
         {"name": "b", "start_urls": ["https://x.example/ai/", "https://y.example/"]},
         {"name": "c", "feed": "https://z.example/feed", "enabled": False}])
@@ -316,12 +316,10 @@ def test_source_hosts_and_due_now() -> None:
 
 
 def test_a_bad_cron_is_a_config_error_with_its_key_path() -> None:
-    from crawler.daemon.scheduler import validate_schedules
     from crawler.errors import ConfigError
 
-    settings = make_settings("sqlite://", [{"name": "a", "feed": "https://a.example/f", "cron": "99 * * * *"}])
     with pytest.raises(ConfigError) as err:
-        validate_schedules(settings)
+        make_settings("sqlite:///unused.db", [{"name": "a", "feed": "https://a.example/f", "cron": "99 * * * *"}])
     assert err.value.key_path == "sources[0].cron"
 
 

@@ -5,14 +5,12 @@ writes, the PostgreSQL connection holding its lock cut. Real ``dealradar run`` p
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PG_URL, make_settings, postgres_available
+from conftest import ReadOnlyDatabase, make_settings, scratch_database
 from servers.daemon_proc import DaemonProcess, log_times, wait_until, write_config
 
 from crawler.cli.sitehost import Reply, SiteServer, article_page, rss
@@ -78,42 +76,6 @@ def test_daemon_killed_alone_mid_pass_loses_no_article_after_restart(
 
 # ---- a database that refuses writes --------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ReadOnlyDatabase:
-    owner_url: str  # the schema's owner: may write
-    reader_url: str  # a role that may read and nothing more
-
-
-@pytest.fixture
-def read_only_pg() -> Iterator[ReadOnlyDatabase]:
-    """A database of this test's own with DealRadar's schema, and a login role that may only SELECT from it;
-    both dropped afterwards (roles are per server, so the name is unique)."""
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not running at 127.0.0.1:5432")
-    import psycopg
-
-    tag = uuid.uuid4().hex[:10]
-    name, role = f"dealradar_ro_{tag}", f"dealradar_reader_{tag}"
-    base = PG_URL.rsplit("/", 1)[0]
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        admin.execute(f'CREATE ROLE "{role}" LOGIN')
-    owner = f"{base}/{name}"
-    try:
-        Repository.open(owner).close()  # the schema, created by its owner
-        with psycopg.connect(owner.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as db:
-            db.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
-            db.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
-        reader = owner.replace("://postgres@", f"://{role}@", 1)
-        assert reader != owner
-        yield ReadOnlyDatabase(owner, reader)
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'DROP ROLE IF EXISTS "{role}"')
-
-
 @pytest.mark.postgres
 def test_a_role_without_write_rights_makes_the_daemon_back_off_not_loop(
         site: SiteServer, read_only_pg: ReadOnlyDatabase, tmp_path: Path,
@@ -155,19 +117,8 @@ def test_a_role_without_write_rights_makes_the_daemon_back_off_not_loop(
 @pytest.fixture
 def own_pg() -> Iterator[str]:
     """A database of this test's own: advisory locks are per database, and other test runs share ``test``."""
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not running at 127.0.0.1:5432")
-    import psycopg
-
-    name = f"dealradar_lock_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    with scratch_database("dealradar_lock") as url:
+        yield url
 
 
 _LOCK_ROWS = ("SELECT pid, granted FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s "

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_settings
+from conftest import make_settings, scratch_database
 from servers.crawl_child import CrawlChild
 from servers.smtp_server import SMTPTestServer
 from servers.webhook_receiver import WebhookReceiver, free_port
@@ -213,22 +213,8 @@ def test_disk_full_mid_crawl_stores_whole_articles_or_nothing(deal_site: SiteSer
 def own_pg_db() -> Iterator[str]:
     """A database of this test's own on the shared server (other sessions reset the ``test`` database's
     schema whenever they like); dropped afterwards."""
-    from conftest import PG_URL, postgres_available
-
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not running at 127.0.0.1:5432")
-    import psycopg
-
-    name = f"dealradar_faults_{uuid.uuid4().hex[:10]}"
-    base = PG_URL.rsplit("/", 1)[0]
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    with scratch_database("dealradar_faults") as url:
+        yield url
 
 
 @pytest.mark.postgres

@@ -120,7 +120,7 @@ def test_staleness_scales_with_the_publish_rate_and_polling_interval() -> None:
 def test_plan_after_pass_and_plan_resume_read_the_config() -> None:
     from conftest import make_settings
 
-    s = make_settings("sqlite://", [{"name": "a", "feed": "https://a.example/f", "every": "10m"},
+    s = make_settings("sqlite:///unused.db", [{"name": "a", "feed": "https://a.example/f", "every": "10m"},
                                     {"name": "c", "feed": "https://c.example/f", "cron": "0 * * * *"}],
                       daemon={"jitter": "0s", "max_backoff": "1h"})
     a, c = s.sources

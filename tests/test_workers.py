@@ -171,7 +171,7 @@ def test_default_pool_is_one_worker_per_core_at_most_four_and_none_on_one_core(m
 
     def workers(cores: int, configured: int = 0) -> int | None:
         monkeypatch.setattr(os, "cpu_count", lambda: cores)
-        settings = settings_from_dict({"storage": {"url": "sqlite://"}, "crawl": {"workers": configured},
+        settings = settings_from_dict({"storage": {"url": "sqlite:///unused.db"}, "crawl": {"workers": configured},
                                        "sources": []}, env={})
         pool = make_pool(settings)
         if pool is None:

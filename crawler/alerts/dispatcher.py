@@ -59,9 +59,8 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
     channels: dict[str, Channel] = {}
     for i, ch in enumerate(settings.alerts.channels):
         name = ch.label(i)
-        cfg = {k: v for k, v in ch.as_dict().items() if k in ("webhook", "secret", "email", "apprise")}
         try:
-            channels[name] = build_channel(cfg, name=name, allow_private=settings.crawl.allow_private_addresses)
+            channels[name] = build_channel(ch.channel_config(), name=name, allow_private=settings.crawl.allow_private_addresses)
         except ValueError as exc:
             raise ConfigError(f"alerts.channels[{i}]", str(exc)) from None
     return channels

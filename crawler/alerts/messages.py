@@ -100,7 +100,7 @@ def subject_line(payload: Mapping[str, Any]) -> str:
     event = str(payload.get("event") or "")
     deal = payload.get("deal") or {}
     label = _EVENT_LABELS.get(event, event or "Alert")
-    line = f"[DealRadar] {label}: {_headline(deal)}"
+    line = f"[DealRadar{' TEST' if payload.get('test') is True else ''}] {label}: {_headline(deal)}"
     if event == "deal.updated":
         fields = _unique(
             _FIELD_LABELS.get(str(c.get("field")), str(c.get("field"))).lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from crawler.alerts.channels import Delivery, DeliveryError
 from crawler.alerts.dispatcher import build_channels
@@ -21,12 +22,17 @@ SAMPLE_DEAL = {
 }
 
 
+def sample_payload(delivery_id: str) -> dict[str, Any]:
+    """A sample ``deal.new`` marked ``"test": true``: the webhook adds ``X-DealRadar-Test: 1``, the subject says TEST."""
+    return {**build_payload("deal.new", delivery_id, datetime.now(UTC), SAMPLE_DEAL), "test": True}
+
+
 def send_test_alerts(settings: Settings) -> dict[str, str | None]:
     """Channel name -> None when delivered, else the error."""
     results: dict[str, str | None] = {}
     for name, channel in build_channels(settings).items():
         delivery_id = f"test-{uuid.uuid4().hex}"
-        payload = build_payload("deal.new", delivery_id, datetime.now(UTC), SAMPLE_DEAL)
+        payload = sample_payload(delivery_id)
         try:
             channel.send(Delivery(delivery_id, "deal.new", payload, 1))
             results[name] = None

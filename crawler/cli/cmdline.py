@@ -29,7 +29,9 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except ConfigError as exc:
-            _fail(f"config error: {exc}", 2)
+            for line in exc.lines():
+                click.echo(f"dealradar: config error: {line}", err=True)
+            sys.exit(2)
         except InputError as exc:
             _fail(str(exc), 2)
         except DealRadarError as exc:
@@ -104,9 +106,13 @@ def crawl(ctx: click.Context, config: str | None, names: tuple[str, ...], as_jso
 
     _take_config(ctx, config)
     settings = _settings(ctx)
+    unknown = [n for n in names if n not in {s.name for s in settings.sources}]
+    if unknown:
+        configured = ", ".join(s.name for s in settings.sources) or "none"
+        raise click.UsageError(f"no source named {', '.join(map(repr, unknown))}; configured: {configured}", ctx)
     _repo(ctx).check_writable()  # open, migrate, probe a write: a storage failure stops here with exit 1
     summary = crawl_once(settings, names, send_alerts=not no_alerts, show_progress=not as_json,
-                         log_level=["WARNING", "INFO", "DEBUG"][min(verbose, 2)])
+                         log_level=["WARNING", "INFO", "DEBUG"][min(verbose, 2)], summary_printed=True)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), indent=2))
     else:
@@ -173,19 +179,21 @@ def sources() -> None:
 @handle_errors
 def sources_list(ctx: click.Context, config: str | None, as_json: bool) -> None:
     from crawler.cli.render import print_sources
+    from crawler.daemon.status import build_status
 
     _take_config(ctx, config)
     settings = _settings(ctx)
     repo = _repo(ctx)
     repo.sync_sources(settings.sources)
+    if not as_json:
+        print_sources(build_status(settings, repo, datetime.now(UTC)))
+        return
     states = {s.name: s for s in repo.list_sources()}
     rows = [(src, states.get(src.name)) for src in settings.sources]
-    if as_json:
-        click.echo(json.dumps([{"name": s.name, "kind": s.kind, "url": s.urls[0], "every": s.every.total_seconds(),
-                                 "state": _jsonable(st.__dict__ if hasattr(st, "__dict__") else _slots(st))}
-                                for s, st in rows], indent=2))
-    else:
-        print_sources(rows)
+    click.echo(json.dumps([{"name": s.name, "kind": s.kind, "url": s.urls[0], "every": s.every.total_seconds(),
+                            "cron": s.cron, "enabled": s.enabled,
+                            "state": _jsonable(st.__dict__ if hasattr(st, "__dict__") else _slots(st))}
+                           for s, st in rows], indent=2))
 
 
 def _slots(obj: Any) -> dict[str, Any]:
@@ -228,17 +236,22 @@ def deals() -> None:
 
 
 def _deal_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
-    fn = click.option("--since", help="Only deals seen within this long (7d) or since this ISO date.")(fn)
+    fn = click.option("--since", callback=_since_option, help="Only deals seen within this long (7d) or since this ISO "
+                      "date (2026-11-30).")(fn)
     fn = click.option("--company", help="Only this company (aliases count).")(fn)
     fn = click.option("--type", "deal_type", help="Only this deal type (equity, debt, ...).")(fn)
     fn = click.option("--min-amount", type=float, help="Only deals of at least this many US dollars.")(fn)
     return fn
 
 
-def _find_deals(ctx: click.Context, since: str | None, company: str | None, deal_type: str | None,
+def _since_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """Parsed as the option is read, so a bad value is a usage error that names ``--since``."""
+    return parse_since(value)
+
+
+def _find_deals(ctx: click.Context, since: datetime | None, company: str | None, deal_type: str | None,
                 min_amount: float | None) -> list[Any]:
-    return _repo(ctx).list_deals(since=parse_since(since), company=company, deal_type=deal_type,
-                                 min_amount=min_amount)
+    return _repo(ctx).list_deals(since=since, company=company, deal_type=deal_type, min_amount=min_amount)
 
 
 @deals.command("list")
@@ -248,10 +261,12 @@ def _find_deals(ctx: click.Context, since: str | None, company: str | None, deal
 @click.option("--csv", "as_csv", is_flag=True, help="CSV, one deal per row.")
 @click.pass_context
 @handle_errors
-def deals_list(ctx: click.Context, config: str | None, since: str | None, company: str | None,
+def deals_list(ctx: click.Context, config: str | None, since: datetime | None, company: str | None,
                deal_type: str | None, min_amount: float | None, as_json: bool, as_csv: bool) -> None:
     from crawler.cli.render import print_deals, write_deals_csv
 
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv cannot be used together; pick one", ctx)
     _take_config(ctx, config)
     found = _find_deals(ctx, since, company, deal_type, min_amount)
     if as_json:
@@ -292,7 +307,7 @@ def deals_show(ctx: click.Context, config: str | None, deal_id: int, as_json: bo
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout).")
 @click.pass_context
 @handle_errors
-def deals_export(ctx: click.Context, config: str | None, since: str | None, company: str | None,
+def deals_export(ctx: click.Context, config: str | None, since: datetime | None, company: str | None,
                  deal_type: str | None, min_amount: float | None, fmt: str, output: Any) -> None:
     """Every matching deal with all its sources, for other tools."""
     from crawler.cli.render import write_deals_csv
@@ -347,8 +362,10 @@ def alerts_retry(ctx: click.Context, config: str | None, ids: tuple[int, ...], n
 
     _take_config(ctx, config)
     repo = _repo(ctx)
+    from crawler.cli.render import plural
+
     n = repo.requeue_failed(ids or None)
-    click.echo(f"{n} deliveries queued again")
+    click.echo(f"{plural(n, 'delivery', 'deliveries')} queued again")
     if not no_send and n:
         result = dispatch_once(_settings(ctx), repo)
         click.echo(f"sent {result.sent}, will retry {result.retried}, failed {result.failed}")
@@ -365,7 +382,7 @@ def alerts_test(ctx: click.Context, config: str | None) -> None:
     _take_config(ctx, config)
     results = send_test_alerts(_settings(ctx))
     if not results:
-        _fail("no alert channels configured (alerts.channels)", 1)
+        _fail("config error: alerts.channels: no alert channels configured; add one (see the README)", 2)
     failed = 0
     for name, error in results.items():
         click.echo(f"{name}: {'ok' if error is None else 'FAILED: ' + error}")

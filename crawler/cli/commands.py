@@ -28,17 +28,25 @@ def select_sources(settings: Settings, names: Sequence[str] = ()) -> list[Source
 
 
 def crawl_once(settings: Settings, names: Sequence[str] = (), *, send_alerts: bool = True,
-               show_progress: bool = True, log_level: str = "WARNING") -> CrawlSummary:
-    """One pass: crawl in a child process, then deliver the alerts it queued."""
+               show_progress: bool = True, log_level: str = "WARNING", summary_printed: bool = False) -> CrawlSummary:
+    """One pass: crawl in a child process, then deliver the alerts it queued.
+
+    ``summary_printed``: the caller prints the summary (``dealradar crawl``), so the child's log lines
+    come through the progress display (above its bar) without the errors the summary lists; otherwise
+    the child logs everything to this process's stderr."""
     from crawler.cli.progress import CrawlProgress
     from crawler.crawl.runner import CrawlFailed, run_crawl
 
     sources = select_sources(settings, names)
     if not sources:
         return CrawlSummary()
+    # Forked, the child keeps this process's sys.stderr; only the CLI, whose child logs through the queue,
+    # is sure that is the real one.
+    start_method = _preload_for_fork() if summary_printed else "spawn"
     with CrawlProgress([s.name for s in sources], enabled=show_progress) as progress:
         try:
-            summary = run_crawl(settings, sources, progress=progress.advance, log_level=log_level)
+            summary = run_crawl(settings, sources, progress=progress.advance, log_level=log_level,
+                                log_lines=progress.log if summary_printed else None, start_method=start_method)
         except CrawlFailed as exc:
             from crawler.errors import DealRadarError
 
@@ -55,6 +63,26 @@ def crawl_once(settings: Settings, names: Sequence[str] = (), *, send_alerts: bo
         finally:
             repo.close()
     return summary
+
+
+def _preload_for_fork() -> str:
+    """``fork`` where the platform has it, with Scrapy, SQLAlchemy and the spiders imported here first.
+
+    A one-off crawl used to spawn its child: a new interpreter importing all of that again, about a
+    second of CPU, before the first request. Forked from this process the child starts with them loaded.
+    This process has no reactor and no open transaction to hand over; the progress bar's thread is held
+    still while the fork happens (``crawler.cli.progress``)."""
+    import importlib
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods() or not sys.platform.startswith("linux"):
+        return "spawn"
+    from crawler.crawl.runner import _FORKSERVER_PRELOAD
+
+    for name in _FORKSERVER_PRELOAD:
+        if name != "crawler.deals":  # only a crawl without analysis workers parses in its own process
+            importlib.import_module(name)
+    return "fork"
 
 
 def _text_input(obj: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -8,16 +8,24 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
+from crawler.cli.tables import Col, print_table
 from crawler.crawl.report import CrawlSummary
 
 
 def console() -> Console:
+    """The terminal's width; ``$COLUMNS`` when set; 160 for pipes and logs (whole names, not an 80-column squeeze)."""
+    from crawler.config import columns_asked
+
     out = Console(highlight=False, soft_wrap=False)
-    if not out.is_terminal:  # pipes and logs get whole names, not an 80-column squeeze
+    if not out.is_terminal and not columns_asked():
         out = Console(highlight=False, soft_wrap=False, width=160)
     return out
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 deal``, ``2 deals``, ``1 delivery``, ``3 deliveries``."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 def money(value: float | None) -> str:
@@ -34,17 +42,17 @@ def when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
+_SUMMARY_COLS = (Col("source"), Col("fetched", 1, right=True), Col("new", right=True), Col("dup", 3, right=True),
+                 Col("seen", 3, right=True), Col("not modified", 4), Col("deals new", right=True),
+                 Col("updated", 2, right=True), Col("conflicts", 2, right=True), Col("errors", right=True))
+
+
 def print_crawl_summary(summary: CrawlSummary) -> None:
-    table = Table(title="Crawl summary")
-    for col in ("source", "fetched", "new", "dup", "seen", "not modified", "deals new", "updated", "conflicts",
-                "errors"):
-        table.add_column(col, justify="left" if col == "source" else "right")
-    for s in summary.sources:
-        table.add_row(s.source, str(s.fetched), str(s.new_articles), str(s.duplicates), str(s.already_seen),
-                      "yes" if s.not_modified else "", str(s.deals_new), str(s.deals_updated), str(s.conflicts),
-                      f"[red]{len(s.errors)}[/]" if s.errors else "0")
+    rows = [(s.source, str(s.fetched), str(s.new_articles), str(s.duplicates), str(s.already_seen),
+             "yes" if s.not_modified else "", str(s.deals_new), str(s.deals_updated), str(s.conflicts),
+             f"[red]{len(s.errors)}[/]" if s.errors else "0") for s in summary.sources]
     out = console()
-    out.print(table)
+    print_table(out, _SUMMARY_COLS, rows, title="Crawl summary")
     out.print(f"articles new {summary.total('new_articles')}, deals new {summary.total('deals_new')}, "
               f"updated {summary.total('deals_updated')}, conflicts {summary.total('conflicts')}; "
               f"alerts sent {summary.alerts_sent}, failed {summary.alerts_failed}, pending {summary.alerts_pending}")
@@ -75,31 +83,35 @@ def print_extraction(result: dict[str, Any]) -> None:
     out.print(f"is_deal: {result['is_deal']}")
     if not result["deals"]:
         return
-    table = Table()
-    for col in ("company", "type", "amount", "round", "investors (lead*)", "valuation", "status", "AI"):
-        table.add_column(col)
+    cols = (Col("company", wrap=True, min_width=14), Col("type", 1), Col("amount"), Col("round", 2),
+            Col("investors (lead*)", 1, wrap=True, min_width=18), Col("valuation", 3), Col("status", 1), Col("AI", 4))
+    rows = []
     for d in result["deals"]:
         leads = set(d.get("lead_investors") or [])
         inv = ", ".join(f"{i}*" if i in leads else i for i in d.get("investors") or [])
-        table.add_row(d["company"], d["deal_type"], d.get("amount_text") or money(d.get("amount_usd")),
-                      d.get("round") or "—", inv or "—", money(d.get("valuation_usd")), d["status"],
-                      "yes" if d.get("ai_related") else "no")
-    out.print(table)
+        rows.append((d["company"], d["deal_type"], d.get("amount_text") or money(d.get("amount_usd")),
+                     d.get("round") or "—", inv or "—", money(d.get("valuation_usd")), d["status"],
+                     "yes" if d.get("ai_related") else "no"))
+    print_table(out, cols, rows)
     for d in result["deals"]:
         for ev in d.get("evidence") or []:
             out.print(f"  [dim]{d['company']}: “{ev.get('text')}” [{ev.get('start')}:{ev.get('end')}][/]")
 
 
-def print_sources(rows: Sequence[tuple[Any, Any]]) -> None:
-    table = Table(title="Sources")
-    for col in ("name", "kind", "every", "last run", "status", "failures", "articles", "next run", "last error"):
-        table.add_column(col)
-    for src, st in rows:
-        table.add_row(src.name, src.kind, str(src.every), when(st.last_run_at if st else None),
-                      (st.last_status or "—") if st else "never", str(st.consecutive_failures if st else 0),
-                      str(st.articles_total if st else 0), when(st.next_run_at if st else None),
-                      ((st.last_error or "")[:60]) if st else "")
-    console().print(table)
+def print_sources(report: dict[str, Any]) -> None:
+    """The sources part of ``status``: the same schedule and state words, with each source's URL."""
+    from crawler.daemon.status import source_cells
+
+    cols = (Col("name"), Col("kind", 4), Col("schedule", 2), Col("state"), Col("last run", 3), Col("next run", 3),
+            Col("fails", 2, right=True), Col("articles", 4, right=True), Col("url", 5, wrap=True, min_width=24),
+            Col("last error", 1, wrap=True, min_width=20))
+    now = datetime.fromisoformat(report["generated_at"])
+    rows = []
+    for r in report["sources"]:
+        c = source_cells(r, now)
+        rows.append((r["name"], r["kind"], r["schedule"], c["state"], c["last run"], c["next run"], c["fails"],
+                     c["articles"], r["url"], c["last error"]))
+    print_table(console(), cols, rows, title="Sources")
 
 
 CSV_FIELDS = ("id", "company", "deal_type", "amount_usd", "amount_text", "currency", "round", "investors",
@@ -119,16 +131,19 @@ def write_deals_csv(deals: Sequence[Any], stream: Any) -> None:
                     d.last_seen.isoformat(), " ".join(s["url"] for s in d.sources)])
 
 
+_DEAL_COLS = (Col("id", right=True), Col("company", wrap=True, min_width=14), Col("type", 2), Col("amount", right=True),
+              Col("round", 2), Col("investors", 1, wrap=True, min_width=18), Col("valuation", 3, right=True),
+              Col("status", 1), Col("sources", 3, right=True), Col("last seen", 4))
+
+
 def print_deals(deals: Sequence[Any]) -> None:
-    table = Table(title=f"{len(deals)} deals")
-    for col in ("id", "company", "type", "amount", "round", "investors", "valuation", "status", "sources", "last seen"):
-        table.add_column(col)
+    rows = []
     for d in deals:
         r = d.record
-        table.add_row(str(d.id), r["company"], r["deal_type"], money(r.get("amount_usd")), r.get("round") or "—",
-                      ", ".join(r.get("investors") or []) or "—", money(r.get("valuation_usd")), r["status"],
-                      str(len(d.sources)), when(d.last_seen))
-    console().print(table)
+        rows.append((str(d.id), r["company"], r["deal_type"], money(r.get("amount_usd")), r.get("round") or "—",
+                     ", ".join(r.get("investors") or []) or "—", money(r.get("valuation_usd")), r["status"],
+                     str(len(d.sources)), when(d.last_seen)))
+    print_table(console(), _DEAL_COLS, rows, title=plural(len(deals), "deal"))
 
 
 def print_deal(deal: Any, events: Sequence[Any]) -> None:
@@ -158,12 +173,13 @@ def print_deal(deal: Any, events: Sequence[Any]) -> None:
         out.print(line)
 
 
+_DELIVERY_COLS = (Col("id", right=True), Col("channel", 1), Col("event"), Col("company", 2, wrap=True, min_width=14),
+                  Col("status"), Col("attempts", 1, right=True), Col("next attempt", 3), Col("sent", 3),
+                  Col("last error", 1, wrap=True, min_width=24))
+
+
 def print_deliveries(rows: Sequence[Any]) -> None:
-    table = Table(title=f"{len(rows)} deliveries")
-    for col in ("id", "channel", "event", "company", "status", "attempts", "next attempt", "sent", "last error"):
-        table.add_column(col)
-    for d in rows:
-        table.add_row(str(d.id), d.channel, d.event, d.company or "—", d.status, str(d.attempts),
-                      when(d.next_attempt_at) if d.status == "pending" else "", when(d.sent_at),
-                      (d.last_error or "")[:60])
-    console().print(table)
+    cells = [(str(d.id), d.channel, d.event, d.company or "—", d.status, str(d.attempts),
+              when(d.next_attempt_at) if d.status == "pending" else "", when(d.sent_at), d.last_error or "")
+             for d in rows]
+    print_table(console(), _DELIVERY_COLS, cells, title=plural(len(rows), "delivery", "deliveries"))

@@ -86,10 +86,9 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
     scrapy_cfg["LOG_INSTALL_ROOT_HANDLER"] = False
     parent_pid = _tied_to
     # Scrapy's logging set-up puts its own loggers back to DEBUG and logs its versions and settings
-    # at once; per-request DEBUG lines cost real CPU. Keep the root level for the banner, then quiet them.
+    # at once (a banner nobody asked for, even at -v); per-request DEBUG lines cost real CPU. Quiet both.
     disabled = logging.root.manager.disable
-    if logging.getLogger().getEffectiveLevel() > logging.INFO:
-        logging.disable(max(disabled, logging.INFO))
+    logging.disable(max(disabled, logging.INFO))
     try:
         process = _crawler_process(scrapy_cfg, parent_pid=parent_pid)
     finally:
@@ -260,8 +259,32 @@ def quiet_noisy_loggers() -> None:
 _tied_to: int | None = None
 
 
+class _ForwardLogs(logging.Handler):
+    """Log lines sent to the caller as queue events, which prints them (above its progress bar).
+
+    Records the summary reports anyway (``extra={"in_summary": True}``: a failed source or article)
+    and Scrapy's own retry and robots.txt complaints about the same failures are left out: the
+    caller prints every error once, in its summary."""
+
+    _DUPLICATES = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
+
+    def __init__(self, put: Callable[[tuple[Any, ...]], None], formatter: logging.Formatter | None) -> None:
+        super().__init__()
+        self._put = put
+        if formatter is not None:
+            self.setFormatter(formatter)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "in_summary", False) or record.name in self._DUPLICATES:
+            return
+        try:
+            self._put(("log", self.format(record), None))
+        except Exception:  # a log line must never break the crawl
+            self.handleError(record)
+
+
 def _child(settings: Settings, names: list[str], events: Any, log_level: str, log_format: str = "plain",
-           warm_workers: bool = False) -> None:
+           warm_workers: bool = False, forward_logs: bool = False) -> None:
     from crawler.logformat import setup_logging
 
     global _tied_to
@@ -309,6 +332,12 @@ def _child(settings: Settings, names: list[str], events: Any, log_level: str, lo
         loop.call_later(PROGRESS_INTERVAL_S, flush_progress)
 
     code = 0
+    if forward_logs:
+        root = logging.getLogger()
+        formatter = root.handlers[0].formatter if root.handlers else None
+        for old in list(root.handlers):
+            root.removeHandler(old)
+        root.addHandler(_ForwardLogs(put, formatter))
     try:
         summary = crawl_in_this_process(settings, sources, progress=progress, log_level=log_level,
                                         warm_workers=warm_workers)
@@ -387,19 +416,21 @@ def crawl_start_method(long_lived: bool) -> str:
 def run_crawl(settings: Settings, sources: Sequence[SourceSettings], *, progress: ProgressFn | None = None,
               timeout: timedelta | None = None, log_level: str = "WARNING", log_format: str = "plain",
               should_stop: Callable[[], bool] | None = None, start_method: str = "spawn",
-              warm_workers: bool = True) -> CrawlSummary:
+              warm_workers: bool = True, log_lines: Callable[[str], None] | None = None) -> CrawlSummary:
     """One pass over ``sources`` in a child process; returns its summary, or raises CrawlFailed.
 
     ``log_format`` (``plain`` or ``json``) and ``log_level`` are the child's: pass the caller's own,
     so the child's lines look like the caller's in one log stream. ``start_method``: see the module.
     ``warm_workers``: start the analysis workers with the child, for a pass that expects new articles (a
-    manual crawl); a scheduled pass, which mostly finds nothing new, starts them only when it needs them."""
+    manual crawl); a scheduled pass, which mostly finds nothing new, starts them only when it needs them.
+    ``log_lines``: the child's log lines come here instead of its stderr, without the errors its summary
+    lists (``dealradar crawl`` prints them above its progress bar)."""
     ctx = mp.get_context(start_method)
     if start_method == "forkserver":
         ctx.set_forkserver_preload(_FORKSERVER_PRELOAD)  # used when the server starts, with the first crawl
     events: Any = ctx.Queue()
     proc = ctx.Process(target=_child, args=(settings, [s.name for s in sources], events, log_level, log_format,
-                                            warm_workers), name="dealradar-crawl")
+                                            warm_workers, log_lines is not None), name="dealradar-crawl")
     proc.start()
     deadline = datetime.now(UTC) + timeout if timeout else None
     result: CrawlSummary | None = None
@@ -424,6 +455,8 @@ def run_crawl(settings: Settings, sources: Sequence[SourceSettings], *, progress
             if kind == "articles" and progress is not None:
                 for source, status in a:
                     progress(source, status)
+            elif kind == "log" and log_lines is not None:
+                log_lines(a)
             elif kind == "done":
                 result = _summary_from_dict(a)
             elif kind == "failed":

@@ -26,8 +26,9 @@ from prometheus_client import (
     generate_latest,
 )
 
+from crawler.config import parse_listen
 from crawler.crawl.report import SourceReport
-from crawler.errors import ConfigError, DealRadarError
+from crawler.errors import DealRadarError
 from crawler.logformat import JsonFormatter, setup_logging
 
 __all__ = ["JsonFormatter", "Metrics", "ObserveServer", "parse_listen", "setup_logging"]
@@ -110,18 +111,6 @@ class Metrics:
 
 
 HealthFn = Callable[[], tuple[bool, dict[str, Any]]]
-
-
-def parse_listen(value: str) -> tuple[str, int]:
-    """``host:port``, ``[v6]:port`` or a bare port (on 127.0.0.1)."""
-    value = value.strip()
-    host, sep, port = value.rpartition(":")
-    if not sep:
-        host, port = "127.0.0.1", value
-    host = host.strip("[]") or "0.0.0.0"
-    if not port.isdigit() or int(port) > 65535:
-        raise ConfigError("daemon.http", f"expected host:port like 127.0.0.1:9464, got {value!r}")
-    return host, int(port)
 
 
 class _V6Server(ThreadingHTTPServer):

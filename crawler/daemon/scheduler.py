@@ -27,10 +27,9 @@ from urllib.parse import urlsplit
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from crawler.config import DaemonSettings, Settings, SourceSettings
+from crawler.config import DaemonSettings, SourceSettings
 from crawler.daemon import polling
 from crawler.daemon.polling import CronNext, PollPolicy
-from crawler.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -67,16 +66,6 @@ def cron_next(expr: str, tz: str | None = None) -> CronNext:
         return at.astimezone(UTC)
 
     return nxt
-
-
-def validate_schedules(settings: Settings) -> None:
-    """Reject a bad ``cron:`` with the key path, like every other config error."""
-    for i, src in enumerate(settings.sources):
-        if src.cron is not None:
-            try:
-                cron_next(src.cron)
-            except ValueError as exc:
-                raise ConfigError(f"sources[{i}].cron", f"not a cron expression ({exc})") from None
 
 
 def policy_for(src: SourceSettings, daemon: DaemonSettings) -> PollPolicy:

@@ -50,7 +50,6 @@ from crawler.daemon.scheduler import (
     due_now,
     plan_after_pass,
     plan_resume,
-    validate_schedules,
 )
 from crawler.daemon.status import RATE_WINDOW, assess_source, redact_url
 from crawler.errors import ConfigError, DealRadarError, StorageError
@@ -75,7 +74,6 @@ _CHILD_LOG_LEVEL = {"DEBUG": "DEBUG", "INFO": "WARNING", "WARNING": "WARNING", "
 def run_daemon(config_path: str | None) -> int:
     """Run until SIGTERM/SIGINT; the exit status. Raises ConfigError (exit 2) and DealRadarError (exit 1)."""
     settings = load_settings(config_path)
-    validate_schedules(settings)
     setup_logging(settings.daemon.log_format, settings.daemon.log_level)
     lock = acquire_daemon_lock(settings.storage.url)
     try:
@@ -131,6 +129,7 @@ class Daemon:
         self._stats: dict[str, PublishStats] = {}
         self._stats_at: datetime | None = None
         self.held = Holdback()
+        self._last_errors: dict[str, str | None] = {}  # for /healthz, kept with the failure gauge
         self.scheduler = CrawlScheduler(
             due=self.due_sources, run_batch=self.run_batch, dispatch=self.dispatch, housekeeping=self.housekeeping,
             limits=lambda: (self.settings.daemon.per_host_limit, self.settings.daemon.max_crawls),
@@ -156,6 +155,9 @@ class Daemon:
                database=redact_url(self.settings.storage.url), config=self.settings.path or "-")
         if not enabled:
             log.warning("no enabled sources: nothing to crawl until the configuration gains some (SIGHUP reloads it)")
+        if not self.settings.alerts.channels:
+            log.warning("no alert channels configured (alerts.channels): deals are stored but nobody is told; "
+                        "add a webhook, email or apprise channel and reload (SIGHUP)")
         code = 0
         while not self._stop_requested:
             time.sleep(0.2)  # signal handlers only set flags; the work happens here, outside them
@@ -259,7 +261,6 @@ class Daemon:
         old = self.settings
         try:
             new = load_settings(old.path)
-            validate_schedules(new)
             if new.storage.url != old.storage.url:
                 raise ConfigError("storage.url", "cannot change while the daemon runs; restart it to switch databases")
             channels = build_channels(new)
@@ -414,6 +415,7 @@ class Daemon:
                 self.held.write_ok()
         self.metrics.next_run.labels(name).set(nxt.timestamp())
         self.metrics.failures.labels(name).set(failures)
+        self._last_errors[name] = state.last_error
         if state.last_success_at is not None:
             self.metrics.last_success.labels(name).set(state.last_success_at.timestamp())
         fields: dict[str, Any] = {"source": name, "ok": ok, "next_in_s": round((nxt - finished).total_seconds(), 1)}
@@ -491,6 +493,7 @@ class Daemon:
                 health = assess_source(src, st, stats.get(src.name), self.settings.daemon, now)
                 self.metrics.stale.labels(src.name).set(1 if health.stale else 0)
                 self.metrics.failures.labels(src.name).set(st.consecutive_failures)
+                self._last_errors[src.name] = st.last_error
                 if st.last_success_at is not None:
                     self.metrics.last_success.labels(src.name).set(st.last_success_at.timestamp())
                 if st.next_run_at is not None:
@@ -500,11 +503,16 @@ class Daemon:
             log.warning("housekeeping could not read the database: %s", str(exc).splitlines()[0])
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        """/healthz: 200 while ticking and holding the lock, 503 when stopping or stalled."""
+        """/healthz: 200 while ticking and holding the lock, 503 when stopping or stalled.
+
+        Sources whose last pass failed make it ``degraded`` (still 200: the daemon works, the sources do not)
+        and are listed, so a check that reads the body sees them."""
         tick_age = time.monotonic() - self.scheduler.last_tick
         stalled = tick_age > STALL_AFTER_S
         stopping = self.scheduler.stopping or self._stop_requested
-        status = "stopping" if stopping else ("stalled" if stalled else ("lock-lost" if self._lock_lost else "ok"))
+        failing = self._failing_sources()
+        status = "stopping" if stopping else ("stalled" if stalled else ("lock-lost" if self._lock_lost else
+                                                                         "degraded" if failing else "ok"))
         body = {
             "status": status,
             "pid": os.getpid(),
@@ -514,5 +522,18 @@ class Daemon:
             "in_flight": self.scheduler.in_flight(),
             "last_tick_age_s": round(tick_age, 2),
             "last_crawl_at": self.last_crawl_at.isoformat() if self.last_crawl_at else None,
+            "failing": failing,
         }
-        return status == "ok", body
+        return status in ("ok", "degraded"), body
+
+    def _failing_sources(self) -> list[dict[str, Any]]:
+        """Enabled sources whose last pass failed, from the failure gauge the passes and housekeeping keep."""
+        enabled = {s.name for s in self.settings.sources if s.enabled}
+        out = []
+        for metric in self.metrics.failures.collect():
+            for sample in metric.samples:
+                name = sample.labels.get("source")
+                if name in enabled and sample.value > 0:
+                    out.append({"source": name, "consecutive_failures": int(sample.value),
+                                "last_error": self._last_errors.get(name)})
+        return sorted(out, key=lambda f: f["source"])

@@ -148,11 +148,36 @@ def _ago(iso: str | None, now: datetime, *, future: bool = False) -> str:
     return f"{_human(delta)} ago"
 
 
+_COLOURS = {"ok": "green", "failing": "red", "stale": "yellow", "never run": "dim", "disabled": "dim"}
+
+
+def source_cells(r: dict[str, Any], now: datetime) -> dict[str, str]:
+    """One row of ``build_status`` as table cells; ``status`` and ``sources list`` both show sources this way."""
+    return {
+        "state": f"[{_COLOURS.get(r['state'], 'white')}]{r['state']}[/]",
+        "last run": _ago(r["last_run_at"], now),
+        "last success": _ago(r["last_success_at"], now),
+        "next run": _ago(r["next_run_at"], now, future=True) if r["enabled"] else "—",
+        "fails": str(r["consecutive_failures"]),
+        "articles": str(r["articles_total"]),
+        "silent": _human(r["silent_for_s"]) if r["silent_for_s"] is not None else "—",
+        "last error": _without_prefix(r["last_error"] or "", r["url"] + ": "),
+    }
+
+
+def _without_prefix(text: str, prefix: str) -> str:
+    """An error about the source's own URL, without repeating the URL (``--json`` keeps the whole text)."""
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+_STATUS_COLS = ("source", "state", "schedule", "last run", "last success", "next run", "fails", "articles", "silent",
+                "last error")
+
+
 def print_status(report: dict[str, Any]) -> None:
     """A table per source, and one line each for the daemon, the totals and the alert outbox."""
-    from rich.table import Table
-
     from crawler.cli.render import console
+    from crawler.cli.tables import Col, print_table
 
     out = console()
     now = datetime.fromisoformat(report["generated_at"])
@@ -161,21 +186,17 @@ def print_status(report: dict[str, Any]) -> None:
     out.print(f"daemon: {daemon}   database: {report['database']}")
     t = report["totals"]
     out.print(f"sources: {t['enabled']} enabled of {t['sources']}, {t['failing']} failing, {t['stale']} stale, "
-              f"{t['overdue']} overdue   articles: {t['articles']} ({t['deal_articles']} about deals)   "
-              f"deals: {t['deals']}")
+              f"{t['overdue']} overdue")
+    out.print(f"articles: {t['articles']} ({t['deal_articles']} about deals)   deals: {t['deals']}")
     a = report["alerts"]
     pending = f"[yellow]{a['pending']}[/]" if a["pending"] else "0"
     failed = f"[red]{a['failed']}[/]" if a["failed"] else "0"
     out.print(f"alerts: {a['sent']} sent, {pending} pending, {failed} failed")
-    table = Table()
-    for col in ("source", "state", "schedule", "last run", "last success", "next run", "fails", "articles",
-                "silent", "last error"):
-        table.add_column(col, justify="right" if col in ("fails", "articles") else "left")
-    colours = {"ok": "green", "failing": "red", "stale": "yellow", "never run": "dim", "disabled": "dim"}
+    cols = (Col("source"), Col("state"), Col("schedule", 2), Col("last run", 3), Col("last success", 4),
+            Col("next run", 3), Col("fails", 2, right=True), Col("articles", 4, right=True), Col("silent", 4),
+            Col("last error", 1, wrap=True, min_width=20))
+    rows = []
     for r in report["sources"]:
-        state = f"[{colours.get(r['state'], 'white')}]{r['state']}[/]"
-        silent = _human(r["silent_for_s"]) if r["silent_for_s"] is not None else "—"
-        table.add_row(r["name"], state, r["schedule"], _ago(r["last_run_at"], now), _ago(r["last_success_at"], now),
-                      _ago(r["next_run_at"], now, future=True) if r["enabled"] else "—", str(r["consecutive_failures"]),
-                      str(r["articles_total"]), silent, (r["last_error"] or "")[:60])
-    out.print(table)
+        c = source_cells(r, now)
+        rows.append((r["name"], c["state"], r["schedule"], *(c[k] for k in _STATUS_COLS[3:])))
+    print_table(out, cols, rows)

@@ -78,7 +78,7 @@ _FROM = re.compile(r"\s(?:from|by)\s+")
 # Every pattern below needs one of these (lower-cased) words: a cheap test before the regexes.
 _CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "picked up", "picks up", "take", "took", "join", "sold",
               "rais", "secur", "closed", "closes", "receiv", "bag", "land", "gets", "got", "announc", "complet",
-              "talks", "tender", "secondary", "invest", "backs", "backed")
+              "talks", "tender", "secondary", "invest", "backs", "backed", "capacity")
 # a round being sought, with no figure yet: "X is in talks to raise new funding at a $2bn valuation"
 _TALKS = re.compile(_ADVERBS + r"(?:in (?:early |advanced |final |preliminary )?(?:funding|fundraising|investment) talks|"
                     r"in (?:early |advanced |final |preliminary )?talks (?:to raise|with investors|for (?:new |fresh )?"
@@ -92,6 +92,9 @@ _TENDER = re.compile(r"\b(?:complet\w+|launch\w*|open\w*|announc\w+|kick\w* off|
                      r"(?:employee )?(?:tender offer|secondary (?:share )?sale)", re.I)
 _RAISED_F, _TALKS_F, _TENDER_F = folded(_RAISED), folded(_TALKS), folded(_TENDER)  # run on fold(text): same spans
 _RAISED_WORDS = ("rais", "secur", "close", "receiv", "bag", "land", "got", "gets", "pick", "announc", "complet")
+_CAPACITY = re.compile(r"\b\d[\d.,]*\s?(?:MW|GW|megawatts?|gigawatts?)\b[^.;]{0,60}\bcapacity\b")
+_CAPACITY_DEAL = re.compile(r"(?i)\b(?:taps?|partner\w*|sign\w*|agree\w*|agreement|deal|contract|secur\w+|"
+                            r"customer|lease\w*|commit\w*|reserv\w+)\b")
 _INVESTS_IN = re.compile(r"\b(?:invest(?:s|ed|ing)?|has invested|backs|backed|led (?:a|the) round) in\s+", re.I)
 _ENDED = re.compile(r"\b(?:talks (?:have |had )?end(?:ed)?|ending (?:all )?talks|no longer|remain independent|"
                     r"blocked|block the|would have|could have|had (?:agreed|planned) to)\b", re.I)
@@ -119,7 +122,7 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
                 tx.BACKGROUND_STRONG.search(text) or classify.carries_no_deal(text):
             continue  # ... or a lawsuit notice's "purchased or otherwise acquired X common stock"
         field_ = "title" if s.kind == "title" else "text"
-        for cand in _acquisitions(r, s, field_) + _rounds(r, s, field_):
+        for cand in _acquisitions(r, s, field_) + _rounds(r, s, field_) + _capacity(r, s, field_):
             (found if lead else list_items).append(cand)
     bullets_with_deals = {c.sent.block for c in accepted if c.sent.kind == "bullet"} | {c.sent.block for c in list_items}
     if len(bullets_with_deals) >= 2:
@@ -227,6 +230,24 @@ def _rounds(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
                   leads=[i for i in leads if not same_entity(i, company)], round=rnd or tx.find_round(text))
     c.valuation = next((x for x in find_money(text) if classify.money_role(text, x, x.start, x.end) == "valuation"
                         or _AT_VALUATION.match(text, x.end)), None)
+    c.sentences.append(s)
+    return [c]
+
+
+def _capacity(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
+    """"OpenAI taps Tata for 100MW of data center capacity": a compute deal sized in power, not money. The
+    buyer is the AI lab among the names, else the sentence's subject; the other party is the provider."""
+    text = s.text
+    if not _CAPACITY.search(text) or not _CAPACITY_DEAL.search(text) or find_money(text):
+        return []
+    names = [n for n in r.chunks(text, field_) if not n.possessive and not is_location(n.text)]
+    orgs = [r.canon(n.text) for n in names if r.names.kind(n.text) not in ("person", "media", "sovereign")]
+    orgs = [o for k, o in enumerate(orgs) if o not in orgs[:k]]
+    if len(orgs) < 2:
+        return []
+    buyer = next((o for o in orgs if r.names.kind(o) == "lab"), orgs[0])
+    provider = next(o for o in orgs if o != buyer)
+    c = Candidate(buyer, "compute_commitment", _undisclosed(s), s, field_, 0, verb="spend", investors=[provider])
     c.sentences.append(s)
     return [c]
 

@@ -87,17 +87,27 @@ def _status(group: list[Candidate], context: str) -> str:
 MIN_DEAL_USD = 10_000.0
 
 
+def _implausible(r: _Reader, c: Candidate) -> bool:
+    """A candidate no reading makes a deal: its "company" is a place, a source, a regulator or a person,
+    or its figure is a listing's proceeds or a period's recap."""
+    company = c.company or ""
+    if is_location(company, loose=True) or company.lower() in ("ai", "the company"):
+        return True
+    if company.isupper() and re.search(r"\(\s*[A-Za-z-]+\s*:\s*" + re.escape(company) + r"\s*\)", c.sent.text):
+        return True  # "(NYSE: ACEL)": a ticker, the company's name stands before it
+    kind = r.names.kind(company)
+    if _GOVERNMENT.match(company) and c.deal_type != "acquisition":
+        return True  # "the Department of Energy will lend $1 billion to X": the lender is never the company
+    if kind == "regulator" or kind in ("media", "person") and c.deal_type != "acquisition":
+        return True  # "according to PitchBook", "Crunchbase data shows", "an SEC filing": the source
+    if c.deal_type != "acquisition" and _is_person(r, company, c.sent.text):
+        return True  # "founder Jonathan Jackson raised ...": the money is his company's, named elsewhere
+    return _market_money(r, c)
+
+
 def accept(r: _Reader, c: Candidate) -> bool:
-    if c.company is None or c.background >= 2:
+    if c.company is None or c.background >= 2 or _implausible(r, c):
         return False
-    if is_location(c.company, loose=True) or c.company.lower() in ("ai", "the company"):
-        return False
-    if r.names.kind(c.company) in ("media", "person") and c.deal_type != "acquisition":
-        return False  # "according to PitchBook", "Crunchbase data shows": the source, not the company
-    if _market_money(r, c):
-        return False
-    if c.deal_type in ("equity", "debt") and _is_person(r, c.company, c.sent.text):
-        return False  # "founder Jonathan Jackson raised ...": the money is his company's, named elsewhere
     amount = to_usd(c.money, r.resources, r.date)
     if amount is not None and amount < MIN_DEAL_USD:
         return False  # a share price, a ticket, a product's price: no round is this small
@@ -159,6 +169,8 @@ _ROLE_BEFORE = re.compile(_ROLE + r"(?:\s+and\s+\w+)?,?\s+$", re.I)
 _ROLE_AFTER = re.compile(r",\s+(?:the\s+|its\s+|a\s+)?(?:[\w-]+\s+){0,2}?" + _ROLE + r"\b", re.I)
 
 
+_GOVERNMENT = re.compile(r"(?:(?:the )?(?:U\.S\.|US|UK|EU|Federal|State|National) )?(?:Department|Ministry|Government|"
+                         r"Treasury|Office|Secretary|Agency|Council) (?:of|for)\b", re.I)
 _OUTLET_POSSESSIVE = re.compile(r"([A-Z][\w.]*(?: [A-Z][\w.]*){0,2})['’]s\s+$")
 
 
@@ -253,8 +265,8 @@ def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate
              and not c.sent.background and c.sent.kind in ("body", "bullet")
              and openers.get(c.sent.block) in (c.sent.start, c.anchor)
              and c.verb in ("raise", "invest", "acquire", "spend")
-             and not is_location(c.company) and c.company.lower() not in ("ai", "the company")
-             and not (_total_so_far(c) and _TOTAL_CUE.search(c.sent.text)) and not _market_money(r, c)]
+             and not _implausible(r, c)
+             and not (_total_so_far(c) and _TOTAL_CUE.search(c.sent.text))]
     # a list item's "X has raised $4 million from Y" is the item's news; elsewhere it reads as a total
     if sum(c.sent.kind == "bullet" for c in items) < 2:
         items = [c for c in items if c.background == 0 and not _total_so_far(c)]
@@ -277,7 +289,7 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
     for c in cands:
         for g in groups:
             if g[0].deal_type == c.deal_type and same_entity(g[0].company or "", c.company or "") and \
-                    not _separate_deal(r, g, c):
+                    not _separate_deal(r, g, c) and (g[0].round == "Secondary") == (c.round == "Secondary"):
                 g.append(c)
                 break
         else:

@@ -70,6 +70,9 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
     return "deal"
 
 
+_OTHER_EVENT = re.compile(r"\b(?:after|following|on the heels of|since)\s+(?=(?:the|its|their|a|an)\s)", re.I)
+
+
 def background_level(before: str, after: str, published_year: int | None, published_month: int | None = None) -> int:
     """0: reads as news; 1: weakly dated ("earlier", "in June"); 2: plainly background.
 
@@ -77,6 +80,8 @@ def background_level(before: str, after: str, published_year: int | None, publis
     A month later in the year than the publication month ("in May", published in January) is last year's;
     one more than two months before it is old news too.
     """
+    # "raised $100 million ... less than a year after the last round": what follows "after" dates another event
+    after = _OTHER_EVENT.split(after, 1)[0]
     # "The bank said xAI had closed $5 billion": reported speech, not an earlier deal
     window = f"{before} {after}"
     if "had" in window:

@@ -38,7 +38,7 @@ people person editor reporter brief update breaking exclusive analysis opinion e
 why context background note sponsored advertisement related read more photo image video share click
 meet inside exclusive big top deal deals funding investment investments company companies startup startups
 lead leads led others what who valuation amount round industry markets tech technology business world
-we've we're we'll we'd i'm i've us announcing
+we've we're we'll we'd i'm i've us announcing separately additionally alongside elsewhere previously currently
 """.split())
 
 # Acronyms and words that may sit inside a name ("Mistral AI") but are not one on their own.
@@ -297,6 +297,7 @@ _SUBJECT_TAIL = re.compile(
     r"picks up|picked up|announce[sd]|receives|received|collects|collected|exit(?:s|ed)? stealth|"
     r"emerge[sd] from stealth|came out of stealth|debut(?:s|ed)? with|launche[sd] with)\b")
 _SLICE_END = re.compile(r"\s*,?\s*$")  # a subject slice cut just before its verb
+_QUANTITY = re.compile(r"\d[\d.,]*(?:MW|GW|KW|kW|TW|MWh|GWh|TWh|GB|TB|PB|MB|KB|M|B|K|T|Bn|Mn|bn|mn|X|x)")
 _AFFIXED = re.compile(r"(?:pre|post|non|anti|ex|mid|pan|multi|cross)-[A-Z]")
 _INNER_CAPS = re.compile(r"^[A-Z][a-z]+[A-Z]")
 
@@ -344,6 +345,8 @@ def _token_shape(tok: str) -> bool | None:
     if _AFFIXED.match(tok):
         return False  # "pre-Series", "non-US", "ex-Google": a prefix on a word, not a brand
     if tok[0].isdigit():
+        if _QUANTITY.fullmatch(tok):
+            return False  # "300MW", "4GB", "$5M"'s "5M": a quantity, not a brand like "23andMe"
         return any(c.isalpha() for c in tok) and any(c.isupper() for c in tok)
     if any(c.isupper() for c in tok[1:]):
         return True

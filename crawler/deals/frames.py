@@ -22,6 +22,8 @@ _BENEFICIARY_BY = re.compile(r"\b(?:developed|built|operated|owned|run)\s+by\s+"
 _BENEFICIARY = re.compile(
     r"^[\s,]*(?:\([^)]*\)\s*)?(?:[\w'’-]+\s){0,4}?(?:in|into|to back|to fund|to finance|for|to|toward|towards)\s+"
     r"(?:the\s+)?", re.I)
+_LOWER_DESCRIPTION = re.compile(r"(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+){0,3}(?:maker|startup|start-up|company|firm|"
+                                r"developer|provider|operator|group|lab|platform|specialist|manufacturer)\s+")
 _PLACE_BASED = re.compile(r"^(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered)\s+")
 _EQUIPMENT_AFTER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:GPUs?|chips?|equipment|servers?|hardware|"
                               r"shares|stock|notes|bonds|processors|accelerators|systems)\b", re.I)
@@ -69,6 +71,8 @@ def clause_end(t: str, pos: int) -> int:
 
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{1,30}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*"
                        r"(?:\([^)]{1,40}\)|/[^/]{1,40}/)?\s*(?:[-–—]{1,2}|:)\s+")
+# "NEW YORK--(BUSINESS WIRE)--Kalshi ...", "CHICAGO–(PR Newswire)–Acme ...": a wire release's dateline
+_WIRE_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .,'-]{1,40}?\s*(?:--|–|—)\s*\([^)]{1,40}\)\s*(?:--|–|—)\s*")
 _DATE_OPENER = re.compile(
     r"^(?:(?:late|early|earlier|later) )?(?:on|in|at|by|this|last|earlier) (?:(?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|week|month|morning|afternoon|evening|night)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|"
@@ -114,6 +118,7 @@ class FrameMixin(InvestorMixin):
     def single_subject(self, subj: str, field_: str) -> tuple[str | None, bool]:
         """The company a clause before a verb is about, and whether it was a generic phrase."""
         subj = TICKER.sub("", subj)
+        subj = _WIRE_DATELINE.sub("", subj)
         subj = _DATELINE.sub("", subj)  # "PARIS - ", "SAN JOSE, June 11 (Wirepoint) - "
         subj = PARENTHESES.sub("", subj)  # "Hoshizora Labs (Osaka) closed ...": the place is not the subject
         subj = AUX_TAIL.sub("", subj)
@@ -193,6 +198,8 @@ class FrameMixin(InvestorMixin):
         if m:
             rest = _PLACE_BASED.sub("", after[m.end():], count=1)  # "for San Diego-based Firestorm Labs"
             names = self.chunks(rest[:80], field_)
+            if names and names[0].start > 0 and _LOWER_DESCRIPTION.fullmatch(rest[:names[0].start]):
+                return names[0].text  # "to battery maker Voltaro"
             if names and names[0].start == 0:
                 if len(names) > 1 and _DESCRIBED.fullmatch(rest[names[0].end:names[1].start]):
                     return names[1].text  # "in Abu Dhabi AI group G42"
@@ -218,7 +225,7 @@ class FrameMixin(InvestorMixin):
         if classify.is_forecast(t[L:R]):
             return None
         sec = tx.SECONDARY.search(before)
-        if sec is None and tx.SECONDARY.search(after_head) and re.search(r"(?i)\bsell\w*\s+(?:\w+\s){0,2}$", before):
+        if sec is None and tx.SECONDARY.search(after_head) and re.search(r"(?i)\b(?:sell\w*|sold)\s+(?:\w+\s){0,2}$", before):
             sec = re.search(r"(?i)\b(?:letting|allowing|lets|allows|in which|where)\b", before) or \
                 re.search(r"$", before)  # "letting employees sell $100 million of stock in a tender offer"
         if sec is not None and not tx.ACQUIRE_VERBS.search(before):
@@ -429,10 +436,10 @@ class FrameMixin(InvestorMixin):
             cand.investors = investors
             if re.match(r"(?i)(?:co-)?le(?:d|ads?|ading)$", vword):
                 cand.leads = list(investors)
-            cand.deal_type = dtype or "equity"
+            cand.deal_type = dtype or ("debt" if re.match(r"(?i)(?:lend|lent|loan)", vword) else "equity")
             if cand.deal_type in ("infrastructure",):
                 cand.deal_type = "financing_undisclosed_structure" if "financ" in after_head.lower() else "equity"
-            return cand
+            return cand  # "will lend $1 billion to X": X borrows
         if cls == "invest" and poss_obj and re.match(r"(?i)(?:co-)?le(?:d|ads?|ading)$", vword):
             investors = self.name_list(subj_text, field_)
             cand.company, cand.investors, cand.leads = poss_obj[-1].text, investors, list(investors)

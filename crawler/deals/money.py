@@ -74,7 +74,8 @@ _QUALIFIERS: tuple[tuple[str, str], ...] = (
 
 _QUALIFIERS_SPACED = tuple((word, kind, word + " ") for word, kind in _QUALIFIERS)
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# "2,5 million" is the European decimal comma: only before a scale word, where a thousands comma can't be
+_NUM = r"\d{1,3},\d{1,2}(?=\s?(?:million|billion|mn|bn|mln|mio|mrd|m\b|b\b))|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_WORDS = r"trillion|billion|million|thousand|crores?|lakhs?|bn|mn|mln|bln|mio|tn|trn|cr"
 # "$10-billion" too, and a scale letter glued to the next word by a careless extraction ("$58Mfunding")
 _SCALE = rf"(?:[\s-]?(?:{_SCALE_WORDS})\b|(?:[bBmMkKT]|mm)\b|[BMK](?=(?:funding|round|seed|series|valuation|raise)\b))"
@@ -95,7 +96,7 @@ _SUFFIXED = re.compile(
 )
 _WORDED = re.compile(
     r"\b(?P<w>half an?|a half|a quarter of a|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s"
-    r"(?P<scale>trillion|billion|million)\s(?P<suf>(?:us\s)?dollars|euros|pounds|yen|yuan)\b",
+    r"(?P<scale>trillion|billion|million)[\s-](?P<suf>(?:us\s)?dollars?|euros?|pounds|yen|yuan)\b",
     re.IGNORECASE,
 )
 # A bracketed equivalent right after a figure: "€385m (about $415m)", "$500K(approx. ₹3.2 Cr)".
@@ -133,6 +134,8 @@ class Money:
 
 
 def _to_float(num: str) -> float:
+    if re.fullmatch(r"\d{1,3},\d{1,2}", num):
+        return float(num.replace(",", "."))  # decimal comma
     return float(num.replace(",", ""))
 
 
@@ -158,6 +161,36 @@ def _currency(pre: str | None, suf: str | None) -> str:
             return _SUFFIXES.get(suf.lower(), cur)
         return cur
     return _SUFFIXES.get((suf or "").lower(), "USD")
+
+
+_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                       "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i >= 2}
+_NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS, "hundred"], key=len, reverse=True))
+# "three hundred and fifty million dollars", "twenty-five million euros", "a half-billion-dollar round"
+_COMPOUND = re.compile(
+    rf"(?<!several )(?<!few )(?<!many )(?<!several)\b(?P<w>(?:{_NUMBER_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD}))*)[\s-]+"
+    r"(?P<scale>thousand|million|billion|trillion)[\s-]+(?P<suf>(?:us\s)?dollars?|euros?|pounds?|yen|yuan|rupees)\b",
+    re.IGNORECASE)
+
+
+def _number_words(words: str) -> float | None:
+    """"three hundred and fifty" -> 350; None when the words do not make one number."""
+    total = 0
+    current = 0
+    for w in re.split(r"[\s-]+", words.lower()):
+        if w == "and":
+            continue
+        if w in _UNITS:
+            current += _UNITS[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w == "hundred":
+            current = (current or 1) * 100
+        else:
+            return None
+    total += current
+    return float(total) if total else None
 
 
 _VAGUE = re.compile(r"\b(?:(?:tens|hundreds) of (?:millions|billions)(?: of (?P<unit>dollars|euros|pounds))?|"
@@ -202,7 +235,15 @@ def _raw_figures(text: str) -> list[Money]:
             continue
         found.append(Money(m.start(), m.end(), m.group(0), _currency(None, m.group("suf")), value, high))
         taken.append((m.start(), m.end()))
-    worded = "illion" in fold(text)
+    worded = "illion" in fold(text)  # (and "thousand" figures need a digit)
+    for m in _COMPOUND.finditer(text) if worded else ():
+        if not free(m.start(), m.end()):
+            continue
+        base = _number_words(m.group("w"))
+        if base is not None:
+            suf = m.group("suf").lower().rstrip("s") + ("s" if not m.group("suf").lower().endswith(("yen", "yuan")) else "")
+            found.append(Money(m.start(), m.end(), m.group(0), _currency(None, suf), base * _scale(m.group("scale"))))
+            taken.append((m.start(), m.end()))
     for m in _WORDED.finditer(text) if worded else ():
         if not free(m.start(), m.end()):
             continue

@@ -211,10 +211,10 @@ class _Reader(FrameMixin):
             if c.deal_type in _NO_SYNDICATE and c.investors:
                 continue  # a provider, builder or buyer: the round's investors are not its counterparties
             for n in inv:
-                if not same_entity(n, c.company or "") and n not in c.investors:
+                if not same_entity(n, c.company or "") and n not in c.investors and _nearest(out, t, n) is c:
                     c.investors.append(n)
             for n in leads:
-                if not same_entity(n, c.company or "") and n not in c.leads:
+                if not same_entity(n, c.company or "") and n not in c.leads and _nearest(out, t, n) is c:
                     c.leads.append(n)
         if not out:
             self._attach(sent, inv, leads, vals)
@@ -525,6 +525,18 @@ class _Reader(FrameMixin):
 
 
 
+def _nearest(cands: list[Candidate], t: str, name: str) -> Candidate | None:
+    """Of several deals in one sentence, the one an investor belongs to: the last figure before its name
+    ("a $150 million facility from Northgate Bank and $50 million in a round led by Pinecrest")."""
+    if len(cands) < 2:
+        return cands[0] if cands else None
+    at = t.find(name)
+    if at < 0:
+        return cands[0]
+    before = [c for c in cands if c.money.start < at]
+    return max(before, key=lambda c: c.money.start) if before else cands[0]
+
+
 def parse_article(title: str, text: str, published: dt.datetime | None = None, *,
                   resources: Resources, url: str | None = None) -> ArticleDeals:
     """The deals an article reports; ``is_deal`` is False for explainers, forecasts and background.
@@ -542,4 +554,37 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     accepted += amountless_deals(reader, accepted)
     accepted += [c for c in table_deals(reader) if c.company and not any(
         same_entity(c.company, a.company or "") and a.deal_type == c.deal_type for a in accepted)]
+    _late_syndicate(reader, accepted)
     return ArticleDeals(tuple(merge(reader, accepted)))
+
+
+_SYNDICATE_CUE = re.compile(r"\b(?:led by|co-led|participat\w+|also invested|joined the (?:round|financing)|"
+                            r"investors? (?:include|including|are|were)|backed by|contributions? from)\b", re.I)
+
+
+_ROUND_WORD = re.compile(r"(?i)\b(?:round|funding|financing|investment|raise|seed|series [a-z]|participat\w+)\b")
+_LED_BY_PERSON = re.compile(r"(?i)\bled by (?:its |the )?(?:chief|ceo|founder|co-founder|president|chairman|managing)")
+
+
+def _late_syndicate(r: _Reader, accepted: list[Candidate]) -> None:
+    """A story with one round names its backers wherever it likes ("D. E. Shaw, Dragoneer and MGX also
+    participated" six paragraphs on): syndicate sentences without a figure of their own go to that round."""
+    rounds = [c for c in accepted if c.deal_type in ("equity", "financing_undisclosed_structure") and c.company]
+    if not rounds or any(not same_entity(c.company or "", rounds[0].company or "") or c.deal_type != rounds[0].deal_type
+                         for c in accepted):
+        return  # several companies' deals, or a loan beside the round: a late list could be anyone's
+    target = max(rounds, key=lambda c: (c.field == "text", c.support))
+    if target.round == "Secondary":
+        return
+    for s in r.all_sents:
+        if s.kind not in ("body", "bullet") or s.background or not _SYNDICATE_CUE.search(s.text) or \
+                not _ROUND_WORD.search(s.text) or _LED_BY_PERSON.search(s.text) or tx.DEBT_WORDS.search(s.text) or \
+                find_money(s.text) or tx.BACKGROUND_STRONG.search(s.text) or any(s is x for x in target.sentences):
+            continue  # only a round's syndicate: not "the company, led by chief executive X", not a loan's banks
+        inv, leads = r.investor_mentions(s.text, "text")
+        for n in inv:
+            if not same_entity(n, target.company or "") and not any(same_entity(n, i) for i in target.investors):
+                target.investors.append(n)
+        for n in leads:
+            if not same_entity(n, target.company or "") and not any(same_entity(n, i) for i in target.leads):
+                target.leads.append(n)

@@ -23,7 +23,8 @@ _ROUND_RE = re.compile(
 
 # Employee share sales and tender offers: existing shares change hands, round "Secondary".
 SECONDARY = re.compile(r"\b(?:tender offer|secondary (?:share )?(?:sale|offering|round|transaction)|employee share sale|"
-                       r"share sale (?:for|by|letting|that (?:would )?(?:let|allow))\s(?:\w+\s){0,3}?(?:employees|staff))\b",
+                       r"share sale (?:for|by|letting|that (?:would )?(?:let|allow))\s(?:\w+\s){0,3}?(?:employees|staff)|"
+                       r"(?:lets?|letting|allows?|allowing) (?:its )?(?:employees|staff|workers) (?:to )?sell)\b",
                        re.I)
 
 
@@ -129,7 +130,8 @@ RUMOR = re.compile(
     r"people|sources?|person|filing seen|term sheet|documents?)|report(?:ed|s)? (?:by|from|in) (?:the )?[A-Z]|"
     r"(?:Bloomberg|Reuters|Information|Journal|Times|FT|WSJ|Semafor|Axios|CNBC|Nikkei|TechCrunch)(?: News)? "
     r"(?:reported|reports|first reported|said, citing)|"
-    r"reportedly|is said to|are said to|rumou?r\w*|unconfirmed|in the final stages|on the verge of|"
+    r"reportedly|is said to|are said to|rumou?r\w*|unconfirmed|sources? (?:told|tell|say|said|says)|"
+    r"(?:people|persons?) (?:told|say|said) (?!in a statement)|in the final stages|on the verge of|"
     r"close to (?:finaliz|finalis|wrapping|closing|raising|agreeing|a deal)|clos(?:es|ing) in on|nears\b|nearing|"
     r"near(?:s|ing)? (?:a |an |the )?(?:deal|agreement|close|completion|final)|"
     r"is (?:seeking|looking|exploring|considering|weighing|mulling|eyeing|planning) to raise|"

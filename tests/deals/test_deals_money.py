@@ -108,3 +108,40 @@ def test_vague_figures_are_found_but_have_no_amount(text: str, figure: str, curr
     [m] = find_money(text)
     assert (m.text, m.currency, m.vague) == (figure, currency, True)
     assert to_usd(m, RATES, dt.date(2025, 6, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "currency", "value"),
+    [
+        ("raised three hundred and fifty million dollars", "three hundred and fifty million dollars", "USD", 350e6),
+        ("raised twenty-five million euros", "twenty-five million euros", "EUR", 25e6),
+        ("a half a trillion dollar plan", "half a trillion dollar", "USD", 5e11),
+        ("a round of €2,5 million", "€2,5 million", "EUR", 2.5e6),
+        ("raised $1,500 million", "$1,500 million", "USD", 1.5e9),
+        ("Funding: A $10-billion Series J", "$10-billion", "USD", 1e10),
+        ("Reka announces $58Mfunding", "$58M", "USD", 58e6),
+    ],
+)
+def test_words_decimal_commas_and_glued_scales(text: str, figure: str, currency: str, value: float) -> None:
+    [m] = find_money(text)
+    assert (m.text, m.currency) == (figure, currency)
+    assert m.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "usd"),
+    [
+        ("raised $600,000(approx. ₹4 Cr) from", "$600,000(approx. ₹4 Cr)", 600_000.0),
+        ("a venture debt of ₹15 Cr($2.25 Million) from", "₹15 Cr($2.25 Million)", 2_250_000.0),
+        ("75.4 billion yen (over $473 million)", "75.4 billion yen (over $473 million)", 473e6),
+    ],
+)
+def test_a_bracketed_equivalent_is_one_figure_in_either_order(text: str, figure: str, usd: float) -> None:
+    [m] = find_money(text)
+    assert m.text == figure
+    assert to_usd(m, RATES, dt.date(2025, 6, 1)) == pytest.approx(usd)
+
+
+def test_several_hundred_million_is_vague_not_a_hundred_million() -> None:
+    [m] = find_money("worth several hundred million dollars")
+    assert m.vague and to_usd(m, RATES, dt.date(2025, 6, 1)) is None

@@ -67,3 +67,27 @@ def test_evidence_offsets() -> None:
 
 def test_empty_input() -> None:
     assert _deals("", "") == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "status"),
+    [
+        ("Corvane raises $40 million", "Corvane raised $40 million in a Series B led by Harbor Ventures, according to "
+         "people familiar with the matter.", "rumored"),
+        ("Corvane raised $40 million, Bloomberg reported", "Corvane raised $40 million in a Series B led by Harbor "
+         "Ventures, Bloomberg reported on Tuesday.", "rumored"),
+        ("Corvane is said to have raised $40 million", "Corvane is said to have raised $40 million in a Series B "
+         "led by Harbor Ventures.", "rumored"),
+        ("Corvane raised $40 million, sources say", "Corvane has raised $40 million in new funding, two sources "
+         "told Reuters.", "rumored"),
+        ("Harbor Ventures will invest $40 million in Corvane", "Harbor Ventures will invest $40 million in Corvane, "
+         "the companies said.", "announced"),
+        ("Tessaro agreed to buy Corvane for $400 million", "Tessaro has agreed to buy Corvane for $400 million, the "
+         "companies said on Tuesday.", "announced"),
+        ("Corvane closes $40 million Series B", "Corvane has closed a $40 million Series B led by Harbor Ventures.",
+         "closed"),
+    ],
+)
+def test_status_follows_attribution_not_tense(title: str, text: str, status: str) -> None:
+    [deal] = _deals(title, text)
+    assert (deal.company, deal.status) == ("Corvane", status)

@@ -148,6 +148,8 @@ class EmailChannel:
         msg["Auto-Submitted"] = "auto-generated"
         msg["X-DealRadar-Event"] = delivery.event
         msg["X-DealRadar-Delivery"] = delivery.delivery_id
+        if payload.get("test") is True:
+            msg["X-DealRadar-Test"] = "1"
         msg.set_content(render_text(payload))
         msg.add_alternative(render_html(payload), subtype="html")
         return msg

@@ -93,7 +93,7 @@ class WebhookChannel:
         if not allow_private and _obviously_local(self.host):
             raise ValueError(
                 f"webhook {self.host} is a loopback/private address; "
-                "set crawl.allow_private_addresses (or allow_private on the channel) to allow it"
+                "set allow_private: true on the channel (or crawl.allow_private_addresses) to allow it"
             )
 
     def __repr__(self) -> str:
@@ -108,6 +108,8 @@ class WebhookChannel:
             "X-DealRadar-Event": delivery.event,
             "X-DealRadar-Delivery": delivery.delivery_id,
         }
+        if delivery.payload.get("test") is True:  # `dealradar alerts test`: receivers can tell it from a real deal
+            headers["X-DealRadar-Test"] = "1"
         if self.secret is not None:
             headers["X-DealRadar-Signature-256"] = sign(body, self.secret)
         return headers
@@ -174,7 +176,7 @@ class WebhookChannel:
         if blocked:
             raise DeliveryError(
                 f"{self.name}: {self.host} resolves to non-public address {', '.join(blocked)}; "
-                "set crawl.allow_private_addresses to allow it",
+                "set allow_private: true on the channel (or crawl.allow_private_addresses) to allow it",
                 retryable=False,
             )
 
