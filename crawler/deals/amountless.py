@@ -59,10 +59,7 @@ _DESCRIBED = re.compile(r"\b(?:company|startup|start-up|platform|service|firm|pr
                         r"specialist|app|framework|business|unit|rival|competitor|lab|studio|operator|venture)\b", re.I)
 # "the ", "music streaming service ", "AI coding startup ": words that describe the name that follows
 _DESCRIPTION = re.compile(r"\s*(?:(?:the|a|an|its|rival|fellow)\s+)?(?:[A-Z][a-z]+(?:an|ese|ish|i)\s+|[A-Z]{2,5}\s+)?"
-                          r"(?:[a-z][\w-]*\s+){0,4}?(?:company|startup|start-up|"
-                          r"platform|service|firm|provider|tool|maker|developer|specialist|app|framework|business|"
-                          r"unit|rival|competitor|lab|studio|operator|manufacturer|giant|group|retailer|bank|"
-                          r"marketplace|insurer|carrier|chipmaker|automaker)\s+|\s*(?:the|a|an)\s+|\s*")
+                          r"(?:[a-z][\w-]*\s+){0,4}?" + tx.DESCRIBED_NOUN + r"\s+|\s*(?:the|a|an)\s+|\s*")
 _SECURITIES = re.compile(r"\s+(?:common |ordinary |preferred )?(?:stock|shares|securities|notes|bonds)\b", re.I)
 _STOP_AT = re.compile(r",|;|\s(?:for|in|from|to|with|as|at|on|after|which|that|who|said|says|announced|in a)\s|\.\s|\.$")
 # company RAISED funding from/led by ... with no figure

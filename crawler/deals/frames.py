@@ -22,8 +22,7 @@ _BENEFICIARY_BY = re.compile(r"\b(?:developed|built|operated|owned|run)\s+by\s+"
 _BENEFICIARY = re.compile(
     r"^[\s,]*(?:\([^)]*\)\s*)?(?:[\w'’-]+\s){0,4}?(?:in|into|to back|to fund|to finance|for|to|toward|towards)\s+"
     r"(?:the\s+)?", re.I)
-_LOWER_DESCRIPTION = re.compile(r"(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+){0,3}(?:maker|startup|start-up|company|firm|"
-                                r"developer|provider|operator|group|lab|platform|specialist|manufacturer)\s+")
+_LOWER_DESCRIPTION = re.compile(r"(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+){0,3}" + tx.DESCRIBED_NOUN + r"\s+")
 _PLACE_BASED = re.compile(r"^(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered)\s+")
 _EQUIPMENT_AFTER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:GPUs?|chips?|equipment|servers?|hardware|"
                               r"shares|stock|notes|bonds|processors|accelerators|systems)\b", re.I)

@@ -68,6 +68,12 @@ TYPE_NOUNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"capital|raise|backing|tranche)\b", re.I)),
 )
 
+# Nouns that describe the company a name belongs to ("music streaming service Tidal", "battery maker Voltaro"):
+# one list for every pattern that reads a description before a name.
+DESCRIBED_NOUN = (r"(?:company|startup|start-up|platform|service|firm|provider|tool|maker|developer|specialist|app|"
+                  r"framework|business|unit|rival|competitor|lab|studio|operator|manufacturer|giant|group|retailer|"
+                  r"bank|marketplace|insurer|carrier|chipmaker|automaker)")
+
 EQUITY_WORDS = re.compile(r"\b(?:series [a-z]\b|seed|funding round|equity|stake|round)\b", re.I)
 DEBT_WORDS = re.compile(r"\b(?:debt|loans?|credit facility|notes|bonds?|lenders?|borrow\w*)\b", re.I)
 COMPUTE_WORDS = re.compile(r"\b(?:cloud|compute|computing capacity|capacity|GPUs?|chips?|servers?|"
