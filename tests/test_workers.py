@@ -182,3 +182,27 @@ def test_default_pool_is_one_worker_per_core_at_most_four_and_none_on_one_core(m
     assert [workers(n) for n in (1, 2, 3, 8)] == [None, 2, 3, 4]
     assert workers(8, configured=1) is None  # 1: analyse in the crawl process
     assert workers(2, configured=6) == 6
+
+
+def test_a_crawl_warms_its_workers_when_the_first_request_leaves_and_only_once() -> None:
+    """``dealradar crawl`` starts the workers from Scrapy's request_reached_downloader signal, not before the
+    crawl process's own start-up (on two cores they delayed its first request); every later request leaves
+    them be."""
+    from crawler.crawl.runner import _warm_once
+
+    before = set(_workers())
+    pool = AnalysisPool(2)
+    try:
+        handler = _warm_once(pool)
+        assert not pool.started
+        handler(request=None, spider=None)
+        handler(request=None, spider=None)
+        assert pool.started
+        deadline = time.monotonic() + 30
+        while len(set(_workers()) - before) < 2:
+            assert time.monotonic() < deadline, "the workers never started"
+            time.sleep(0.05)
+        time.sleep(0.2)
+        assert len(set(_workers()) - before) == 2  # the second signal started nothing more
+    finally:
+        pool.close()

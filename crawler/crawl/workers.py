@@ -1,10 +1,9 @@
 """A process pool for the CPU half of the pipeline (extraction and parsing), so a crawl uses every
 core and a slow page never stalls the fetcher. Each page gets a time limit inside its worker.
 
-This module imports nothing heavy at load time: the crawl process creates the pool, and starts its
-workers, before it imports Scrapy and SQLAlchemy, so that the workers' own start-up (an interpreter,
-trafilatura, the parser's tables, a first analysis that fills their caches) runs on another core
-meanwhile instead of after it.
+This module imports nothing heavy at load time. A manual crawl starts the workers as its first request
+leaves, so that their own start-up (an interpreter, trafilatura, the parser's tables, a first analysis
+that fills their caches) runs while the feed is fetched and read, not before the first request.
 
 Where the platform has it (Linux), workers come from a fork server that imports trafilatura and the
 parser once (about 0.3 s of CPU) and forks every worker already loaded, instead of each worker
