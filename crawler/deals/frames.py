@@ -94,6 +94,7 @@ _SOLD_PAPER = re.compile(r"\b(?:sold|sells|selling|sell)\s+(?:\w+\s+){0,2}?$", r
 _AND_VERB = re.compile(r"\s+(?:and|but|while|plus)\s+")
 _ONE_NAME = re.compile(r"[A-Z][\w&.'’-]+")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
+_DASH_APPOSITIVE = re.compile(r"\s+[–—]\s+|\s+--\s+|(?<=\w)—(?=\w)")
 _RELATIVE_OPEN = re.compile(r"(?:which|whose|who)\s")
 PARENTHESES = re.compile(r"\s*\([^)]*\)")
 # ", (NYSE: ACEL)," after a company's name: its ticker, never the subject
@@ -120,13 +121,14 @@ class FrameMixin(InvestorMixin):
         subj = _WIRE_DATELINE.sub("", subj)
         subj = _DATELINE.sub("", subj)  # "PARIS - ", "SAN JOSE, June 11 (Wirepoint) - "
         subj = PARENTHESES.sub("", subj)  # "Hoshizora Labs (Osaka) closed ...": the place is not the subject
+        subj = _DASH_APPOSITIVE.sub(", ", subj)  # "X – the start-up doing Y – has raised": as with commas
         subj = AUX_TAIL.sub("", subj)
         said = re.search(r"\b(?:said|says|announced|confirmed|reported|disclosed|revealed|told \w+)"
                          r"(?:\s+(?:on|late on|earlier on)\s+\w+|\s+(?:today|yesterday|this week|last week|"
                          r"in a (?:statement|filing|blog post|press release)))?(?:,?\s+(?:that\s+)?(?:it|they|the company|"
                          r"the startup|it has|it had))?\s*$", subj, re.I)
         if said:
-            subj = subj[:said.start()]
+            subj = AUX_TAIL.sub("", subj[:said.start()])  # "X, the ..., has today announced that it has raised"
         segments = [s for s in re.split(r",\s*", subj) if s.strip()]
         if segments:
             # in the clause next to the verb, the subject noun phrase ends at the first auxiliary
@@ -139,6 +141,8 @@ class FrameMixin(InvestorMixin):
         for k in range(last, -1, -1):
             seg_s = _DATE_OPENER.sub("", segments[k].strip())
             seg_s = re.sub(r"(?i)\s*\b(?:today|yesterday|tonight|this (?:week|month|morning|afternoon))$", "", seg_s)
+            if k == last:
+                seg_s = AUX_TAIL.sub("", " " + seg_s).strip()  # "– has today announced that it has": no subject
             if not seg_s:
                 continue
             rel = re.match(r"(?i)^(?:of|in|under|for|through) which\s+", seg_s)

@@ -16,7 +16,7 @@ AUX_TAIL = re.compile(
     r"recently|officially|formally|said|says|it|they|that|and|been|being|final|stages|close|seeking|"
     r"looking|aiming|announced|confirmed|still|a|an|fresh|new|further|successfully|quietly|first|first-ever|"
     r"separately|alone|indeed|who|which|can|may|might|should|must|would|not|finalizing|finalising|"
-    r"process|nearing|near|making|made|is|currently|be))*\s*$",
+    r"process|nearing|near|making|made|is|currently|be|today|yesterday))*\s*$",
     re.I,
 )
 _LIST_SPLIT = re.compile(r",\s*(?:and\s+|as well as\s+|plus\s+)?|\s+and\s+|\s+as well as\s+|\s+together with\s+|"
