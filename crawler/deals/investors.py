@@ -109,6 +109,10 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "..., with X, Y and Z also in"
     (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+also in\b", re.I), "inv"),
+    # "raised its round from X and Y", "raised an undisclosed seed from X": the backers of a round named above
+    (re.compile(r"\b(?:raised|raises|raising|secured|closed|took in|drew)\s+(?:(?:its|the|their|an?|this|that|"
+                r"undisclosed|new|fresh|round|seed|pre-seed|series\s+[a-z]\d?|funding|financing|money|capital|"
+                r"investment|amount|sum)\s+){0,4}from\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "the lender X made its first equity investment in the company"
     (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:made|makes|is making)\s+(?:its|an|a|their)\s+(?:[\w-]+\s){0,2}?"
                 r"investment\b", re.I), "inv"),
@@ -146,6 +150,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("include",),),
     (("drew", "attracted", "brought in", "pulled in", "lured"),),
     (("with",), ("also in",)),
+    (("rais", "secured", "closed", "took in", "drew"), ("from",)),
     (("made", "makes", "making"), ("investment",)),
 )
 _INV_TABLE = tuple((pat, kind, pat.pattern.startswith("^"), tuple(frozenset(group) for group in needs))
@@ -168,7 +173,7 @@ _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w
                       r"funding|financed|bankroll\w*|lend\w*|lenders?|re-?upped|piled|doubled|rounded|followed|money|"
                       r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
                       r"as did|included|includes|include|also in|funders|financiers|drew|attracted|brought in|"
-                      r"pulled in|lured|cap table|buying|new)\b",
+                      r"pulled in|lured|cap table|buying|new|rais\w*|secured|closed|took in)\b",
                       re.I)
 _TRIGGER_FOLDED = folded(_TRIGGER)  # on fold(text): the same answer, four times faster
 # Clause boundaries inside one sentence for subject-anchored patterns.
@@ -176,6 +181,7 @@ _CLAUSES = re.compile(r";\s*|,\s+(?:and|while|but|whereas)\s+|\s+while\s+|\s[—
 _ONE_WORD = re.compile(r"[A-Z][\w&.'’-]+")
 _LED_INSIDE = re.compile(r"(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*),\s*(?:which|who) (?:co-)?led"
                          r"(?: the (?:round|financing|raise|deal|investment))?(?=,)")
+_LEAD_MARK = re.compile(r"(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)\s*\((?:co-)?leads?\)")
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|that|both of which|each of which)\b[^,;]*(?:,|$)", re.I)
 _LEAD_IN = re.compile(r"^\s*(?:(?:and|but|meanwhile|also|separately|in addition|additionally|elsewhere|"
                       r"on the investor side|existing|returning|new)\b,?\s*)+", re.I)
@@ -238,6 +244,9 @@ class InvestorMixin:
         low = fold(t)
         if not _TRIGGER_FOLDED.search(low):
             return inv, leads
+        if "(lead" in t or "(co-lead" in t:  # "Accel (lead) and existing investor 100X.VC"
+            for m in _LEAD_MARK.finditer(t):
+                leads += self.name_list(m.group("name"), field_)[-1:]
         if "led" in t:  # "Backers include X, which led, Y and Z": X leads, and the list goes on past it
             for m in _LED_INSIDE.finditer(t):
                 leads += self.name_list(m.group("name"), field_)[-1:]

@@ -44,6 +44,7 @@ from crawler.deals.entities import (
     is_title_case,
     same_entity,
 )
+from crawler.deals.entries import entry_deals, with_entries
 from crawler.deals.firstperson import FIRST_PERSON, PRONOUN, self_name
 from crawler.deals.frames import PARENTHESES, Candidate, FrameMixin, clause_start
 from crawler.deals.investors import strip_relative
@@ -227,6 +228,8 @@ class _Reader(FrameMixin):
                 self.pending_val = (sent.block, vals[0])
             return
         cur = self.cands[-1]
+        if sent.kind == "bullet" and not sent.label and cur.sent.kind == "bullet" and sent.block != cur.sent.block:
+            inv, leads = [], []  # the next item of a list: its backers are its own company's
         if inv or leads:
             # investors go to the latest deal that has a syndicate, not to a compute deal or an acquisition
             live = [c for c in reversed(self.cands) if c.deal_type not in _NO_SYNDICATE and c.background < 2
@@ -554,6 +557,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     accepted += amountless_deals(reader, accepted)
     accepted += [c for c in table_deals(reader) if c.company and not any(
         same_entity(c.company, a.company or "") and a.deal_type == c.deal_type for a in accepted)]
+    accepted = with_entries(accepted, entry_deals(reader))
     _late_syndicate(reader, accepted)
     return ArticleDeals(tuple(merge(reader, accepted)))
 

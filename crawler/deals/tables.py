@@ -19,6 +19,8 @@ from crawler.deals.segment import Sentence
 if TYPE_CHECKING:
     from crawler.deals.parse import _Reader
 
+# Block numbers of table rows start here, past any real paragraph's, so a row is never taken for one.
+TABLE_ROW_BLOCKS = 10_000
 _RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("company", re.compile(r"(?i)^(?:company|startup|start-up|name|firm|business|target|borrower|recipient)$")),
@@ -105,7 +107,7 @@ def _row(r: _Reader, text: str, a: int, b: int, n: int, cells: list[_Cell], cols
         return None
     sent = Sentence(text[a:b].strip(), a + (len(text[a:b]) - len(text[a:b].lstrip())), b - (len(text[a:b]) -
                                                                                            len(text[a:b].rstrip())),
-                    10_000 + n, "bullet")
+                    TABLE_ROW_BLOCKS + n, "bullet")
     amount = cell("amount")
     money: Money | None = None
     if amount is not None:

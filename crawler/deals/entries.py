@@ -1,0 +1,200 @@
+"""Deals listed as entries: a roundup whose items each open on a one-line header naming the company and
+its figure, with the story below it.
+
+    1. Nordvik Sensing (Tromsø) - €14 million, Series A
+    Pellmark | Denver | $22M Series B
+    - Quaystone: undisclosed, seed
+
+Such a header has no verb, so the frame reader sees no deal in it, and the paragraph under it says "the
+company" or "it" rather than the name. Here every header of a list of at least two becomes one deal, and
+the lines up to the next header give its investors ("Lead: X", "Y and Z also invested") and valuation.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from crawler.deals import classify
+from crawler.deals import taxonomy as tx
+from crawler.deals.entities import GENERIC, STOP, is_location, same_entity
+from crawler.deals.frames import Candidate
+from crawler.deals.money import Money, find_money
+from crawler.deals.segment import Sentence
+from crawler.deals.tables import TABLE_ROW_BLOCKS
+
+if TYPE_CHECKING:
+    from crawler.deals.parse import _Reader
+
+_MARKER = re.compile(r"^\s*(?:#{1,4}\s*)?(?:\*\*)?(?:\d{1,2}[.)]\s+|[-•*·▪►]\s+)?(?:\*\*)?")
+_NAME = r"(?P<name>[A-Z0-9][\w&.'’+-]*(?:\s+(?:[A-Z0-9&][\w&.'’+-]*|of|de|la|and)){0,4})"
+# name, an optional place in brackets, a separator, an optional place between pipes, then the figure
+_HEADER = re.compile(_NAME + r"(?:\*\*)?\s*(?:\((?P<place>[^)]{1,40})\))?\s*(?:[-–—:|]|,)\s*"
+                     r"(?:(?P<place2>[A-Z][\w .,'’-]{1,30}?)\s*\|\s*)?(?P<rest>.+)$")
+_FIGURE_FIRST = re.compile(r"(?i)^(?:raised\s+|raises\s+|raising\s+|secured\s+|closed\s+|with\s+)?(?:an?\s+)?"
+                           r"(?:about\s+|roughly\s+|around\s+|nearly\s+|over\s+|more than\s+|up to\s+|just over\s+)?"
+                           r"(?:[$€£¥₹]|(?:US|A|C|S|HK|NZ)\$|[A-Z]{3}\s?\d|Rs\.?\s?\d|\d|undisclosed|not disclosed|"
+                           r"unannounced)")
+# A header that dates its item ("$6 billion Series C in December") recalls it.
+_DATED = re.compile(r"(?i)\b(?:in|since|back in)\s+(?:(?:early|late|mid-?)\s*)?(?:january|february|march|april|may|june|"
+                    r"july|august|september|october|november|december|(?:19|20)\d\d)\b|\b(?:earlier|last year|ago)\b")
+_UNDISCLOSED = re.compile(r"(?i)\b(?:undisclosed|not disclosed|unannounced)\b")
+# Headers that are a list's furniture, not a company: totals, methodology, field labels.
+_NOT_A_COMPANY = re.compile(r"(?i)^(?:total|totals|sum|overall|combined|this week|last week|this month|week|month|"
+                            r"quarter|year|funding|raised|amount|valuation|investors?|lead|note|source|methodology|"
+                            r"headquarters|hq|round|stage|sector|deal|deals|biggest|largest|top)\b")
+_ACQUIRED = re.compile(r"(?i)\b(?:acqui\w+|bought|buyout|takeover|merger|m&a)\b")
+_NOT_A_ROUND = re.compile(r"(?i)\b(?:grants?|award(?:ed)?|prize|contracts?|revenue|ipo|listing|valuation of)\b")
+_LINE_LABEL = re.compile(r"^(?P<label>[A-Z][\w .&'’-]{0,30}?):\s+")
+_LEAD_LABELS = frozenset({"lead", "leads", "lead investor", "lead investors", "led by", "co-leads", "lead backer"})
+_INVESTOR_LABELS = frozenset({"also", "investors", "investor", "other investors", "backers", "participants",
+                              "co-investors", "others", "lender", "lenders", "buyer", "acquirer", "acquired by"})
+# Block numbers of entry headers, past any real paragraph's and any table row's.
+ENTRY_BLOCKS = 20_000
+_MAX_REST = 90  # a header's tail is short; a longer line is a sentence that happens to open on a name
+
+
+def _header(r: _Reader, line: str) -> tuple[str, str] | None:
+    """The company and the rest of an entry header, or None when the line is not one."""
+    body = line[_MARKER.match(line).end():].strip().rstrip("*").strip()  # type: ignore[union-attr]
+    if "|" in body:
+        cells = [c.strip().strip("*").strip() for c in body.split("|") if c.strip()]
+        if not 2 <= len(cells) <= 5:
+            return None
+        rest = next((c for c in cells[1:] if _FIGURE_FIRST.match(c)), None)
+        if rest is None:
+            return None
+        tail = cells[cells.index(rest):]
+        name, rest = cells[0], " ".join(tail)
+    else:
+        m = _HEADER.match(body)
+        if m is None or not _FIGURE_FIRST.match(m.group("rest")):
+            return None
+        name, rest = m.group("name").strip(), m.group("rest").strip()
+    if len(rest) > _MAX_REST or len(name) > 60 or not name[:1].isupper() and not name[:1].isdigit():
+        return None
+    first = name.split()[0].lower().strip(".,")
+    if first in STOP or name.lower() in GENERIC or _NOT_A_COMPANY.match(name) or is_location(name):
+        return None
+    if _NOT_A_ROUND.search(rest) and not tx.find_round(rest):
+        return None
+    return name, rest
+
+
+def entry_deals(r: _Reader) -> list[Candidate]:
+    """One candidate per entry header, when the article lists at least two."""
+    text = r.text
+    headers: list[tuple[int, int, str, str]] = []  # (line start, line end, company, rest)
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if not line.strip() or len(line) > 160:
+            continue
+        found = _header(r, line)
+        if found is not None:
+            headers.append((start, start + len(line), *found))
+    if len(headers) < 2:
+        return []
+    dated = [h for h in headers if _DATED.search(h[3])]
+    if 2 * len(dated) >= len(headers):
+        return []  # "1. Databricks: $10 billion in December": a recap of the period, not this week's news
+    out: list[Candidate] = []
+    spans = [headers[k + 1][0] - headers[k][1] for k in range(len(headers) - 1)]
+    for k, (a, b, name, rest) in enumerate(headers):
+        if _DATED.search(rest):
+            continue
+        # the last item's story is no longer than the others': the list ends, the article goes on
+        end = headers[k + 1][0] if k + 1 < len(headers) else min(len(text), b + max(spans) + 1)
+        cand = _entry(r, text, a, b, end, name, rest, k)
+        if cand is not None:
+            out.append(cand)
+    return out if len(out) >= 2 else []
+
+
+def _entry(r: _Reader, text: str, a: int, b: int, end: int, name: str, rest: str, k: int) -> Candidate | None:
+    line = text[a:b]
+    lead = len(line) - len(line.lstrip())
+    sent = Sentence(line.strip(), a + lead, a + lead + len(line.strip()), ENTRY_BLOCKS + k, "bullet")
+    rest_at = line.find(rest[:20])
+    money: Money | None = None
+    if not _UNDISCLOSED.match(rest.split(",")[0].strip()) or find_money(rest.split(",")[0]):
+        figs = [f for f in find_money(rest) if not f.vague]
+        if not figs:
+            return None
+        f = figs[0]
+        offset = max(rest_at, 0) + lead
+        money = Money(f.start + offset, f.end + offset, f.text, f.currency, f.value, f.high, f.qualifier, f.usd,
+                      f.vague)
+    if money is None:
+        money = Money(0, 0, "", "", 0.0, vague=True)
+    dtype = "acquisition" if _ACQUIRED.search(rest) else "debt" if tx.DEBT_WORDS.search(rest) else "equity"
+    cand = Candidate(r.canon(name), dtype, money, sent, "text", 0, verb="acquire" if dtype == "acquisition" else "raise",
+                     round=tx.find_round(rest) if dtype == "equity" else None, support=0.9)
+    cand.sentences.append(sent)
+    _story(r, cand, text, b, end)
+    return cand
+
+
+def _story(r: _Reader, cand: Candidate, text: str, start: int, end: int) -> None:
+    """Investors and valuation from the lines under a header, up to the next one."""
+    for s in r.all_sents:
+        if s.start < start or s.start >= end or s.kind not in ("body", "bullet") or s.background:
+            continue
+        own = _LINE_LABEL.match(s.text)  # a block's label is its first sentence's: "Lead: X. Also: Y."
+        label = own.group("label").lower() if own else ""
+        tail = s.text[own.end():] if own else s.text
+        if label in _LEAD_LABELS:
+            names = r.name_list(tail, "text")
+            cand.leads += [n for n in names if n not in cand.leads]
+            cand.investors += [n for n in names if n not in cand.investors]
+            continue
+        if label in _INVESTOR_LABELS:
+            cand.investors += [n for n in r.name_list(tail, "text") if n not in cand.investors]
+            if cand.deal_type == "acquisition":
+                cand.leads = list(cand.investors)
+            continue
+        figs = find_money(s.text)
+        if label == "valuation" and figs and cand.valuation is None:
+            cand.valuation = figs[0]
+            cand.sentences.append(s)
+            continue
+        if classify.background_level(s.text, "", r.year, r.month) >= 2 or tx.BACKGROUND_STRONG.search(s.text):
+            continue  # "It has raised $31 million to date from X": earlier backers
+        for f in figs:
+            if cand.valuation is None and classify.money_role(s.text, f, f.start, f.end, label=s.label) == "valuation":
+                cand.valuation = f
+        inv, leads = r.investor_mentions(s.text, "text")
+        for n in inv:
+            if n not in cand.investors and n != cand.company:
+                cand.investors.append(n)
+        for n in leads:
+            if n not in cand.leads and n != cand.company:
+                cand.leads.append(n)
+        if inv or leads:
+            cand.sentences.append(s)
+
+
+def with_entries(accepted: list[Candidate], entries: list[Candidate]) -> list[Candidate]:
+    """The accepted deals with a list's entries in place of what the sentences made of the same items.
+
+    A header states the item's figure; a sentence under it may give another (a total to date), and the
+    entry keeps the investors the sentences found."""
+    if not entries:
+        return accepted
+    out: list[Candidate] = []
+    for a in accepted:
+        twin = next((e for e in entries if same_entity(e.company or "", a.company or "")
+                     and (e.deal_type == a.deal_type or a.field == "text")), None)
+        if twin is None:
+            out.append(a)
+            continue
+        if a.sent.block >= TABLE_ROW_BLOCKS:  # the row of a table with a header: its columns say more
+            entries.remove(twin)
+            out.append(a)
+            continue
+        twin.investors += [i for i in a.investors if i not in twin.investors]
+        twin.leads += [i for i in a.leads if i not in twin.leads]
+        if twin.valuation is None:
+            twin.valuation = a.valuation
+    return out + entries
