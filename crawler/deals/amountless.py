@@ -27,7 +27,7 @@ _ADVERBS = r"(?:(?:has|have|had|is|was|will|would|just|now|officially|reportedly
 # buyer VERB target
 _ACTIVE = re.compile(
     _ADVERBS + r"(?P<verb>acquired|acquires|acquiring|bought|buys|buying|purchased|purchases|"
-    r"acqui-?hired|acqui-?hires|snapped up|snaps up|picked up|picks up|taken over|takes over|took over|"
+    r"acqui-?hired|acqui-?hires|snapped up|snaps up|scooped up|scoops up|picked up|picks up|taken over|takes over|took over|"
     r"(?:agreed|agrees|signed an? (?:definitive )?agreement|set|sets|plans|planning|moves|moved|is set|"
     r"is looking|looking|in talks|is in talks|are in talks|in advanced talks|is in advanced talks|"
     r"will|expected|is expected|has agreed|had agreed) to (?:acquire|buy|purchase|take over)|"
@@ -37,7 +37,8 @@ _ACTIVE = re.compile(
 # target VERB buyer
 _PASSIVE = re.compile(
     r"\s+(?:(?:has|have|had|is|was|will|has now|is now|is set to|is to|set to|to|agreed to|agrees to|"
-    r"has agreed to|is being|was being|will be|would be|could be|is expected to|expected to|has been|have been)\s+)*"
+    r"has agreed to|is being|was being|will be|would be|could be|is expected to|expected to|has been|have been|"
+    r"gets|got|getting)\s+)*"
     r"(?:be(?:en)?\s+)?(?:acquired|bought|purchased|snapped up|taken over|acqui-?hired)\s+by\s+", re.I)
 # target JOINS buyer, read as an acquisition only where the article also speaks of one
 _JOINS = re.compile(r"\s+(?:(?:is|are|will|has|have|had)\s+)?(?:join(?:s|ed|ing)?|be joining)\s+(?:forces\s+with\s+)?"
@@ -73,7 +74,7 @@ _RAISED = re.compile(
     r"(?=\s+(?:from|led by|with|by|in|at|,)|[.,;]|$)", re.I)
 _FROM = re.compile(r"\s(?:from|by)\s+")
 # Every pattern below needs one of these (lower-cased) words: a cheap test before the regexes.
-_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "picked up", "picks up", "take", "took", "join", "sold",
+_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "scoop", "picked up", "picks up", "take", "took", "join", "sold",
               "rais", "secur", "closed", "closes", "receiv", "bag", "land", "gets", "got", "announc", "complet",
               "talks", "tender", "secondary", "invest", "backs", "backed", "capacity")
 # a round being sought, with no figure yet: "X is in talks to raise new funding at a $2bn valuation"
@@ -93,6 +94,13 @@ _CAPACITY = re.compile(r"\b\d[\d.,]*\s?(?:MW|GW|megawatts?|gigawatts?)\b[^.;]{0,
 _CAPACITY_DEAL = re.compile(r"(?i)\b(?:taps?|partner\w*|sign\w*|agree\w*|agreement|deal|contract|secur\w+|"
                             r"customer|lease\w*|commit\w*|reserv\w+)\b")
 _INVESTS_IN = re.compile(r"\b(?:invest(?:s|ed|ing)?|has invested|backs|backed|led (?:a|the) round) in\s+", re.I)
+# An event the clause dates in the past: "acquired it in 2021", "bought last year".
+_DATED = re.compile(r"(?i)\b(?:(?:acqui\w+|bought|purchased|sold|taken over|raised)\s+(?:\w+\s+){0,4}?"
+                    r"(?:in (?:19|20)\d\d|last year|years? ago|in \w+ (?:19|20)\d\d)|"
+                    r"(?:in|since) (?:19|20)\d\d,?\s+(?:\w+\s+){0,3}?(?:acqui\w+|bought|purchased))\b")
+# A headline over several companies' news: "Funding Daily: ...", "3 deals, an exit and ...".
+_LIST_HEADLINE = re.compile(r"(?i)[;|]|\b(?:roundup|round-up|weekly|daily|digest|newsletter|briefing|week in|this week|"
+                            r"deals|rounds|exits?)\b")
 _ENDED = re.compile(r"\b(?:talks (?:have |had )?end(?:ed)?|ending (?:all )?talks|no longer|remain independent|"
                     r"blocked|block the|would have|could have|had (?:agreed|planned) to)\b", re.I)
 
@@ -105,13 +113,20 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
     for s in sents:
         openers.setdefault(s.block, s.start)
     lead_blocks = {b for b in sorted(openers)[:2]}
+    second: dict[int, int] = {}  # a list item's second sentence: "6. Tern finds a buyer. Tern ... was acquired by"
+    for s in sents:
+        if s.start != openers[s.block]:
+            second.setdefault(s.block, s.start)
     found: list[Candidate] = []
     list_items: list[Candidate] = []
+    openings: list[Candidate] = []
     taken_sents = {id(c.sent) for c in accepted}
     for s in [title, *sents]:
         lead = s.kind == "title" or s.block in lead_blocks
-        if not lead and not (s.kind == "bullet" and openers.get(s.block) == s.start):
-            continue  # only where an article puts its news: headline, lead, a list item's opening
+        opens = openers.get(s.block) == s.start
+        item = s.kind == "bullet" and (opens or second.get(s.block) == s.start)
+        if not lead and not item and not opens:
+            continue  # only where an article puts its news: headline, lead, a list item's or a paragraph's opening
         if s.background or id(s) in taken_sents or not any(w in fold(s.text) for w in _CUE_WORDS):
             continue
         text = s.text
@@ -120,10 +135,20 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
             continue  # ... or a lawsuit notice's "purchased or otherwise acquired X common stock"
         field_ = "title" if s.kind == "title" else "text"
         for cand in _acquisitions(r, s, field_) + _rounds(r, s, field_) + _capacity(r, s, field_):
-            (found if lead else list_items).append(cand)
+            if _DATED.search(s.text):
+                continue  # "... the app a lot of you used last year" may stay; "acquired it in 2021" is history
+            (found if lead else list_items if item else openings).append(cand)
     bullets_with_deals = {c.sent.block for c in accepted if c.sent.kind == "bullet"} | {c.sent.block for c in list_items}
     if len(bullets_with_deals) >= 2:
         found += list_items
+    else:
+        openings += list_items  # a lone list item: as a paragraph's opening
+    # a paragraph that opens on a figure-less deal is news where the headline names its company, or in a roundup
+    # (other companies' deals in paragraphs of their own)
+    others = {a.company for a in accepted if a.company and a.field == "text"}
+    roundup = len(others) >= 2 or bool(_LIST_HEADLINE.search(r.title))
+    found += [c for c in openings if c.deal_type == "acquisition" and (
+        roundup or any(same_entity(c.company or "", n) for n in r.title_names))]
     out: list[Candidate] = []
     for c in found:
         taken = accepted + out
@@ -152,7 +177,7 @@ def _undisclosed(s: Sentence) -> Money:
 
 def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
-    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|picked up|picks up|take[ns]? over|took over|join|sold", text):
+    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|picked up|picks up|take[ns]? over|took over|join|sold", text):
         return []
     pairs: list[tuple[str, str]] = []
     for m in _ACTIVE.finditer(text):

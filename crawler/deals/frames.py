@@ -18,6 +18,8 @@ from crawler.deals.money import Money
 from crawler.deals.segment import Sentence
 
 _CLAUSE_BOUNDARY = re.compile(r";|\s[—–]\s|:\s")
+# Kinds of the alias table whose "raised $X for Y" puts the money in Y.
+_RAISES_FOR_OTHERS = frozenset({"vc", "pe", "bank", "government", "sovereign", "investor", "asset_manager", "fund"})
 _BENEFICIARY_BY = re.compile(r"\b(?:developed|built|operated|owned|run)\s+by\s+", re.I)
 _BENEFICIARY = re.compile(
     r"^[\s,]*(?:\([^)]*\)\s*)?(?:[\w'’-]+\s){0,4}?(?:in|into|to back|to fund|to finance|for|to|toward|towards)\s+"
@@ -190,6 +192,19 @@ class FrameMixin(InvestorMixin):
                 continue  # the tail of an appositive ("X, the company teaching arms to handle squishy, awkward items,")
             return None, not seg_s.strip()
         return None, True
+
+    def _raises_for_others(self, subj: str, after: str, field_: str) -> bool:
+        """Whether the subject of "raised $X for/to Y" raises money for someone else: a bank, a fund or a
+        government ("Banks raised $5 billion for xAI"). A company raising "to Put Voice Ordering in Every
+        Restaurant" or "for its Nordic AI cloud" raises for itself, however the headline capitalises it;
+        "completed a $5 billion investment in Y" is Y's money whoever completes it."""
+        names = self.name_list(subj, field_)
+        if not names:
+            return False
+        prep = _BENEFICIARY.match(after[:90])
+        if prep is None or not re.search(r"(?i)\b(?:to|for)\s+(?:the\s+)?$", prep.group(0)):
+            return True
+        return all(self.names.kind(n) in _RAISES_FOR_OTHERS for n in names)
 
     def beneficiary(self, after: str, field_: str) -> str | None:
         by = _BENEFICIARY_BY.search(after[:120])
@@ -433,7 +448,8 @@ class FrameMixin(InvestorMixin):
             cand.company, cand.generic_subject = payer, generic
             cand.deal_type, cand.investors = "compute_commitment", [self.canon(benef)]
             return cand
-        if cls in ("invest", "raise") and benef and not (cls == "raise" and not self.name_list(subj_text, field_)):
+        if cls in ("invest", "raise") and benef and not (cls == "raise" and not self._raises_for_others(
+                subj_text, after, field_)):
             investors = self.name_list(subj_text, field_)
             cand.company = benef
             cand.investors = investors
