@@ -22,7 +22,7 @@ from crawler.deals.entities import GENERIC, STOP, is_location, same_entity
 from crawler.deals.frames import Candidate
 from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence
-from crawler.deals.tables import TABLE_ROW_BLOCKS
+from crawler.deals.tables import NOT_A_COMPANY, TABLE_ROW_BLOCKS
 
 if TYPE_CHECKING:
     from crawler.deals.parse import _Reader
@@ -40,10 +40,6 @@ _FIGURE_FIRST = re.compile(r"(?i)^(?:raised\s+|raises\s+|raising\s+|secured\s+|c
 _DATED = re.compile(r"(?i)\b(?:in|since|back in)\s+(?:(?:early|late|mid-?)\s*)?(?:january|february|march|april|may|june|"
                     r"july|august|september|october|november|december|(?:19|20)\d\d)\b|\b(?:earlier|last year|ago)\b")
 _UNDISCLOSED = re.compile(r"(?i)\b(?:undisclosed|not disclosed|unannounced)\b")
-# Headers that are a list's furniture, not a company: totals, methodology, field labels.
-_NOT_A_COMPANY = re.compile(r"(?i)^(?:total|totals|sum|overall|combined|this week|last week|this month|week|month|"
-                            r"quarter|year|funding|raised|amount|valuation|investors?|lead|note|source|methodology|"
-                            r"headquarters|hq|round|stage|sector|deal|deals|biggest|largest|top)\b")
 _ACQUIRED = re.compile(r"(?i)\b(?:acqui\w+|bought|buyout|takeover|merger|m&a)\b")
 _NOT_A_ROUND = re.compile(r"(?i)\b(?:grants?|award(?:ed)?|prize|contracts?|revenue|ipo|listing|valuation of)\b")
 _LINE_LABEL = re.compile(r"^(?P<label>[A-Z][\w .&'’-]{0,30}?):\s+")
@@ -75,7 +71,7 @@ def _header(r: _Reader, line: str) -> tuple[str, str] | None:
     if len(rest) > _MAX_REST or len(name) > 60 or not name[:1].isupper() and not name[:1].isdigit():
         return None
     first = name.split()[0].lower().strip(".,")
-    if first in STOP or name.lower() in GENERIC or _NOT_A_COMPANY.match(name) or is_location(name):
+    if first in STOP or name.lower() in GENERIC or NOT_A_COMPANY.match(name) or is_location(name):
         return None
     if _NOT_A_ROUND.search(rest) and not tx.find_round(rest):
         return None

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 # Block numbers of table rows start here, past any real paragraph's, so a row is never taken for one.
 TABLE_ROW_BLOCKS = 10_000
+# Headers that are a list's furniture, not a company: totals, methodology, field labels.
+NOT_A_COMPANY = re.compile(r"(?i)^(?:total|totals|sum|overall|combined|this week|last week|this month|week|month|"
+                            r"quarter|year|funding|raised|amount|valuation|investors?|lead|note|source|methodology|"
+                            r"headquarters|hq|round|stage|sector|deal|deals|biggest|largest|top)\b")
 _RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("company", re.compile(r"(?i)^(?:company|startup|start-up|name|firm|business|target|borrower|recipient)$")),
@@ -103,7 +107,7 @@ def _row(r: _Reader, text: str, a: int, b: int, n: int, cells: list[_Cell], cols
         return cells[k] if k is not None and k < len(cells) and cells[k].text else None
 
     company = cell("company")
-    if company is None or not company.text[:1].isalnum() or company.text.lower() in ("total", "totals", "sum"):
+    if company is None or not company.text[:1].isalnum() or NOT_A_COMPANY.match(company.text):
         return None
     sent = Sentence(text[a:b].strip(), a + (len(text[a:b]) - len(text[a:b].lstrip())), b - (len(text[a:b]) -
                                                                                            len(text[a:b].rstrip())),
