@@ -22,6 +22,10 @@ _ITEM_LABEL = re.compile(r"^(?P<label>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,
                          r"(?=[$€£¥₹]|(?:US|A|C|S|HK)\$|[A-Z]{3} \d|Rs\.? \d|\d)")
 # A newsletter bullet that opens on its subject and a dash: "- Loora - AI English tutor ... with $9M in seed funding."
 _DASH_LABEL = re.compile(r"^(?P<label>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3}) [-–—] (?=\S)")
+# Deal-sheet fields that list names: a line "Investors: X, Y" is a field, whatever its length.
+_NAMES_FIELDS = frozenset({"investors", "investor", "lead", "leads", "lead investor", "lead investors", "led by",
+                           "backers", "other investors", "co-investors", "lenders", "lender", "buyer", "acquirer"})
+_FIGURE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:million|billion|bn|mn|m|k)\b|\b(?:undisclosed|not disclosed)\b", re.I)
 _SHARE_BUTTONS = re.compile(r"^(?:(?:Share|Post|Tweet) (?:on|to) (?:Facebook|X|Twitter|LinkedIn|Reddit|WhatsApp|Email|"
                             r"Bluesky|Threads)\s*)+")
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9$€£])")
@@ -96,6 +100,9 @@ def _is_heading(line: str) -> bool:
     stripped = line.strip()
     if not stripped or len(stripped) > 110 or stripped[-1] in ".!?\"”;,":
         return False
+    label = _LABEL.match(stripped)
+    if label is not None and (_FIGURE.search(stripped, label.end()) or label.group("label").lower() in _NAMES_FIELDS):
+        return False  # "Funding: $62 million (Series B)", "Investors: X (lead), Y": a deal sheet's fields
     words = stripped.split()
     return len(words) <= 14
 
