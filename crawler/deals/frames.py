@@ -246,9 +246,12 @@ class FrameMixin(InvestorMixin):
         if sec is None and tx.SECONDARY.search(after_head) and re.search(r"(?i)\b(?:sell\w*|sold)\s+(?:\w+\s){0,2}$", before):
             sec = re.search(r"(?i)\b(?:letting|allowing|lets|allows|in which|where)\b", before) or \
                 re.search(r"$", before)  # "letting employees sell $100 million of stock in a tender offer"
-        if sec is not None and not tx.ACQUIRE_VERBS.search(before):
+        sec_at = sec.start() if sec is not None else None
+        if sec is None and (around := tx.SECONDARY.search(t, L, R)) is not None and around.start() < ms < around.end():
+            sec_at = around.start() - L  # "OpenAI staff sell $6.6 billion in shares": the sale runs across the figure
+        if sec_at is not None and not tx.ACQUIRE_VERBS.search(before):
             # "a tender offer letting employees sell $6 billion of stock": the company whose shares change hands
-            company, generic = self.single_subject(before[:sec.start()], field_)
+            company, generic = self.single_subject(before[:sec_at], field_)
             cand = Candidate(company, "equity", m, sent, field_, order, verb="raise", generic_subject=generic,
                              round="Secondary")
             cand.background = classify.background_level(before, after.split(",")[0], self.year, self.month)

@@ -71,7 +71,7 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"(?:round|financing|investment|raise|deal|tranche|facility|loan)", re.I), "lead"),
     (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:(?:also|both|too|all|each|again)\s+)*(?:" + _JOIN_VERBS + r")\b",
                 re.I), "inv"),
-    (re.compile(r"\b(?:investors|backers|participants|lenders|funders|financiers|investors in the round|"
+    (re.compile(r"\b(?:investors|backers|participants|lenders|funders|financiers|buyers|investors in the round|"
                 r"participants in the round|cap table)\s+(?:(?!and\b|or\b)[\w-]+\s+){0,4}?(?:include|included|including|"
                 r"includes|such as|(?:are|were)\s+(?-i:(?=[A-Z])))\s*(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:were|are|was|is)\s+(?:also\s+)?among\s+(?:the\s+)?(?:other\s+)?"
@@ -132,7 +132,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
       "followed on", "piled in", "doubled down", "put ", "added ", "wrote ", "backed the", "provided",
       "investors", "backers", "lenders", "rounded out", "participants", "funders", "new to the cap table",
       "new investors", "new backers", "taking part", "participating", "investing", "joining in"),),
-    (("investors", "backers", "participants", "lenders", "funders", "financiers", "cap table"),),
+    (("investors", "backers", "participants", "lenders", "funders", "financiers", "buyers", "cap table"),),
     (("among",),),
     (("with",), ("among",)),
     (("with",), ("participating", "joining", "investing", "taking part", "contributing", "co-investing",
@@ -173,7 +173,7 @@ _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w
                       r"funding|financed|bankroll\w*|lend\w*|lenders?|re-?upped|piled|doubled|rounded|followed|money|"
                       r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
                       r"as did|included|includes|include|also in|funders|financiers|drew|attracted|brought in|"
-                      r"pulled in|lured|cap table|buying|new|rais\w*|secured|closed|took in)\b",
+                      r"pulled in|lured|cap table|buying|buyers|new|rais\w*|secured|closed|took in)\b",
                       re.I)
 _TRIGGER_FOLDED = folded(_TRIGGER)  # on fold(text): the same answer, four times faster
 # Clause boundaries inside one sentence for subject-anchored patterns.

@@ -169,7 +169,8 @@ _TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty se
 _NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS, "hundred"], key=len, reverse=True))
 # "three hundred and fifty million dollars", "twenty-five million euros", "a half-billion-dollar round"
 _COMPOUND = re.compile(
-    rf"(?<!several )(?<!few )(?<!many )(?<!several)\b(?P<w>(?:{_NUMBER_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD}))*)[\s-]+"
+    rf"(?<!several )(?<!few )(?<!many )(?<!several)\b(?P<w>(?:{_NUMBER_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD}))*"
+    rf"(?:\s+point(?:\s+(?:{_NUMBER_WORD}))+|\s+and\s+a\s+half)?)[\s-]+"
     r"(?P<scale>thousand|million|billion|trillion)[\s-]+(?P<suf>(?:us\s)?dollars?|euros?|pounds?|yen|yuan|rupees)\b",
     re.IGNORECASE)
 
@@ -178,7 +179,17 @@ def _number_words(words: str) -> float | None:
     """"three hundred and fifty" -> 350; None when the words do not make one number."""
     total = 0
     current = 0
-    for w in re.split(r"[\s-]+", words.lower()):
+    low = words.lower()
+    fraction = 0.0
+    if low.endswith(" and a half"):  # "one and a half billion"
+        low, fraction = low[:-len(" and a half")], 0.5
+    if " point " in low:  # "six point six billion": the digits after "point" one by one
+        low, decimals = low.split(" point ", 1)
+        digits = [_UNITS.get(d) for d in re.split(r"[\s-]+", decimals.strip())]
+        if any(d is None or d > 9 for d in digits):
+            return None
+        fraction = float("0." + "".join(str(d) for d in digits))
+    for w in re.split(r"[\s-]+", low):
         if w == "and":
             continue
         if w in _UNITS:
@@ -190,7 +201,7 @@ def _number_words(words: str) -> float | None:
         else:
             return None
     total += current
-    return float(total) if total else None
+    return float(total) + fraction if total or fraction else None
 
 
 _VAGUE = re.compile(r"\b(?:(?:tens|hundreds) of (?:millions|billions)(?: of (?P<unit>dollars|euros|pounds))?|"

@@ -89,7 +89,7 @@ _BARE_NAME_TAIL = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[.:]?\s*")
 _SECTION_WORDS = frozenset({"funds", "deals", "rounds", "rumours", "rumors", "exits", "m&a", "ipos", "debt", "also",
                             "elsewhere", "briefly", "people", "hires", "moves", "markets", "policy", "research"})
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
-_OF_SHARES = re.compile(r"\s+(?:worth\s+)?of\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
+_OF_SHARES = re.compile(r"\s+(?:worth\s+)?(?:of|in)\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _SHEET_OPENER = re.compile(r"((?:[A-Z][\w.&'’-]*\s+){0,2}[A-Z][\w.&'’-]*)\s+(?:is|are|was|has|[a-z]{2,}[^s\W]s)\b")
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"

@@ -24,7 +24,9 @@ _ROUND_RE = re.compile(
 # Employee share sales and tender offers: existing shares change hands, round "Secondary".
 SECONDARY = re.compile(r"\b(?:tender offer|secondary (?:share )?(?:sale|offering|round|transaction)|employee share sale|"
                        r"share sale (?:for|by|letting|that (?:would )?(?:let|allow))\s(?:\w+\s){0,3}?(?:employees|staff)|"
-                       r"(?:lets?|letting|allows?|allowing) (?:its )?(?:employees|staff|workers) (?:to )?sell)\b",
+                       r"(?:lets?|letting|allows?|allowing) (?:its )?(?:employees|staff|workers) (?:to )?sell|"
+                       r"(?:sale|sell-down) of (?:\w+ ){0,2}?shares (?:held|owned) by (?:\w+ ){0,4}?(?:employees|staff)|"
+                       r"(?:employees|staff|workers) (?:sell|sold|selling|offload\w*)(?: [\w$€£.,]+){0,3}? (?:in |of |worth of )?(?:shares|stock))\b",
                        re.I)
 
 

@@ -115,6 +115,9 @@ def test_vague_figures_are_found_but_have_no_amount(text: str, figure: str, curr
     [
         ("raised three hundred and fifty million dollars", "three hundred and fifty million dollars", "USD", 350e6),
         ("raised twenty-five million euros", "twenty-five million euros", "EUR", 25e6),
+        ("raised six point six billion dollars", "six point six billion dollars", "USD", 6.6e9),
+        ("took one and a half billion dollars", "one and a half billion dollars", "USD", 1.5e9),
+        ("borrowed two point two five billion euros", "two point two five billion euros", "EUR", 2.25e9),
         ("a half a trillion dollar plan", "half a trillion dollar", "USD", 5e11),
         ("a round of €2,5 million", "€2,5 million", "EUR", 2.5e6),
         ("raised $1,500 million", "$1,500 million", "USD", 1.5e9),
