@@ -137,6 +137,8 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
         for cand in _acquisitions(r, s, field_) + _rounds(r, s, field_) + _capacity(r, s, field_):
             if _DATED.search(s.text):
                 continue  # "... the app a lot of you used last year" may stay; "acquired it in 2021" is history
+            if not lead and not item and find_money(text):
+                continue  # a paragraph's figure was the frame reader's to judge ("the biggest deal since X bought Y for $527m")
             (found if lead else list_items if item else openings).append(cand)
     bullets_with_deals = {c.sent.block for c in accepted if c.sent.kind == "bullet"} | {c.sent.block for c in list_items}
     if len(bullets_with_deals) >= 2:
@@ -145,7 +147,10 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
         openings += list_items  # a lone list item: as a paragraph's opening
     # a paragraph that opens on a figure-less deal is news where the headline names its company, or in a roundup
     # (other companies' deals in paragraphs of their own)
-    others = {a.company for a in accepted if a.company and a.field == "text"}
+    others: list[str] = []
+    for a in accepted:
+        if a.company and a.field == "text" and not any(same_entity(a.company, o) for o in others):
+            others.append(a.company)
     roundup = len(others) >= 2 or bool(_LIST_HEADLINE.search(r.title))
     found += [c for c in openings if c.deal_type == "acquisition" and (
         roundup or any(same_entity(c.company or "", n) for n in r.title_names))]

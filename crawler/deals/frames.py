@@ -286,7 +286,7 @@ class FrameMixin(InvestorMixin):
             noun_type = ("debt", 0, 0)
         form_ctx = None
         for vs, ve, cls, _word in verbs:
-            if cls == "form" and tx.VENTURE_NOUNS.search(before[ve:] + after_head):
+            if cls == "form" and tx.VENTURE_COMMON.search(before[ve:] + after_head):
                 form_ctx = (vs, ve)
                 break
         if not verbs and not noun_type and not label:

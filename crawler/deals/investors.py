@@ -88,8 +88,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"understood|reported)\s+to\s+(?:be\s+)?(?:co-)?lead\w*\b", re.I), "lead"),
     (re.compile(r"(?<!which )(?<!that )(?<!who )\b(?:is|was|were|are|has been|have been)\s+(?:also\s+)?(?:being\s+)?"
                 r"(?:funded|backed|financed|bankrolled)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
-    (re.compile(r"\b(?:participation|investments?|money|capital|backing|funding|commitments?|support)\s+"
-                r"(?:from|by)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    (re.compile(r"\b(?:participation|investments?|money|capital|backing|funding|commitments?|support|"
+                r"contributions?)\s+(?:from|by)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"\b(?:joined|accompanied)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"(?:^|,\s*)(?:alongside|together with)\s+(?P<seg>[^,;.]+?)" + TERM, re.I), "inv"),
     (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan)\s+(?:\w+\s){0,2}?(?:backed|"

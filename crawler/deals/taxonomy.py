@@ -95,7 +95,7 @@ PHRASE_LABEL = re.compile(r"(?:The|A|An|Our|My|Why|How|What|This|That|Bottom|Big
 # --- verbs ---------------------------------------------------------------------------------
 # The company is the subject: "X raised $5M", "X secures $5B investment from Y".
 RAISE_VERBS = re.compile(
-    r"\b(?:rais(?:ed|es|ing|e)|secur(?:ed|es|ing|e)|clos(?:ed|es|ing|e)|land(?:ed|s|ing)?|nab(?:bed|s)|"
+    r"\b(?:rais(?:ed|es|ing|e)|fundrais(?:ed|es|ing)|secur(?:ed|es|ing|e)|clos(?:ed|es|ing|e)|land(?:ed|s|ing)?|nab(?:bed|s)|"
     r"bag(?:ged|s)|pick(?:ed|s)? up|pull(?:ed|s)? in|t(?:akes|ook|aking|ake)|gets?|got|receiv(?:ed|es|ing|e)|"
     r"obtain(?:ed|s)?|announc(?:ed|es|ing|e)|complet(?:ed|es|ing|e)|attract(?:ed|s)?|wins?|won|scor(?:ed|es)|"
     r"draws?|drew|finaliz(?:ed|es|ing|e)|finalis(?:ed|es|ing|e)|unveil(?:ed|s)?|reach(?:ed|es)?|hits?|"
@@ -125,6 +125,8 @@ ACQUIRE_VERBS = re.compile(
 FORM_VERBS = re.compile(r"\b(?:form(?:s|ed|ing)?|launch(?:es|ed|ing)?|set(?:s|ting)? up|creat(?:es|ed|ing|e)|"
                         r"establish(?:es|ed|ing)?|unveil(?:s|ed)?|start(?:s|ed)?(?!-up)|announc(?:es|ed|e))\b", re.I)
 VENTURE_NOUNS = re.compile(r"\b(?:joint[- ]venture|JV|partnership|consortium|venture|vehicle)\b", re.I)
+# The same nouns as a common noun: "formed a venture", never "SMBC Venture Capital" or "Insight Partners".
+VENTURE_COMMON = re.compile(r"(?i:\bjoint[- ]venture\b)|\bJV\b|\b(?:partnership|consortium|venture|vehicle)\b")
 VENTURE_NAME = re.compile(
     r"\b(?:The )?(?:[A-Z][\w&'-]*\s){0,6}(?:Partnership|Joint Venture|Venture|Consortium|Project|Initiative|Fund|"
     r"Alliance)\b"
