@@ -109,6 +109,10 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "..., with X, Y and Z also in"
     (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+also in\b", re.I), "inv"),
+    # "from several Silicon Valley firms making bets in health care, including X, Y and Z"
+    (re.compile(r"\b(?:investors|backers|funds|VCs|venture capitalists|(?:venture|investment|VC|private equity) firms|"
+                r"firms(?=[^.;]{0,60}?\b(?:invest|back|fund)))\b[^.;$€£¥₹]{0,90}?,\s*"
+                r"(?:including|such as|among them)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "raised its round from X and Y", "raised an undisclosed seed from X": the backers of a round named above
     (re.compile(r"\b(?:raised|raises|raising|secured|closed|took in|drew)\s+(?:(?:its|the|their|an?|this|that|"
                 r"undisclosed|new|fresh|round|seed|pre-seed|series\s+[a-z]\d?|funding|financing|money|capital|"
@@ -150,6 +154,8 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("include",),),
     (("drew", "attracted", "brought in", "pulled in", "lured"),),
     (("with",), ("also in",)),
+    (("firms", "investors", "backers", "funds", "vcs", "venture capitalists"), ("including", "such as",
+                                                                                        "among them")),
     (("rais", "secured", "closed", "took in", "drew"), ("from",)),
     (("made", "makes", "making"), ("investment",)),
 )
@@ -173,7 +179,7 @@ _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w
                       r"funding|financed|bankroll\w*|lend\w*|lenders?|re-?upped|piled|doubled|rounded|followed|money|"
                       r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
                       r"as did|included|includes|include|also in|funders|financiers|drew|attracted|brought in|"
-                      r"pulled in|lured|cap table|buying|buyers|new|rais\w*|secured|closed|took in)\b",
+                      r"pulled in|lured|cap table|buying|buyers|new|rais\w*|secured|closed|took in|firms|VCs)\b",
                       re.I)
 _TRIGGER_FOLDED = folded(_TRIGGER)  # on fold(text): the same answer, four times faster
 # Clause boundaries inside one sentence for subject-anchored patterns.
