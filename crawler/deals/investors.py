@@ -22,7 +22,7 @@ AUX_TAIL = re.compile(
 _LIST_SPLIT = re.compile(r",\s*(?:and\s+|as well as\s+|plus\s+)?|\s+and\s+|\s+as well as\s+|\s+together with\s+|"
                          r"\s+plus\s+|\s+alongside\s+|;\s*|\s+with (?:participation|support|backing) from\s+")
 _LIST_PREFIX = re.compile(
-    r"^\s*(?:a (?:group|consortium|syndicate) of (?:\w+\s){0,3}?(?:led by|including)\s+|"
+    r"^\s*(?:a (?:group|consortium|syndicate) of (?:\w+,?\s){0,3}?(?:led by|including)\s+|"
     r"(?:(?:its|their|the|existing|other|new|current|returning|previous|strategic|financial|institutional)\s+)*"
     r"(?:investors|backers|shareholders|participants|lenders|banks|partners)\s*(?:including|such as|like|"
     r"led by)?\s*|including\s+|such as\s+)",
@@ -30,11 +30,11 @@ _LIST_PREFIX = re.compile(
 )
 TERM = (
     r"(?=[.;$€£¥₹]|,\s+(?:\w+\s){0,2}?(?:reported|reports|citing)\b|\s+(?:about|citing|over)\s|,\s+(?:valuing|which|who|with|at|that|giving|bringing|according|the company|"
-    r"the startup|the people|people|said|and said|as|to|in|for|while|after|before|but|taking|making|up from|"
+    r"the startup|the people|people|said|and said|as(?! well as)|to|in|for|while|after|before|but|taking|making|up from|"
     r"including the new|alongside|both|whose|where|according|accompanied|sources|its|it|a |an )\b|"
     r"\s+(?:at an?|at about|at roughly|that values?|that valued|valuing|in (?:a|the|its|an)|to (?:help|fund|"
     r"expand|build|accelerate|scale|grow|develop|invest|finance|support|back)|for (?:a|the|roughly|about|its)|"
-    r"as (?:part|well as)|who|which|among|said|says|also|and others|were|are|is|has|have|had|will|would|"
+    r"as part|who|which|among|said|says|also|and others|were|are|is|has|have|had|will|would|"
     r"according|joined|participated|took part|into|in exchange|with (?:participation|support|backing) from)\b|"
     r"\s+(?:to|for|on|in)\s+[a-z]|$)"
 )
@@ -92,8 +92,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"contributions?)\s+(?:from|by)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"\b(?:joined|accompanied)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"(?:^|,\s*)(?:alongside|together with)\s+(?P<seg>[^,;.]+?)" + TERM, re.I), "inv"),
-    (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan)\s+(?:\w+\s){0,2}?(?:backed|"
-                r"provided|funded|underwritten|financed)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan|transaction)\s+(?:\w+\s){0,2}?(?:backed|"
+                r"provided|funded|underwritten|financed|supported|arranged)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "Holloway Ventures led, with participation from ...", "Shinkai Ventures led."
     (re.compile(r"^(?P<seg>[^.;,$€£¥₹]+?)\s+(?:led|co-led)(?=\s*(?:[,.;]|$)|\s+(?:with|and|alongside)\b)", re.I), "lead"),
     # "..., as did existing investor X"
@@ -111,6 +111,7 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+also in\b", re.I), "inv"),
     # "from several Silicon Valley firms making bets in health care, including X, Y and Z"
     (re.compile(r"\b(?:investors|backers|funds|VCs|venture capitalists|(?:venture|investment|VC|private equity) firms|"
+                r"banks|lenders|"
                 r"firms(?=[^.;]{0,60}?\b(?:invest|back|fund)))\b[^.;$€£¥₹]{0,90}?,\s*"
                 r"(?:including|such as|among them)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "raised its round from X and Y", "raised an undisclosed seed from X": the backers of a round named above
@@ -147,14 +148,14 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("from", "by"),),
     (("joined", "accompanied"), ("by",)),
     (("alongside", "together with"),),
-    (("backed", "provided", "funded", "underwritten", "financed"), ("by",)),
+    (("backed", "provided", "funded", "underwritten", "financed", "supported", "arranged"), ("by",)),
     (("led",),),
     (("as did",),),
     (("led",), ("alongside", "together with")),
     (("include",),),
     (("drew", "attracted", "brought in", "pulled in", "lured"),),
     (("with",), ("also in",)),
-    (("firms", "investors", "backers", "funds", "vcs", "venture capitalists"), ("including", "such as",
+    (("firms", "investors", "backers", "funds", "vcs", "venture capitalists", "banks", "lenders"), ("including", "such as",
                                                                                         "among them")),
     (("rais", "secured", "closed", "took in", "drew"), ("from",)),
     (("made", "makes", "making"), ("investment",)),
@@ -175,7 +176,7 @@ _APPOSITIVE = re.compile(r"(?:[\w'’-]+\s+){0,5}(?:fund|firm|investor|bank|lend
                          re.I)
 # Every investor pattern needs one of these words: a cheap test before running them all.
 _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w*|backers?|backed|backing|part|chip\w*|"
-                      r"came|return\w*|contribut\w*|put|added|wrote|provid\w*|among|alongside|together|funded|"
+                      r"came|return\w*|contribut\w*|put|added|wrote|provid\w*|among|alongside|together|funded|supported|arranged|"
                       r"funding|financed|bankroll\w*|lend\w*|lenders?|re-?upped|piled|doubled|rounded|followed|money|"
                       r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
                       r"as did|included|includes|include|also in|funders|financiers|drew|attracted|brought in|"
@@ -188,6 +189,8 @@ _ONE_WORD = re.compile(r"[A-Z][\w&.'’-]+")
 _LED_INSIDE = re.compile(r"(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*),\s*(?:which|who) (?:co-)?led"
                          r"(?: the (?:round|financing|raise|deal|investment))?(?=,)")
 _LEAD_MARK = re.compile(r"(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)\s*\((?:co-)?leads?\)")
+_KIND_INCLUDING = re.compile(r"\b(?:individuals|angels|angel investors|people|executives|others|funds|backers|"
+                             r"investors|banks|lenders|firms)\s+(?:including|such as|like)\s+", re.I)
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|that|both of which|each of which)\b[^,;]*(?:,|$)", re.I)
 _LEAD_IN = re.compile(r"^\s*(?:(?:and|but|meanwhile|also|separately|in addition|additionally|elsewhere|"
                       r"on the investor side|existing|returning|new)\b,?\s*)+", re.I)
@@ -213,6 +216,7 @@ class InvestorMixin:
         """Names in a list phrase: "X, Y and Z", "former Google CEO Eric Schmidt", "the OpenAI Startup Fund"."""
         seg = re.sub(r"\([^)]*\)", "", seg)
         seg = _AFFILIATION.sub("", seg)
+        seg = _KIND_INCLUDING.sub(", ", seg)  # "as well as individuals including X and Y": X and Y
         seg = _RELATIVE.sub(",", seg)
         seg = _LIST_PREFIX.sub("", seg)
         seg = AUX_TAIL.sub("", seg)

@@ -562,28 +562,33 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
 
 
 _SYNDICATE_CUE = re.compile(r"\b(?:led by|co-led|participat\w+|also invested|joined the (?:round|financing)|"
-                            r"investors? (?:include|including|are|were)|backed by|contributions? from)\b", re.I)
+                            r"investors? (?:include|including|are|were)|backed by|contributions? from|supported by|"
+                            r"arranged by|provided by|banks,? including|lenders,? including)\b", re.I)
+_LENDER_CUE = re.compile(r"(?i)\b(?:banks?|lenders?|creditors?|consortium|arranged|underwr\w+)\b")
 
 
-_ROUND_WORD = re.compile(r"(?i)\b(?:round|funding|financing|investment|raise|seed|series [a-z]|participat\w+)\b")
+_ROUND_WORD = re.compile(r"(?i)\b(?:round|funding|financing|investment|raise|seed|series [a-z]|participat\w+|"
+                         r"transaction|facility|loan)\b")
 _LED_BY_PERSON = re.compile(r"(?i)\bled by (?:its |the )?(?:chief|ceo|founder|co-founder|president|chairman|managing)")
 
 
 def _late_syndicate(r: _Reader, accepted: list[Candidate]) -> None:
     """A story with one round names its backers wherever it likes ("D. E. Shaw, Dragoneer and MGX also
     participated" six paragraphs on): syndicate sentences without a figure of their own go to that round."""
-    rounds = [c for c in accepted if c.deal_type in ("equity", "financing_undisclosed_structure") and c.company]
+    rounds = [c for c in accepted if c.deal_type in ("equity", "financing_undisclosed_structure", "debt") and c.company]
     if not rounds or any(not same_entity(c.company or "", rounds[0].company or "") or c.deal_type != rounds[0].deal_type
                          for c in accepted):
         return  # several companies' deals, or a loan beside the round: a late list could be anyone's
     target = max(rounds, key=lambda c: (c.field == "text", c.support))
     if target.round == "Secondary":
         return
+    loan = target.deal_type == "debt"
     for s in r.all_sents:
         if s.kind not in ("body", "bullet") or s.background or not _SYNDICATE_CUE.search(s.text) or \
-                not _ROUND_WORD.search(s.text) or _LED_BY_PERSON.search(s.text) or tx.DEBT_WORDS.search(s.text) or \
+                not _ROUND_WORD.search(s.text) or _LED_BY_PERSON.search(s.text) or \
+                (not loan and tx.DEBT_WORDS.search(s.text)) or (loan and not _LENDER_CUE.search(s.text)) or \
                 find_money(s.text) or tx.BACKGROUND_STRONG.search(s.text) or any(s is x for x in target.sentences):
-            continue  # only a round's syndicate: not "the company, led by chief executive X", not a loan's banks
+            continue  # only a round's syndicate, or a loan's lenders: not "the company, led by chief executive X"
         inv, leads = r.investor_mentions(s.text, "text")
         for n in inv:
             if not same_entity(n, target.company or "") and not any(same_entity(n, i) for i in target.investors):
