@@ -25,7 +25,7 @@ _BENEFICIARY = re.compile(
     r"^[\s,]*(?:\([^)]*\)\s*)?(?:[\w'’-]+\s){0,4}?(?:in|into|to back|to fund|to finance|for|to|toward|towards)\s+"
     r"(?:the\s+)?", re.I)
 _LOWER_DESCRIPTION = re.compile(r"(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+){0,3}" + tx.DESCRIBED_NOUN + r"\s+")
-_PLACE_BASED = re.compile(r"^(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered)\s+")
+_PLACE_BASED = re.compile(r"^(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered),?\s+")
 _EQUIPMENT_AFTER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:GPUs?|chips?|equipment|servers?|hardware|"
                               r"shares|stock|notes|bonds|processors|accelerators|systems)\b", re.I)
 # The object of a giving verb that stands for the company ("handed it", "gave the startup").

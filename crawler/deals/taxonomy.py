@@ -126,7 +126,9 @@ FORM_VERBS = re.compile(r"\b(?:form(?:s|ed|ing)?|launch(?:es|ed|ing)?|set(?:s|ti
                         r"establish(?:es|ed|ing)?|unveil(?:s|ed)?|start(?:s|ed)?(?!-up)|announc(?:es|ed|e))\b", re.I)
 VENTURE_NOUNS = re.compile(r"\b(?:joint[- ]venture|JV|partnership|consortium|venture|vehicle)\b", re.I)
 # The same nouns as a common noun: "formed a venture", never "SMBC Venture Capital" or "Insight Partners".
-VENTURE_COMMON = re.compile(r"(?i:\bjoint[- ]venture\b)|\bJV\b|\b(?:partnership|consortium|venture|vehicle)\b")
+VENTURE_COMMON = re.compile(r"(?i:\bjoint[- ]venture\b)|\bJV\b|\b(?:partnership|consortium|vehicle)\b|"
+                            r"\bventure\b(?![- ](?:capital|capitalists?|firms?|arms?|debt|backed|studios?|partners?|"
+                            r"investors?|funds?|lending|builder))")
 VENTURE_NAME = re.compile(
     r"\b(?:The )?(?:[A-Z][\w&'-]*\s){0,6}(?:Partnership|Joint Venture|Venture|Consortium|Project|Initiative|Fund|"
     r"Alliance)\b"
