@@ -95,6 +95,10 @@ _DESCRIBED = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:start-?up|company|firm|maker|
 _SOLD_PAPER = re.compile(r"\b(?:sold|sells|selling|sell)\s+(?:\w+\s+){0,2}?$", re.I)
 _AND_VERB = re.compile(r"\s+(?:and|but|while|plus)\s+")
 _ONE_NAME = re.compile(r"[A-Z][\w&.'’-]+")
+_NEXT_FIGURE = re.compile(r"(?:[$€£¥₹]|\b(?:US|A|C|HK)\$)\s?\d")
+_VALUED_AT = re.compile(r"(?i)(?:\bat (?:an?\s+)?(?:\w+\s+)?|\bvalu\w*\s+(?:\w+\s+)?(?:at\s+)?)$")
+# Where a figure's own words end and a purpose or relative clause about something else begins.
+_PURPOSE = re.compile(r"(?i)\b(?:to (?:help|cover|fund|pay|finance|repay|refinance|meet)|which|that|who)\b")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 _DASH_APPOSITIVE = re.compile(r"\s+[–—]\s+|\s+--\s+|(?<=\w)—(?=\w)")
 _RELATIVE_OPEN = re.compile(r"(?:which|whose|who)\s")
@@ -112,6 +116,17 @@ _JV_WORD = re.compile(r"joint[- ]venture|\bJV\b", re.I)
 _JV_OF = re.compile(r",\s+(?:a|the|an)\s+(?:[\w-]+\s){0,2}?(?:joint[- ]venture|JV)\s+(?:of|between|by|from|owned by|"
                     r"formed by|set up by|created by|backed by)\s+(?P<seg>[^,;.]+)", re.I)
 _JV_POSS = re.compile(r"(?P<seg>[^,;.]+?)(?:'s|’s|')\s+(?:[\w-]+\s){0,2}?(?:joint[- ]venture|JV),?\s+", re.I)
+
+
+def _own_words(after: str) -> str:
+    """The words after a figure that are still about it: up to the next comma or the next figure ("a $40 billion
+    loan to cover its $30 billion commitment to a raise last month": "last month" dates the other figure)."""
+    head = after.split(",")[0]
+    other = _NEXT_FIGURE.search(head)
+    if other is None or _VALUED_AT.search(head[:other.start()]):
+        return head  # "raised $400 million at a $4 billion valuation in May": one event, dated
+    purpose = _PURPOSE.search(head, 0, other.start())
+    return head[:purpose.start()] if purpose else head  # "... as part of a raise last month": still this figure's
 
 
 class FrameMixin(InvestorMixin):
@@ -254,7 +269,7 @@ class FrameMixin(InvestorMixin):
             company, generic = self.single_subject(before[:sec_at], field_)
             cand = Candidate(company, "equity", m, sent, field_, order, verb="raise", generic_subject=generic,
                              round="Secondary")
-            cand.background = classify.background_level(before, after.split(",")[0], self.year, self.month)
+            cand.background = classify.background_level(before, _own_words(after), self.year, self.month)
             return cand
         if _EQUIPMENT_AFTER.match(after) and not (_DEBT_PAPER.match(after) and _ISSUE.search(before)):
             return None  # "$2bn of GPUs"; but "priced an offering of $400m of senior notes" is the company's debt
@@ -315,7 +330,7 @@ class FrameMixin(InvestorMixin):
         if passive:
             # "X was backed with $1 billion by Y": the subject receives, the by-phrase invests
             cand.verb = "raise"
-            cand.background = classify.background_level(before, after.split(",")[0], self.year, self.month)
+            cand.background = classify.background_level(before, _own_words(after), self.year, self.month)
             cand.round = tx.find_round(vword + " " + obj_text + " " + after)
             company, generic = self.single_subject(before[:passive.start()], field_)
             by = re.search(r"\bby\s+(?P<seg>.+)$", after)
@@ -326,7 +341,7 @@ class FrameMixin(InvestorMixin):
             cand.deal_type = dtype if (dtype := noun_type[0] if noun_type else None) in ("debt",) else "equity"
             return cand
         cand.verb = cls
-        cand.background = classify.background_level(before, after.split(",")[0], self.year, self.month)
+        cand.background = classify.background_level(before, _own_words(after), self.year, self.month)
         cand.round = tx.find_round(vword + " " + obj_text + " " + after)
         benef = self.beneficiary(after, field_)
         stake = _STAKE_IN.search(obj_text) if re.match(r"(?i)(?:take|took|buy|bought|acquir|purchas)", vword) else None
