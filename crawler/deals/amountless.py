@@ -28,6 +28,8 @@ _ADVERBS = r"(?:(?:has|have|had|is|was|will|would|just|now|officially|reportedly
 _ACTIVE = re.compile(
     _ADVERBS + r"(?P<verb>acquired|acquires|acquiring|bought|buys|buying|purchased|purchases|"
     r"acqui-?hired|acqui-?hires|snapped up|snaps up|scooped up|scoops up|picked up|picks up|taken over|takes over|took over|"
+    r"(?:hired|hires|is hiring|took on|takes on|brought on|brings on)(?=\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:team|founders|staff|employees)\s+(?:behind|at|of|from)\s)|"
     r"(?:agreed|agrees|signed an? (?:definitive )?agreement|set|sets|plans|planning|moves|moved|is set|"
     r"is looking|looking|in talks|is in talks|are in talks|in advanced talks|is in advanced talks|"
     r"will|expected|is expected|has agreed|had agreed) to (?:acquire|buy|purchase|take over)|"
@@ -45,15 +47,22 @@ _JOINS = re.compile(r"\s+(?:(?:is|are|will|has|have|had)\s+)?(?:join(?:s|ed|ing)
                     r"(?=[A-Z])")
 _ROLE_BEFORE = re.compile(r"\b(?:CEO|CFO|CTO|COO|[Oo]fficer|[Ff]ounder|[Pp]resident|[Cc]hair\w*|[Dd]irector|[Hh]ead|"
                           r"[Ee]xecutive|[Aa]nalyst|[Rr]eporter|[Hh]ost|[Pp]artner|[Mm]anager|VP)\s+(?:[A-Z][\w.-]*\s*){1,3}$")
-_JOIN_CUE = re.compile(r"(?i)\bacqui|\bbought\b|\bpurchase|\btaken over\b|\bdefinitive agreement\b")
+_JOIN_CUE = re.compile(r"(?i)\bacqui|\bbought\b|\bpurchase|\btaken over\b|\bdefinitive agreement\b|"
+                       r"\bthe (?:deal|transaction) (?:closed|is done|was completed)|\b(?:price|financial terms|terms of the deal)"
+                       r"\b[^.]{0,30}\b(?:not|undisclosed)|\bnow part of\b")
 # "... for $7.5 million": the price paid, when the clause gives one
 _FOR_PRICE = re.compile(r"\bfor\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|some\s+)?$")
 # target SOLD TO buyer
 _SOLD_TO = re.compile(r"\s+(?:(?:has|have|had|is|was|will|to)\s+)?(?:been\s+|be\s+)?sold\s+(?:itself\s+)?to\s+(?=[A-Z])")
 # buyer's acquisition of target
 _POSSESSIVE = re.compile(r"(?:'s|’s)\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout)\s+of\s+", re.I)
+# "Y, which X bought ...": the relative clause names the buyer
+_WHICH_BOUGHT = re.compile(r",\s+which\s+(?=[A-Z])")
+_BOUGHT_AFTER = re.compile(r"\s+(?:has\s+|had\s+|just\s+|quietly\s+)*(?:bought|acquired|purchased|snapped up|took over|"
+                           r"agreed to (?:buy|acquire))\b")
 # what may stand between an acquire verb and its target: "the team behind", "a 70% stake in"
-_TARGET_LEAD = re.compile(r"(?:(?:the\s+)?(?:team|people|founders|talent)\s+(?:behind|at|of|from)\s+|"
+_TARGET_LEAD = re.compile(r"(?:(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:team|people|founders|talent|staff|employees)\s+"
+                          r"(?:behind|at|of|from)\s+|"
                           r"(?:an?\s+|the\s+)?(?:majority|controlling|minority|\d{1,3}(?:\.\d+)?\s?%)\s+stake\s+in\s+|"
                           r"(?:all|most)\s+of\s+)", re.I)
 _DESCRIBED = re.compile(r"\b(?:company|startup|start-up|platform|service|firm|provider|tool|maker|developer|"
@@ -74,7 +83,8 @@ _RAISED = re.compile(
     r"(?=\s+(?:from|led by|with|by|in|at|,)|[.,;]|$)", re.I)
 _FROM = re.compile(r"\s(?:from|by)\s+")
 # Every pattern below needs one of these (lower-cased) words: a cheap test before the regexes.
-_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "scoop", "picked up", "picks up", "take", "took", "join", "sold",
+_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "scoop", "hire", "took on", "takes on", "brought on",
+              "brings on", "picked up", "picks up", "take", "took", "join", "sold",
               "rais", "secur", "closed", "closes", "receiv", "bag", "land", "gets", "got", "announc", "complet",
               "talks", "tender", "secondary", "invest", "backs", "backed", "capacity")
 # a round being sought, with no figure yet: "X is in talks to raise new funding at a $2bn valuation"
@@ -101,6 +111,7 @@ _DATED = re.compile(r"(?i)\b(?:(?:acqui\w+|bought|purchased|sold|taken over|rais
 # A headline over several companies' news: "Funding Daily: ...", "3 deals, an exit and ...".
 _LIST_HEADLINE = re.compile(r"(?i)[;|]|\b(?:roundup|round-up|weekly|daily|digest|newsletter|briefing|week in|this week|"
                             r"deals|rounds|exits?)\b")
+_WE_AT_END = re.compile(r"(?:^|[\s:—–-])(?:[Ww]e|[Ww]e['’](?:ve|re)|[Oo]ur (?:company|team|startup))\s*$")
 _ENDED = re.compile(r"\b(?:talks (?:have |had )?end(?:ed)?|ending (?:all )?talks|no longer|remain independent|"
                     r"blocked|block the|would have|could have|had (?:agreed|planned) to)\b", re.I)
 
@@ -182,7 +193,7 @@ def _undisclosed(s: Sentence) -> Money:
 
 def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
-    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|picked up|picks up|take[ns]? over|took over|join|sold", text):
+    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|hire|took on|takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold", text):
         return []
     pairs: list[tuple[str, str]] = []
     for m in _ACTIVE.finditer(text):
@@ -205,6 +216,13 @@ def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
                 continue  # "Tokens.com CEO Andrew Kiguel joined ...": a person joins an interview
             if buyer and target and r.names.kind(buyer) != "person" and r.names.kind(target) != "person":
                 pairs.append((buyer, target))
+    for m in _WHICH_BOUGHT.finditer(text):
+        names = r.chunks(text[m.end():m.end() + 80], field_)
+        if not names or names[0].start != 0 or not _BOUGHT_AFTER.match(text, m.end() + names[0].end):
+            continue
+        target = _subject_before(r, text, m.start(), field_)
+        if target:
+            pairs.append((names[0].text, target))
     for m in _POSSESSIVE.finditer(text):
         names = r.chunks(text[:m.start()], field_)
         buyer = names[-1].text if names and names[-1].end == m.start() else None
@@ -288,8 +306,8 @@ def _subject_before(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     if names and names[-1].end >= len(clause.rstrip()) - 1 and not names[-1].possessive:
         return names[-1].text
     head = clause[cut + 1:] if cut >= 0 else clause
-    if re.match(r"\s*(?:[Ww]e|[Oo]ur)\b", head):
-        return r.self_company()  # "We've been acquired by Castellan"
+    if re.match(r"\s*(?:[Ww]e|[Oo]ur)\b", head) or _WE_AT_END.search(clause):
+        return r.self_company()  # "We've been acquired by Castellan", "Big news: we've been acquired"
     if re.match(r"\s*(?:The|the|This)\b", head) and r.focus:
         return r.focus
     opener = [n for n in names if "," not in clause[:n.start] and not n.possessive][:1]

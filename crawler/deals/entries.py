@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from crawler.deals import classify
 from crawler.deals import taxonomy as tx
-from crawler.deals.entities import GENERIC, STOP, is_location, same_entity
+from crawler.deals.entities import GENERIC, is_location, same_entity
 from crawler.deals.frames import Candidate
 from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from crawler.deals.parse import _Reader
 
 _MARKER = re.compile(r"^\s*(?:#{1,4}\s*)?(?:\*\*)?(?:\d{1,2}[.)]\s+|[-•*·▪►]\s+)?(?:\*\*)?")
-_NAME = r"(?P<name>[A-Z0-9][\w&.'’+-]*(?:\s+(?:[A-Z0-9&][\w&.'’+-]*|of|de|la|and)){0,4})"
+_NAME = r"(?P<name>[A-Za-z0-9][\w&.'’+-]*(?:\s+(?:[A-Z0-9&][\w&.'’+-]*|of|de|la|and)){0,4})"
 # name, an optional place in brackets, a separator, an optional place between pipes, then the figure
 _HEADER = re.compile(_NAME + r"(?:\*\*)?\s*(?:\((?P<place>[^)]{1,40})\))?\s*(?:[-–—:|]|,)\s*"
                      r"(?:(?P<place2>[A-Z][\w .,'’-]{1,30}?)\s*\|\s*)?(?P<rest>.+)$")
@@ -49,6 +49,8 @@ _INVESTOR_LABELS = frozenset({"also", "investors", "investor", "other investors"
 # Block numbers of entry headers, past any real paragraph's and any table row's.
 ENTRY_BLOCKS = 20_000
 _MAX_REST = 90  # a header's tail is short; a longer line is a sentence that happens to open on a name
+_MAX_ITEM = 220  # "Oxbow, $18 million in a Series A led by Felicis, for ...": an "also raised" item is one line
+_NOT_A_NAME = frozenset("the a an this that these those our we it its their he she they i you".split())
 
 
 def _header(r: _Reader, line: str) -> tuple[str, str] | None:
@@ -68,10 +70,12 @@ def _header(r: _Reader, line: str) -> tuple[str, str] | None:
         if m is None or not _FIGURE_FIRST.match(m.group("rest")):
             return None
         name, rest = m.group("name").strip(), m.group("rest").strip()
-    if len(rest) > _MAX_REST or len(name) > 60 or not name[:1].isupper() and not name[:1].isdigit():
+    comma_item = "|" not in body and body[len(name):].lstrip().startswith(",")
+    if len(rest) > (_MAX_ITEM if comma_item else _MAX_REST) or len(name) > 60:
         return None
+    # the header's shape names the company, so "tessel" or "Brief" are names here; "This week's total" is not
     first = name.split()[0].lower().strip(".,")
-    if first in STOP or name.lower() in GENERIC or NOT_A_COMPANY.match(name) or is_location(name):
+    if first in _NOT_A_NAME or name.lower() in GENERIC or NOT_A_COMPANY.match(name) or is_location(name):
         return None
     if _NOT_A_ROUND.search(rest) and not tx.find_round(rest):
         return None
@@ -128,6 +132,9 @@ def _entry(r: _Reader, text: str, a: int, b: int, end: int, name: str, rest: str
     cand = Candidate(r.canon(name), dtype, money, sent, "text", 0, verb="acquire" if dtype == "acquisition" else "raise",
                      round=tx.find_round(rest) if dtype == "equity" else None, support=0.9)
     cand.sentences.append(sent)
+    inv, leads = r.investor_mentions(rest, "text")  # "Oxbow, $18 million in a Series A led by Felicis"
+    cand.investors += [n for n in inv if n not in cand.investors]
+    cand.leads += [n for n in leads if n not in cand.leads]
     _story(r, cand, text, b, end)
     return cand
 
@@ -174,8 +181,8 @@ def _story(r: _Reader, cand: Candidate, text: str, start: int, end: int) -> None
 def with_entries(accepted: list[Candidate], entries: list[Candidate]) -> list[Candidate]:
     """The accepted deals with a list's entries in place of what the sentences made of the same items.
 
-    A header states the item's figure; a sentence under it may give another (a total to date), and the
-    entry keeps the investors the sentences found."""
+    A header states the item's figure; a sentence under it may give another (a total to date). The entry's
+    investors are those of the lines under its header; the sentences' only where those name none."""
     if not entries:
         return accepted
     out: list[Candidate] = []
@@ -189,8 +196,9 @@ def with_entries(accepted: list[Candidate], entries: list[Candidate]) -> list[Ca
             entries.remove(twin)
             out.append(a)
             continue
-        twin.investors += [i for i in a.investors if i not in twin.investors]
-        twin.leads += [i for i in a.leads if i not in twin.leads]
+        if not twin.investors:  # the lines under its own header are the entry's; a sentence may reach past them
+            twin.investors += a.investors
+            twin.leads += [i for i in a.leads if i not in twin.leads]
         if twin.valuation is None:
             twin.valuation = a.valuation
     return out + entries
