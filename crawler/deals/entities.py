@@ -135,11 +135,16 @@ class NameFinder:
         mid: set[str] = set()
         caps: list[str] = []
         lower: set[str] = set()
+        openers: set[str] = set()  # lower-case words that open a sentence: "ondine, which ..." styles its name so
+        seen: Counter[str] = Counter()
         for text in texts:
             for sent in _SENT_SPLIT.split(text):
                 toks = _TOKEN.findall(sent)
                 if not toks:
                     continue
+                if toks[0][:1].islower() and toks[0].isalpha() and len(toks[0]) >= 3 and toks[0] not in STOP:
+                    openers.add(toks[0])
+                seen.update(t for t in toks if t[:1].islower())
                 words = [_word_case(tok) for tok in toks]
                 upper = [base for base, case in words if case > 0]
                 lower.update(base for base, case in words if case < 0)
@@ -150,6 +155,8 @@ class NameFinder:
                 if later and not _is_title_case_line(toks):
                     mid.update(later)
         self._mid = frozenset(mid)
+        # a lower-case brand opens a sentence in its own spelling and comes back: a common word would be capitalised
+        self._brands = frozenset(w for w in openers if seen[w] >= 2 and w not in BREAK)
         self._caps = Counter(caps)
         self._lower = frozenset(lower)
         self._chunk_cache: dict[tuple[str, bool], tuple[Name, ...]] = {}
@@ -166,7 +173,7 @@ class NameFinder:
         if hit is None:
             shape = _token_shape(tok)
             # lowercase-initial brands: "xAI", "a16z", "iPhone" only when known or camel-cased
-            hit = shape if shape is not None else self.resources.lookup(tok) is not None
+            hit = shape if shape is not None else self.resources.lookup(tok) is not None or tok in self._brands
             self._token_cache[tok] = hit
         return hit
 
@@ -299,6 +306,7 @@ _SUBJECT_TAIL = re.compile(
 _SLICE_END = re.compile(r"\s*,?\s*$")  # a subject slice cut just before its verb
 _QUANTITY = re.compile(r"\d[\d.,]*(?:MW|GW|KW|kW|TW|MWh|GWh|TWh|GB|TB|PB|MB|KB|M|B|K|T|Bn|Mn|bn|mn|X|x)")
 _AFFIXED = re.compile(r"(?:pre|post|non|anti|ex|mid|pan|multi|cross)-[A-Z]")
+_DOMAIN_NAME = re.compile(r"[a-z][a-z0-9-]{1,30}\.(?:vc|ai|io|co|com|xyz|app|so|fund|capital|ventures|net|org)")
 _INNER_CAPS = re.compile(r"^[A-Z][a-z]+[A-Z]")
 
 
@@ -348,8 +356,8 @@ def _token_shape(tok: str) -> bool | None:
         if _QUANTITY.fullmatch(tok):
             return False  # "300MW", "4GB", "$5M"'s "5M": a quantity, not a brand like "23andMe"
         return any(c.isalpha() for c in tok) and any(c.isupper() for c in tok)
-    if any(c.isupper() for c in tok[1:]):
-        return True
+    if any(c.isupper() for c in tok[1:]) or _DOMAIN_NAME.fullmatch(tok):
+        return True  # "xAI", "another.vc": a brand's own spelling
     return None
 
 

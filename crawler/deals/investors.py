@@ -29,7 +29,7 @@ _LIST_PREFIX = re.compile(
     re.I,
 )
 TERM = (
-    r"(?=[.;$€£¥₹]|,\s+(?:\w+\s){0,2}?(?:reported|reports|citing)\b|\s+(?:about|citing|over)\s|,\s+(?:valuing|which|who|with|at|that|giving|bringing|according|the company|"
+    r"(?=\.(?!\w)|[;$€£¥₹]|,\s+(?:\w+\s){0,2}?(?:reported|reports|citing)\b|\s+(?:about|citing|over)\s|,\s+(?:valuing|which|who|with|at|that|giving|bringing|according|the company|"
     r"the startup|the people|people|said|and said|as(?! well as)|to|in|for|while|after|before|but|taking|making|up from|"
     r"including the new|alongside|both|whose|where|according|accompanied|sources|its|it|a |an )\b|"
     r"\s+(?:at an?|at about|at roughly|that values?|that valued|valuing|in (?:a|the|its|an)|to (?:help|fund|"
@@ -95,7 +95,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan|transaction)\s+(?:\w+\s){0,2}?(?:backed|"
                 r"provided|funded|underwritten|financed|supported|arranged)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "Holloway Ventures led, with participation from ...", "Shinkai Ventures led."
-    (re.compile(r"^(?P<seg>[^.;,$€£¥₹]+?)\s+(?:led|co-led)(?=\s*(?:[,.;]|$)|\s+(?:with|and|alongside)\b)", re.I), "lead"),
+    (re.compile(r"^(?P<seg>[^.;,$€£¥₹]+?)\s+(?:led|co-led)(?:\s+(?:it|them))?(?=\s*(?:[,.;]|$)|\s+(?:with|and|alongside)\b)",
+                re.I), "lead"),
     # "..., as did existing investor X"
     (re.compile(r",\s*as did\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "X led the investment alongside Y and Z"
