@@ -39,6 +39,8 @@ _FIGURE_FIRST = re.compile(r"(?i)^(?:raised\s+|raises\s+|raising\s+|secured\s+|c
 # A header that dates its item ("$6 billion Series C in December") recalls it.
 _DATED = re.compile(r"(?i)\b(?:in|since|back in)\s+(?:(?:early|late|mid-?)\s*)?(?:january|february|march|april|may|june|"
                     r"july|august|september|october|november|december|(?:19|20)\d\d)\b|\b(?:earlier|last year|ago)\b")
+_MONTH_CELL = re.compile(r"(?i)(?:january|february|march|april|may|june|july|august|september|october|november|"
+                         r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?:\s+\d{1,2})?(?:,?\s+20\d\d)?")
 _UNDISCLOSED = re.compile(r"(?i)\b(?:undisclosed|not disclosed|unannounced)\b")
 _ACQUIRED = re.compile(r"(?i)\b(?:acqui\w+|bought|buyout|takeover|merger|m&a)\b")
 _NOT_A_ROUND = re.compile(r"(?i)\b(?:grants?|award(?:ed)?|prize|contracts?|revenue|ipo|listing|valuation of)\b")
@@ -65,6 +67,9 @@ def _header(r: _Reader, line: str) -> tuple[str, str] | None:
             return None
         tail = cells[cells.index(rest):]
         name, rest = cells[0], " ".join(tail)
+        month = next((c for c in cells[1:] if _MONTH_CELL.fullmatch(c)), None)
+        if month is not None:
+            rest += f" (in {month})"  # a table row dated by its own column: dated like "... in February"
     else:
         m = _HEADER.match(body)
         if m is None or not _FIGURE_FIRST.match(m.group("rest")):

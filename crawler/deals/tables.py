@@ -32,6 +32,7 @@ _COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("valuation", re.compile(r"(?i)\bvaluation\b")),
     ("round", re.compile(r"(?i)^(?:round|stage|series|type|deal type|round type)$")),
     ("investors", re.compile(r"(?i)\b(?:lead|leads|investors?|backers?|led by|buyer|acquirer|lenders?)\b")),
+    ("when", re.compile(r"(?i)^(?:month|date|when|announced|closed|quarter)$")),
 )
 
 
@@ -72,6 +73,7 @@ def table_deals(r: _Reader) -> list[Candidate]:
     if text.count("|") < 4:
         return []
     out: list[Candidate] = []
+    whens: set[str] = set()
     header: dict[str, int] | None = None
     lead_col = False
     for n, (a, b) in enumerate(_lines(text)):
@@ -97,6 +99,10 @@ def table_deals(r: _Reader) -> list[Candidate]:
         cand = _row(r, text, a, b, n, cells, header, lead_col)
         if cand is not None:
             out.append(cand)
+            k = header.get("when")
+            whens.add(cells[k].text.lower() if k is not None and k < len(cells) else "")
+    if len(whens - {""}) >= 2:
+        return []  # rows dated to different months: a period's recap ("the quarter's largest rounds"), not news
     return out
 
 
