@@ -20,6 +20,11 @@ from crawler.deals.segment import Sentence
 _CLAUSE_BOUNDARY = re.compile(r";|\s[—–]\s|:\s")
 # Kinds of the alias table whose "raised $X for Y" puts the money in Y.
 _RAISES_FOR_OTHERS = frozenset({"vc", "pe", "bank", "government", "sovereign", "investor", "asset_manager", "fund"})
+_PERSON_PRONOUN = re.compile(r"(?i)(?:^|\s)(?:she|he)(?:\s+(?:has|had|just|now|also))*\s*$")
+_LENT_TO = re.compile(r"(?i)^\s*(?:\w+\s+){0,2}?(?:loans?|credit(?: line| facility)?|grants?|facility|financing package)\s+to\s+")
+# "raised $18 million for her AI tutoring startup": the subject is its founder, not the company
+_FOR_OWN_COMPANY = re.compile(r"(?i)^\s*(?:\w+\s+){0,2}?for\s+(?:his|her)\s+(?:[\w-]+\s+){0,3}?"
+                              r"(?:startup|start-up|company|firm|business|venture)\b")
 _BENEFICIARY_BY = re.compile(r"\b(?:developed|built|operated|owned|run)\s+by\s+", re.I)
 _BENEFICIARY = re.compile(
     r"^[\s,]*(?:\([^)]*\)\s*)?(?:[\w'’-]+\s){0,4}?(?:in|into|to back|to fund|to finance|for|to|toward|towards)\s+"
@@ -213,6 +218,10 @@ class FrameMixin(InvestorMixin):
         government ("Banks raised $5 billion for xAI"). A company raising "to Put Voice Ordering in Every
         Restaurant" or "for its Nordic AI cloud" raises for itself, however the headline capitalises it;
         "completed a $5 billion investment in Y" is Y's money whoever completes it."""
+        if _PERSON_PRONOUN.search(subj) or _LENT_TO.match(after):
+            # "she has raised $18 million for Chalkline, her startup": a founder raises for it;
+            # "finalised a $400 million loan to Ampwell": the lender's money, the borrower's deal
+            return True
         names = self.name_list(subj, field_)
         if not names:
             return False
@@ -344,6 +353,8 @@ class FrameMixin(InvestorMixin):
         cand.background = classify.background_level(before, _own_words(after), self.year, self.month)
         cand.round = tx.find_round(vword + " " + obj_text + " " + after)
         benef = self.beneficiary(after, field_)
+        if cls == "raise" and benef is None and _FOR_OWN_COMPANY.match(after):
+            return None  # a founder "raised $18 million for her startup": the company is named elsewhere, if at all
         stake = _STAKE_IN.search(obj_text) if re.match(r"(?i)(?:take|took|buy|bought|acquir|purchas)", vword) else None
         if stake is not None and benef is None:  # "Meta takes a 49% stake in Scale AI for $14.3 billion"
             names = self.chunks(obj_text[stake.end():], field_)
