@@ -80,6 +80,7 @@ _NO_FIGURE_LABELS = frozenset({
 _AMOUNT_LABELS = frozenset({"amount", "size", "round size", "raised", "funding", "deal size", "amount raised"})
 # Field labels that name the company a deal sheet is about.
 _COMPANY_LABELS = frozenset({"company", "startup", "target", "borrower"})
+_HEADLINE_SUBJECT = re.compile(r"[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,2}")
 _DESCRIBES = re.compile(r"\s+(?:firm|startup|start-up|company|maker|developer|group|lab|unicorn|outfit)\b")
 _LIST_TITLE = re.compile(r",[^,]+,|;|\b(?:and more|plus more|& more)\b", re.I)
 _OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editorial|Viewpoint|Perspective|"
@@ -165,8 +166,8 @@ class _Reader(FrameMixin):
         vals: list[Money] = []
         for m in moneys:
             ms, me = m.start, m.end
-            if label in _NO_FIGURE_LABELS:
-                continue
+            if label in _NO_FIGURE_LABELS or label.startswith(("total", "sum of", "combined")):
+                continue  # "Total disclosed: $534.5M across five deals
             role = classify.money_role(t, m, ms, me, label=sent.label)
             if role == "valuation" and tx.ACQUIRE_VERBS.search(t[clause_start(t, ms):ms]) and not \
                     tx.VALUATION_AFTER.match(t[me:]):
@@ -485,6 +486,14 @@ class _Reader(FrameMixin):
         return None
 
     def _title_subject(self) -> str | None:
+        verbs = [m for rx in (tx.RAISE_VERBS, tx.ACQUIRE_VERBS) if (m := rx.search(self.title)) is not None]
+        first = min(verbs, key=lambda m: m.start()) if verbs else None
+        name = self.title[:first.start()].strip() if first is not None else ""
+        # "Brindle Secures $11 Million ...": a press release's headline names its company before the verb,
+        # even when the body only says "the company"
+        if _HEADLINE_SUBJECT.fullmatch(name) and name.split()[0].lower() not in STOP and not is_location(name) \
+                and not _DESCRIBES.search(name):
+            return name
         names = [n for n in self.chunks(self.title, "title") if not n.possessive
                  and not _DESCRIBES.match(self.title, n.end)]  # "Contract-review AI firm ...": a description
         return names[0].text if names else None

@@ -237,7 +237,7 @@ BACKGROUND_STRONG = re.compile(
     r"(?:comes|came) (?:just |only |barely )?(?:(?:a|one|two|three|several|few) )?(?:days?|weeks?|months?) after|"
     r"since (?:19|20)\d\d|(?:days|weeks|months) after"
     r"(?! (?:its |it was |being |the company was )?(?:launch\w*|found\w*|debut\w*|emerg\w+|incorporat\w+|"
-    r"coming out of|exiting stealth))|"
+    r"coming out of|exiting stealth))|(?:that|the same|the following|the next) year|(?:, )?then (?:an? |another )?[$€£]|"
     r"up from|double (?:its|the) (?:valuation|previous)|in all of|on track to|"
     r"last (?:[\w-]+ )?(?:round|raise|funding round|financing)|historically|over the past|over the last|over the years|over its lifetime|in its lifetime|all told|most recently|"
     r"in recent years|its last|recent valuation|"
