@@ -105,9 +105,14 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
     return _market_money(r, c)
 
 
+# A public body as a deal's company: "European Parliament", "Ministry of Energy", "Loan Programs Office".
+_PUBLIC_BODY = re.compile(r"(?i)\b(?:parliament|commission|ministry|department|government|council|congress|senate|"
+                          r"agency|authority|treasury|bureau|loan programs office|european union)$|^(?:the )?(?:EU|UN|NATO)$")
+
+
 def accept(r: _Reader, c: Candidate) -> bool:
-    if c.company is None or c.background >= 2 or _implausible(r, c):
-        return False
+    if c.company is None or c.background >= 2 or _implausible(r, c) or _PUBLIC_BODY.search(c.company):
+        return False  # ... or a parliament, ministry or agency: it funds, rules or buys; it takes no round
     amount = to_usd(c.money, r.resources, r.date)
     if amount is not None and amount < MIN_DEAL_USD:
         return False  # a share price, a ticket, a product's price: no round is this small

@@ -301,7 +301,7 @@ class FrameMixin(InvestorMixin):
             gap = before[verbs[-1][1]:]
             for dtype, rx in tx.TYPE_NOUNS:
                 nm = rx.search(gap)
-                if nm and dtype in ("debt", "equity") and re.search(r"\b(?:of|worth|totall?ing|for)\s+(?:\w+\s)?$", gap):
+                if nm and dtype in ("debt", "equity") and re.search(r"\b(?:of|worth|totall?ing|for)\s+(?:\w+\s){0,2}$", gap):
                     noun_type = (dtype, 0, 0)
                     break
         sold = _SOLD_PAPER.search(before) if not verbs and _DEBT_PAPER.match(after) else None

@@ -45,7 +45,9 @@ _NOISE_LINE = re.compile(
     r"(?i)^\s*(?:live|advertisement|advert|sponsored(?: content)?|special offer.*|scroll to top|trending(?: now)?|"
     r"most popular|most read|popular stories|latest news|breaking(?: news)?|top stories|"
     r"\d+\s+min(?:ute)?s? read|share|tweet|email|print|listen(?: to this article)?|"
-    r"full details available.*|skip to (?:main )?content|menu|search|subscribe|sign in|log in)\s*$"
+    r"full details available.*|skip to (?:main )?content|menu|search|subscribe|sign in|log in)\s*$|"
+    r"^\s*(?:trending(?: now)?|most (?:popular|read)|popular|top stories|editor's picks|also on \w+|more from \w+|"
+    r"latest|related|recommended|in case you missed it)\s*:\s+\S"
 )
 _NOISE_PHRASE = re.compile(
     r"(?i)\b(?:we use cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|"
