@@ -42,6 +42,12 @@ _INLINE_FIELD = re.compile(r"(?<=\s)(Valuation|Raised|Total raised|Funding to da
 _RAISED_AFTER_CUE = re.compile(r"\b(?:raised|raises|secured|secures|landed|lands|bagged|bags|nabbed|nabs)\b")
 
 
+_WON_BEFORE = re.compile(r"(?i)\b(?:wins?|won|winning|awarded)\s+(?:an?\s+)?$")
+# A contract for computing capacity is a compute deal, whoever "wins" it.
+_COMPUTE_WORDS = re.compile(r"(?i)\b(?:compute|computing|capacity|GPUs?|cloud|data cent(?:er|re)s?|chips?)\b")
+_CONTRACT_AFTER = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?(?:contract|order|tender|deal to supply)s?\b")
+
+
 def money_role(sentence: str, money: Money, start: int, end: int, *, label: str | None = None) -> str:
     """``valuation``, ``nondeal`` (revenue, price, fine, per-unit, vague) or ``deal`` for a figure.
 
@@ -59,8 +65,9 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
         return "deal"  # "in an agreement valued at $10 billion": the deal's size, not a company's value
     if _VALUATION_AFTER_F.match(fold(after)) or _VALUATION_BEFORE_F.search(low_before):
         return "valuation"
-    if tx.NON_DEAL_AFTER.match(after):
-        return "nondeal"
+    if tx.NON_DEAL_AFTER.match(after) or (_WON_BEFORE.search(before) and _CONTRACT_AFTER.match(after)
+                                           and not _COMPUTE_WORDS.search(sentence)):
+        return "nondeal"  # ... or "wins $95 million Army contract": revenue won, not money raised
     nd = _NON_DEAL_BEFORE_F.search(low_before)
     if nd is not None and not _RAISED_AFTER_CUE.search(low_before, nd.start()):
         return "nondeal"  # but "AI platform for sales SiftHub has raised $5.5 million": the cue names a market
