@@ -14,7 +14,7 @@ from crawler.deals import classify
 from crawler.deals import taxonomy as tx
 from crawler.deals.entities import STOP, same_entity
 from crawler.deals.investors import AUX_TAIL, TERM, InvestorMixin
-from crawler.deals.money import Money
+from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence
 
 _CLAUSE_BOUNDARY = re.compile(r";|\s[—–]\s|:\s")
@@ -230,6 +230,16 @@ class FrameMixin(InvestorMixin):
             return True
         return all(self.names.kind(n) in _RAISES_FOR_OTHERS for n in names)
 
+    @staticmethod
+    def _verbs(before: str) -> list[tuple[int, int, str, str]]:
+        """The deal verbs of a clause in order: (start, end, class, word); an acquire verb first on a tie."""
+        found = []
+        for cls, rx in (("acquire", tx.ACQUIRE_VERBS), ("raise", tx.RAISE_VERBS), ("invest", tx.INVEST_VERBS),
+                        ("spend", tx.SPEND_VERBS), ("form", tx.FORM_VERBS)):
+            for vm in rx.finditer(before):
+                found.append((vm.start(), 1 if cls == "acquire" else 0, vm.end(), cls, vm.group(0)))
+        return [(a, b, c, d) for a, _, b, c, d in sorted(found)]
+
     def beneficiary(self, after: str, field_: str) -> str | None:
         by = _BENEFICIARY_BY.search(after[:120])
         if by:
@@ -283,12 +293,14 @@ class FrameMixin(InvestorMixin):
         if _EQUIPMENT_AFTER.match(after) and not (_DEBT_PAPER.match(after) and _ISSUE.search(before)):
             return None  # "$2bn of GPUs"; but "priced an offering of $400m of senior notes" is the company's debt
 
-        verbs = []
-        for cls, rx in (("acquire", tx.ACQUIRE_VERBS), ("raise", tx.RAISE_VERBS), ("invest", tx.INVEST_VERBS),
-                        ("spend", tx.SPEND_VERBS), ("form", tx.FORM_VERBS)):
-            for vm in rx.finditer(before):
-                verbs.append((vm.start(), 1 if cls == "acquire" else 0, vm.end(), cls, vm.group(0)))
-        verbs = [(a, b, c, d) for a, _, b, c, d in sorted(verbs)]
+        verbs = self._verbs(before)
+        if not verbs and L >= 2 and t[L - 2] == ":" and len(before.split()) <= 4:
+            # "has closed $235 million made up of two pieces: an $85 million Series B ..., and a $150 million
+            # credit facility": each piece is a deal of the verb before the colon
+            L = clause_start(t, L - 2)
+            before = t[L:ms]
+            whole = next(iter(find_money(before)), None)  # the sum the pieces make up: its verb is theirs
+            verbs = [v for v in self._verbs(before) if whole is None or v[0] < whole.start]
         # noun right after the figure: "$5B investment", "$38bn of loans", "$700m Run:ai acquisition"
         noun_type = None
         for dtype, rx in tx.TYPE_NOUNS:
