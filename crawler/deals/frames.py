@@ -297,10 +297,12 @@ class FrameMixin(InvestorMixin):
         if not verbs and L >= 2 and t[L - 2] == ":" and len(before.split()) <= 4:
             # "has closed $235 million made up of two pieces: an $85 million Series B ..., and a $150 million
             # credit facility": each piece is a deal of the verb before the colon
-            L = clause_start(t, L - 2)
-            before = t[L:ms]
-            whole = next(iter(find_money(before)), None)  # the sum the pieces make up: its verb is theirs
-            verbs = [v for v in self._verbs(before) if whole is None or v[0] < whole.start]
+            wider_l = clause_start(t, L - 2)
+            wider = t[wider_l:ms]
+            whole = next(iter(find_money(wider)), None)  # the sum the pieces make up: its verb is theirs
+            inherited = [v for v in self._verbs(wider) if whole is not None and v[0] < whole.start]
+            if inherited:
+                L, before, verbs = wider_l, wider, inherited
         # noun right after the figure: "$5B investment", "$38bn of loans", "$700m Run:ai acquisition"
         noun_type = None
         for dtype, rx in tx.TYPE_NOUNS:
