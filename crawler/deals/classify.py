@@ -13,8 +13,8 @@ from crawler.deals.money import Money
 from crawler.deals.textutil import fold, folded
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december")
-_YEAR = re.compile(r"\b(?<!founded in )(?<!founded )(?<!since )(?<!established in )(?:in|during|of) (?P<part>early |late |mid-)?"
-                   r"(?:(?P<month>" + _MONTHS + r") )?(?P<year>20\d\d)\b", re.I)
+_YEAR = re.compile(r"(?:\b(?<!founded in )(?<!founded )(?<!since )(?<!established in )(?:in|during|of) (?P<part>early |late |mid-)?"
+                   r"(?:(?P<month>" + _MONTHS + r") )?|\()(?P<year>20\d\d)\b", re.I)  # ... or "$1.5B (2025)"
 # Parts of last year far enough back that a figure dated there is never this article's news.
 _LONG_AGO = ("early", "mid-", "january", "february", "march", "april", "may", "june", "july", "august")
 _WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|" + tx.PRIOR_EVENT + r"|separately|in (?:early |mid-|late )?(?:" + _MONTHS + r")|"

@@ -39,6 +39,7 @@ _FIGURE_FIRST = re.compile(r"(?i)^(?:raised\s+|raises\s+|raising\s+|secured\s+|c
 # A header that dates its item ("$6 billion Series C in December") recalls it.
 _DATED = re.compile(r"(?i)\b(?:in|since|back in)\s+(?:(?:early|late|mid-?)\s*)?(?:january|february|march|april|may|june|"
                     r"july|august|september|october|november|december|(?:19|20)\d\d)\b|\b(?:earlier|last year|ago)\b")
+_YEAR = re.compile(r"(?<![\d$€£.,])((?:19|20)\d\d)(?![\d%])")
 _MONTH_CELL = re.compile(r"(?i)(?:january|february|march|april|may|june|july|august|september|october|november|"
                          r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?:\s+\d{1,2})?(?:,?\s+20\d\d)?")
 _UNDISCLOSED = re.compile(r"(?i)\b(?:undisclosed|not disclosed|unannounced)\b")
@@ -80,11 +81,19 @@ def _header(r: _Reader, line: str) -> tuple[str, str] | None:
         return None
     # the header's shape names the company, so "tessel" or "Brief" are names here; "This week's total" is not
     first = name.split()[0].lower().strip(".,")
-    if first in _NOT_A_NAME or name.lower() in GENERIC or NOT_A_COMPANY.match(name) or is_location(name):
-        return None
+    if first in _NOT_A_NAME or name.lower() in GENERIC or NOT_A_COMPANY.match(name) or is_location(name) or \
+            _MONTH_CELL.fullmatch(name) or _YEAR.search(name):
+        return None  # ... or a date: "Mar 2021 | Seed | $4 million" is a funding history's row
     if _NOT_A_ROUND.search(rest) and not tx.find_round(rest):
         return None
     return name, rest
+
+
+def _dated(rest: str, year: int | None) -> bool:
+    """Whether a header dates its item in the past: "in December", "(2025)" in an article of 2026."""
+    if _DATED.search(rest):
+        return True
+    return year is not None and any(int(y) < year for y in _YEAR.findall(rest))
 
 
 def entry_deals(r: _Reader) -> list[Candidate]:
@@ -101,13 +110,13 @@ def entry_deals(r: _Reader) -> list[Candidate]:
             headers.append((start, start + len(line), *found))
     if len(headers) < 2:
         return []
-    dated = [h for h in headers if _DATED.search(h[3])]
+    dated = [h for h in headers if _dated(h[3], r.year)]
     if 2 * len(dated) >= len(headers):
         return []  # "1. Databricks: $10 billion in December": a recap of the period, not this week's news
     out: list[Candidate] = []
     spans = [headers[k + 1][0] - headers[k][1] for k in range(len(headers) - 1)]
     for k, (a, b, name, rest) in enumerate(headers):
-        if _DATED.search(rest):
+        if _dated(rest, r.year):
             continue
         # the last item's story is no longer than the others': the list ends, the article goes on
         end = headers[k + 1][0] if k + 1 < len(headers) else min(len(text), b + max(spans) + 1)
