@@ -87,12 +87,18 @@ def _status(group: list[Candidate], context: str) -> str:
 MIN_DEAL_USD = 10_000.0
 
 
+# A public body as a deal's company: "European Parliament", "Ministry of Energy", "Loan Programs Office".
+_PUBLIC_BODY = re.compile(r"(?i)\b(?:parliament|commission|ministry|department|government|council|congress|senate|"
+                          r"agency|authority|treasury|bureau|loan programs office|european union)$|^(?:the )?(?:EU|UN|NATO)$|"
+                          r"^(?:Q[1-4]|H[12]|FY\s?\d{0,4})$")  # ... or a period: "€6.1bn for Q1"
+
+
 def _implausible(r: _Reader, c: Candidate) -> bool:
     """A candidate no reading makes a deal: its "company" is a place, a source, a regulator or a person,
     or its figure is a listing's proceeds or a period's recap."""
     company = c.company or ""
-    if is_location(company, loose=True) or company.lower() in ("ai", "the company"):
-        return True
+    if is_location(company, loose=True) or company.lower() in ("ai", "the company") or _PUBLIC_BODY.search(company):
+        return True  # ... or a parliament, ministry or agency: it funds, rules or buys; it takes no round
     if company.isupper() and re.search(r"\(\s*[A-Za-z-]+\s*:\s*" + re.escape(company) + r"\s*\)", c.sent.text):
         return True  # "(NYSE: ACEL)": a ticker, the company's name stands before it
     kind = r.names.kind(company)
@@ -105,14 +111,9 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
     return _market_money(r, c)
 
 
-# A public body as a deal's company: "European Parliament", "Ministry of Energy", "Loan Programs Office".
-_PUBLIC_BODY = re.compile(r"(?i)\b(?:parliament|commission|ministry|department|government|council|congress|senate|"
-                          r"agency|authority|treasury|bureau|loan programs office|european union)$|^(?:the )?(?:EU|UN|NATO)$")
-
-
 def accept(r: _Reader, c: Candidate) -> bool:
-    if c.company is None or c.background >= 2 or _implausible(r, c) or _PUBLIC_BODY.search(c.company):
-        return False  # ... or a parliament, ministry or agency: it funds, rules or buys; it takes no round
+    if c.company is None or c.background >= 2 or _implausible(r, c):
+        return False
     amount = to_usd(c.money, r.resources, r.date)
     if amount is not None and amount < MIN_DEAL_USD:
         return False  # a share price, a ticket, a product's price: no round is this small

@@ -34,7 +34,7 @@ _HEADER = re.compile(_NAME + r"(?:\*\*)?\s*(?:\((?P<place>[^)]{1,40})\))?\s*(?:[
                      r"(?:(?P<place2>[A-Z][\w .,'’-]{1,30}?)\s*\|\s*)?(?P<rest>.+)$")
 _FIGURE_FIRST = re.compile(r"(?i)^(?:raised\s+|raises\s+|raising\s+|secured\s+|closed\s+|with\s+)?(?:an?\s+)?"
                            r"(?:about\s+|roughly\s+|around\s+|nearly\s+|over\s+|more than\s+|up to\s+|just over\s+)?"
-                           r"(?:[$€£¥₹]|(?:US|A|C|S|HK|NZ)\$|[A-Z]{3}\s?\d|Rs\.?\s?\d|\d|undisclosed|not disclosed|"
+                           r"(?:[$€£¥₹]|(?-i:US|A|C|S|HK|NZ)\$|(?-i:[A-Z]{3})\s?\d|Rs\.?\s?\d|\d|undisclosed|not disclosed|"
                            r"unannounced)")
 # A header that dates its item ("$6 billion Series C in December") recalls it.
 _DATED = re.compile(r"(?i)\b(?:in|since|back in)\s+(?:(?:early|late|mid-?)\s*)?(?:january|february|march|april|may|june|"
@@ -45,29 +45,38 @@ _MONTH_CELL = re.compile(r"(?i)(?:january|february|march|april|may|june|july|aug
 _UNDISCLOSED = re.compile(r"(?i)\b(?:undisclosed|not disclosed|unannounced)\b")
 _ACQUIRED = re.compile(r"(?i)\b(?:acqui\w+|bought|buyout|takeover|merger|m&a)\b")
 _NOT_A_ROUND = re.compile(r"(?i)\b(?:grants?|award(?:ed)?|prize|contracts?|revenue|ipo|listing|valuation of)\b")
+_CELL_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w .&'’-]{0,30}?):\s*")
+_BOUGHT_BY = re.compile(r"(?i)\b(?:acquired|bought|purchased) by\s+([^·|,;]+)")
 _LINE_LABEL = re.compile(r"^(?P<label>[A-Z][\w .&'’-]{0,30}?):\s+")
 _LEAD_LABELS = frozenset({"lead", "leads", "lead investor", "lead investors", "led by", "co-leads", "lead backer"})
 _INVESTOR_LABELS = frozenset({"also", "investors", "investor", "other investors", "backers", "participants",
                               "co-investors", "others", "lender", "lenders", "buyer", "acquirer", "acquired by"})
 # Block numbers of entry headers, past any real paragraph's and any table row's.
 ENTRY_BLOCKS = 20_000
-_MAX_REST = 90  # a header's tail is short; a longer line is a sentence that happens to open on a name
-_MAX_ITEM = 220  # "Oxbow, $18 million in a Series A led by Felicis, for ...": an "also raised" item is one line
+# "Oxbow, $18 million in a Series A led by Felicis, for ...": an item is one line, its figure first
+_MAX_ITEM = 220
+# Cells of a one-line entry: "Graphwell | New York | $26M Series A", "$220M · Marrowline · Series D".
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\s+[·•]\s+")
+_DEAL_WORDS = re.compile(r"(?i)\b(?:series [a-z]\d?|seed|equity|debt|financing|loan|facility|tranche|round|notes|"
+                         r"credit|grant)\b")
 _NOT_A_NAME = frozenset("the a an this that these those our we it its their he she they i you".split())
 
 
 def _header(r: _Reader, line: str) -> tuple[str, str] | None:
     """The company and the rest of an entry header, or None when the line is not one."""
     body = line[_MARKER.match(line).end():].strip().rstrip("*").strip()  # type: ignore[union-attr]
-    if "|" in body:
-        cells = [c.strip().strip("*").strip() for c in body.split("|") if c.strip()]
-        if not 2 <= len(cells) <= 5:
+    cut = _CELL_SPLIT.split(body)
+    if len(cut) > 1:
+        cells = [c.strip().strip("*").strip() for c in cut if c.strip()]
+        if not 2 <= len(cells) <= 7:
             return None
-        rest = next((c for c in cells[1:] if _FIGURE_FIRST.match(c)), None)
-        if rest is None:
+        # the name: the first cell that is neither the figure nor a field ("$220M · Marrowline · Series D · lead: X")
+        names = [c for c in cells if not _FIGURE_FIRST.match(c) and not _LINE_LABEL.match(c) and not tx.find_round(c)]
+        figure = next((c for c in cells if _FIGURE_FIRST.match(c)), None)
+        if figure is None or not names or cells.index(figure) > cells.index(names[0]) + 3:
             return None
-        tail = cells[cells.index(rest):]
-        name, rest = cells[0], " ".join(tail)
+        name = names[0]
+        rest = " · ".join([figure, *(c for c in cells if c is not name and c is not figure)])  # the figure first
         month = next((c for c in cells[1:] if _MONTH_CELL.fullmatch(c)), None)
         if month is not None:
             rest += f" (in {month})"  # a table row dated by its own column: dated like "... in February"
@@ -76,9 +85,8 @@ def _header(r: _Reader, line: str) -> tuple[str, str] | None:
         if m is None or not _FIGURE_FIRST.match(m.group("rest")):
             return None
         name, rest = m.group("name").strip(), m.group("rest").strip()
-    comma_item = "|" not in body and body[len(name):].lstrip().startswith(",")
-    if len(rest) > (_MAX_ITEM if comma_item else _MAX_REST) or len(name) > 60:
-        return None
+    if len(rest) > _MAX_ITEM or len(name) > 60 or _DEAL_WORDS.search(name):
+        return None  # ... or "Series C equity | $350 million": a row naming a piece of a deal, not a company
     # the header's shape names the company, so "tessel" or "Brief" are names here; "This week's total" is not
     first = name.split()[0].lower().strip(".,")
     if first in _NOT_A_NAME or name.lower() in GENERIC or NOT_A_COMPANY.match(name) or is_location(name) or \
@@ -130,23 +138,39 @@ def _entry(r: _Reader, text: str, a: int, b: int, end: int, name: str, rest: str
     line = text[a:b]
     lead = len(line) - len(line.lstrip())
     sent = Sentence(line.strip(), a + lead, a + lead + len(line.strip()), ENTRY_BLOCKS + k, "bullet")
-    rest_at = line.find(rest[:20])
+    cells = [c.strip() for c in _CELL_SPLIT.split(rest) if c.strip()]
+    fields = {m.group("label").lower(): c[m.end():] for c in cells if (m := _CELL_LABEL.match(c))}
+    plain = " ".join(c for c in cells if not _CELL_LABEL.match(c))
     money: Money | None = None
-    if not _UNDISCLOSED.match(rest.split(",")[0].strip()) or find_money(rest.split(",")[0]):
-        figs = [f for f in find_money(rest) if not f.vague]
+    head = re.sub(r"(?i)^(?:an?|the)\s+", "", plain.split(",")[0].strip())
+    if not _UNDISCLOSED.match(head) or find_money(plain.split(",")[0]):
+        figs = [f for f in find_money(plain) if not f.vague]
         if not figs:
             return None
         f = figs[0]
-        offset = max(rest_at, 0) + lead
-        money = Money(f.start + offset, f.end + offset, f.text, f.currency, f.value, f.high, f.qualifier, f.usd,
+        at = line.find(f.text) - lead  # money spans index the entry's sentence
+        money = Money(max(at, 0), max(at, 0) + len(f.text), f.text, f.currency, f.value, f.high, f.qualifier, f.usd,
                       f.vague)
     if money is None:
         money = Money(0, 0, "", "", 0.0, vague=True)
-    dtype = "acquisition" if _ACQUIRED.search(rest) else "debt" if tx.DEBT_WORDS.search(rest) else "equity"
+    dtype = "acquisition" if _ACQUIRED.search(rest) else "debt" if tx.DEBT_WORDS.search(plain) else "equity"
     cand = Candidate(r.canon(name), dtype, money, sent, "text", 0, verb="acquire" if dtype == "acquisition" else "raise",
-                     round=tx.find_round(rest) if dtype == "equity" else None, support=0.9)
+                     round=tx.find_round(plain) if dtype == "equity" else None, support=0.9)
     cand.sentences.append(sent)
-    inv, leads = r.investor_mentions(rest, "text")  # "Oxbow, $18 million in a Series A led by Felicis"
+    inv, leads = r.investor_mentions(plain, "text")  # "Oxbow, $18 million in a Series A led by Felicis"
+    for label, value in fields.items():  # "lead: Thrive Capital · also: Elad Gil, Conviction · valuation: $3B"
+        names = r.name_list(value, "text")
+        if label in _LEAD_LABELS:
+            leads += names
+            inv += names
+        elif label in _INVESTOR_LABELS:
+            inv += names
+        elif label == "valuation" and (vals := find_money(value)):
+            cand.valuation = vals[0]
+    buyer = _BOUGHT_BY.search(rest)
+    if dtype == "acquisition" and buyer is not None:  # "undisclosed · Wrenfield · acquired by Telemetrica"
+        inv += r.name_list(buyer.group(1), "text")
+        leads = list(inv)
     cand.investors += [n for n in inv if n not in cand.investors]
     cand.leads += [n for n in leads if n not in cand.leads]
     _story(r, cand, text, b, end)

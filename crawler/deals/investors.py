@@ -79,7 +79,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bwith\s+(?P<seg>[^.;]+?)\s+among\s+(?:the\s+)?other\s+(?:investors|backers|participants)", re.I),
      "inv"),
     (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+(?:also\s+)?(?:participating|joining|investing|taking part|"
-                r"contributing|co-investing|returning|lending|chipping in|buying(?: stock| shares)?|participate)\b",
+                r"contributing|co-investing|returning|lending|chipping in|buying(?: stock| shares)?|participate|"
+                r"following on|following)\b",
                 re.I), "inv"),
     (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:said|expected|set|likely|poised|"
                 r"understood|reported)\s+to\s+(?:be\s+)?(?:invest|participat|join|back|contribut|take part)\w*\b", re.I),
@@ -89,7 +90,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<!which )(?<!that )(?<!who )\b(?:is|was|were|are|has been|have been)\s+(?:also\s+)?(?:being\s+)?"
                 r"(?:funded|backed|financed|bankrolled)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"\b(?:participation|investments?|money|capital|backing|funding|commitments?|support|"
-                r"contributions?)\s+(?:from|by)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+                r"contributions?|(?:undisclosed |unspecified )(?:sum|amount))\s+(?:from|by)\s+(?P<seg>.+?)" + TERM, re.I),
+     "inv"),
     (re.compile(r"\b(?:joined|accompanied)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"(?:^|,\s*)(?:alongside|together with)\s+(?P<seg>[^,;.]+?)" + TERM, re.I), "inv"),
     (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan|transaction)\s+(?:\w+\s){0,2}?(?:backed|"
@@ -142,7 +144,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("among",),),
     (("with",), ("among",)),
     (("with",), ("participating", "joining", "investing", "taking part", "contributing", "co-investing",
-                 "returning", "lending", "chipping in", "buying", "participate")),
+                 "returning", "lending", "chipping in", "buying", "participate", "following")),
     (("to",), ("invest", "particip", "join", "back", "contribut", "take part")),
     (("to",), ("lead",)),
     (("funded", "backed", "financed", "bankrolled"), ("by",)),
@@ -181,7 +183,8 @@ _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w
                       r"funding|financed|bankroll\w*|lend\w*|lenders?|re-?upped|piled|doubled|rounded|followed|money|"
                       r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
                       r"as did|included|includes|include|also in|funders|financiers|drew|attracted|brought in|"
-                      r"pulled in|lured|cap table|buying|buyers|new|rais\w*|secured|closed|took in|firms|VCs)\b",
+                      r"pulled in|lured|cap table|buying|buyers|new|rais\w*|secured|closed|took in|firms|VCs|undisclosed|"
+                      r"following)\b",
                       re.I)
 _TRIGGER_FOLDED = folded(_TRIGGER)  # on fold(text): the same answer, four times faster
 # Clause boundaries inside one sentence for subject-anchored patterns.

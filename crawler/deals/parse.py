@@ -92,6 +92,7 @@ _SECTION_WORDS = frozenset({"funds", "deals", "rounds", "rumours", "rumors", "ex
                             "elsewhere", "briefly", "people", "hires", "moves", "markets", "policy", "research"})
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _OF_SHARES = re.compile(r"\s+(?:worth\s+)?(?:of|in)\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
+_RAISED_JUST_BEFORE = re.compile(r"(?i)\b(?:raised|raises|raising|secured|closed)\s+(?:\w+\s+){0,2}$")
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _SHEET_OPENER = re.compile(r"((?:[A-Z][\w.&'’-]*\s+){0,2}[A-Z][\w.&'’-]*)\s+(?:is|are|was|has|[a-z]{2,}[^s\W]s)\b")
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
@@ -172,8 +173,9 @@ class _Reader(FrameMixin):
             if role == "valuation" and tx.ACQUIRE_VERBS.search(t[clause_start(t, ms):ms]) and not \
                     tx.VALUATION_AFTER.match(t[me:]):
                 role = "deal"
-            elif role == "nondeal" and _IN_CASH.match(t[me:]) and tx.ACQUIRE_VERBS.search(t[:ms]):
-                role = "deal"  # "its acquisition of X ... for $665 million in cash": the price paid
+            elif role == "nondeal" and _IN_CASH.match(t[me:]) and (tx.ACQUIRE_VERBS.search(t[:ms]) or
+                                                                   _RAISED_JUST_BEFORE.search(t[:ms])):
+                role = "deal"  # "its acquisition of X ... for $665 million in cash", "has raised $1 billion in cash"
             elif role == "nondeal" and _OF_SHARES.match(t[me:]) and tx.SECONDARY.search(t):
                 role = "deal"  # "employees sold about $420 million of shares in a tender offer"
             if role == "valuation":
@@ -229,7 +231,7 @@ class _Reader(FrameMixin):
                 self.pending_val = (sent.block, vals[0])
             return
         cur = self.cands[-1]
-        if sent.kind == "bullet" and not sent.label and cur.sent.kind == "bullet" and sent.block != cur.sent.block:
+        if sent.kind == "bullet" and not sent.label and cur.field != "title" and sent.block != cur.sent.block:
             inv, leads = [], []  # the next item of a list: its backers are its own company's
         if inv or leads:
             # investors go to the latest deal that has a syndicate, not to a compute deal or an acquisition
