@@ -56,6 +56,10 @@ _FOR_PRICE = re.compile(r"\bfor\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|som
 _SOLD_TO = re.compile(r"\s+(?:(?:has|have|had|is|was|will|to)\s+)?(?:been\s+|be\s+)?sold\s+(?:itself\s+)?to\s+(?=[A-Z])")
 # buyer's acquisition of target
 _POSSESSIVE = re.compile(r"(?:'s|’s)\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout)\s+of\s+", re.I)
+_BASED_IN = re.compile(r"^\s*(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered)\s+")
+_PEOPLE_JOIN = re.compile(r"(?i)\b(?:co-?founders?|founders?|employees|staff|team members|engineers|executives)\b[^.;]{0,60}$")
+_MAKES_SUBSIDIARY = re.compile(r"\b(?:will make|to make|would make|made|makes|making)\s+(?=[A-Z])")
+_SUBSIDIARY_AFTER = re.compile(r"(?i)\ba\s+wholly[- ]owned\s+subsidiary\b")
 # "Y, which X bought ...": the relative clause names the buyer
 _WHICH_BOUGHT = re.compile(r",\s+which\s+(?=[A-Z])")
 _BOUGHT_AFTER = re.compile(r"\s+(?:has\s+|had\s+|just\s+|quietly\s+)*(?:bought|acquired|purchased|snapped up|took over|"
@@ -83,7 +87,7 @@ _RAISED = re.compile(
     r"(?=\s+(?:from|led by|with|by|in|at|,)|[.,;]|$)", re.I)
 _FROM = re.compile(r"\s(?:from|by)\s+")
 # Every pattern below needs one of these (lower-cased) words: a cheap test before the regexes.
-_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "scoop", "hire", "took on", "takes on", "brought on",
+_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "scoop", "subsidiary", "hire", "took on", "takes on", "brought on",
               "brings on", "picked up", "picks up", "take", "took", "join", "sold",
               "rais", "secur", "closed", "closes", "receiv", "bag", "land", "gets", "got", "announc", "complet",
               "talks", "tender", "secondary", "invest", "backs", "backed", "capacity")
@@ -193,7 +197,7 @@ def _undisclosed(s: Sentence) -> Money:
 
 def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
-    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|hire|took on|takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold", text):
+    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|subsidiary|hire|took on|takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold", text):
         return []
     pairs: list[tuple[str, str]] = []
     for m in _ACTIVE.finditer(text):
@@ -212,10 +216,15 @@ def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
         for m in _JOINS.finditer(text):  # "Brightloom is joining Castellan": a team and product taken in
             target = _subject_before(r, text, m.start(), field_)
             buyer = object_after(r, text, m.end(), field_)
-            if target and _ROLE_BEFORE.search(text[:m.start()]):
-                continue  # "Tokens.com CEO Andrew Kiguel joined ...": a person joins an interview
+            if target and (_ROLE_BEFORE.search(text[:m.start()]) or _PEOPLE_JOIN.search(text[:m.start()])):
+                continue  # "Tokens.com CEO Andrew Kiguel joined ...", "its co-founders X and Y will join Z": people
             if buyer and target and r.names.kind(buyer) != "person" and r.names.kind(target) != "person":
                 pairs.append((buyer, target))
+    for m in _MAKES_SUBSIDIARY.finditer(text):  # "will make Tensor Garden a wholly owned subsidiary"
+        target = object_after(r, text, m.end(), field_)
+        buyer = _subject_before(r, text, m.start(), field_) or r.focus
+        if target and buyer and _SUBSIDIARY_AFTER.search(text, m.end()):
+            pairs.append((buyer, target))
     for m in _WHICH_BOUGHT.finditer(text):
         names = r.chunks(text[m.end():m.end() + 80], field_)
         if not names or names[0].start != 0 or not _BOUGHT_AFTER.match(text, m.end() + names[0].end):
@@ -330,7 +339,7 @@ def object_after(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     if _DESCRIBED.search(window[:names[-1].start]) and len(names) > 1:
         return names[-1].text
     first = names[0]
-    prefix = window[:first.start]
+    prefix = _BASED_IN.sub("", window[:first.start])  # "Chennai-based Lekhak"
     if prefix.strip() and not _DESCRIPTION.fullmatch(prefix):
         return None  # "startup founded by ex-Instagram talent": the name is not the one bought
     if _DESCRIBED.match(window, first.end + 1) and len(names) > 1:

@@ -56,6 +56,10 @@ ENTRY_BLOCKS = 20_000
 # "Oxbow, $18 million in a Series A led by Felicis, for ...": an item is one line, its figure first
 _MAX_ITEM = 220
 # Cells of a one-line entry: "Graphwell | New York | $26M Series A", "$220M · Marrowline · Series D".
+# "5. Zscaler Raised: $138 million Valuation: $1.1 billion": a profile's fields, not an entry's header
+_FIELD_TAIL = re.compile(r"(?i)\b(?:raised|raises|funding|valuation|amount|investors?|lead|total)$")
+_NOT_DEAL_COLUMNS = re.compile(r"(?i)\b(?:market (?:value|cap\w*)|revenue|sales|price|share price|stock|profit|"
+                               r"earnings|change since|market share)\b")
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\s+[·•]\s+")
 _DEAL_WORDS = re.compile(r"(?i)\b(?:series [a-z]\d?|seed|equity|debt|financing|loan|facility|tranche|round|notes|"
                          r"credit|grant)\b")
@@ -85,7 +89,7 @@ def _header(r: _Reader, line: str) -> tuple[str, str] | None:
         if m is None or not _FIGURE_FIRST.match(m.group("rest")):
             return None
         name, rest = m.group("name").strip(), m.group("rest").strip()
-    if len(rest) > _MAX_ITEM or len(name) > 60 or _DEAL_WORDS.search(name):
+    if len(rest) > _MAX_ITEM or len(name) > 60 or _DEAL_WORDS.search(name) or _FIELD_TAIL.search(name):
         return None  # ... or "Series C equity | $350 million": a row naming a piece of a deal, not a company
     # the header's shape names the company, so "tessel" or "Brief" are names here; "This week's total" is not
     first = name.split()[0].lower().strip(".,")
@@ -109,10 +113,15 @@ def entry_deals(r: _Reader) -> list[Candidate]:
     text = r.text
     headers: list[tuple[int, int, str, str]] = []  # (line start, line end, company, rest)
     pos = 0
+    columns = ""  # the header row of the table the line sits in, if any
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
-        if not line.strip() or len(line) > 160:
-            continue
+        if "|" not in line:
+            columns = ""
+        elif not columns and not find_money(line):
+            columns = line
+        if not line.strip() or len(line) > 250 or (columns and _NOT_DEAL_COLUMNS.search(columns)):
+            continue  # ... or a row of a table of market values, revenue or prices
         found = _header(r, line)
         if found is not None:
             headers.append((start, start + len(line), *found))

@@ -104,6 +104,7 @@ _NEXT_FIGURE = re.compile(r"(?:[$€£¥₹]|\b(?:US|A|C|HK)\$)\s?\d")
 _VALUED_AT = re.compile(r"(?i)(?:\bat (?:an?\s+)?(?:\w+\s+)?|\bvalu\w*\s+(?:\w+\s+)?(?:at\s+)?)$")
 # Where a figure's own words end and a purpose or relative clause about something else begins.
 _PURPOSE = re.compile(r"(?i)\b(?:to (?:help|cover|fund|pay|finance|repay|refinance|meet)|which|that|who)\b")
+_DASH_ASIDE = re.compile(r"(?:^|[.;:]\s+)(?P<subj>[^—–;:]{2,80}?)\s[—–]\s[^—–]{2,160}?\s[—–]\s*$")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 _DASH_APPOSITIVE = re.compile(r"\s+[–—]\s+|\s+--\s+|(?<=\w)—(?=\w)")
 _RELATIVE_OPEN = re.compile(r"(?:which|whose|who)\s")
@@ -274,7 +275,7 @@ class FrameMixin(InvestorMixin):
             label = None  # "RUMOUR MILL." heads a section; "KESTREL GRID -" names a company the title spells
         if label and before.startswith(label):
             before = before[len(label) + 1:]
-        if classify.is_forecast(t[L:R]):
+        if classify.is_forecast(t[L:min(R, me + 25)]):  # not "raises $40M to help utilities forecast load"
             return None
         sec = tx.SECONDARY.search(before)
         if sec is None and tx.SECONDARY.search(after_head) and re.search(r"(?i)\b(?:sell\w*|sold)\s+(?:\w+\s){0,2}$", before):
@@ -339,7 +340,10 @@ class FrameMixin(InvestorMixin):
             subj_end, cls = form_ctx[0], "form"
         # "and Pledges $100B" / "and committing to": coordinated verb, subject from the first clause
         subj_text = before[:subj_end]
-        if re.fullmatch(r"\s*(?:and|but|while|then|,)?\s*", subj_text) and L > 0:
+        aside = _DASH_ASIDE.search(t[:L]) if L > 0 and not subj_text.strip() else None
+        if aside is not None:  # "Orrery Systems — the chip startup I wrote about — picked up $85 million"
+            subj_text = aside.group("subj")
+        elif re.fullmatch(r"\s*(?:and|but|while|then|,)?\s*", subj_text) and L > 0:
             subj_text = t[clause_start(t, L - 1):L]
             first = re.search(tx.RAISE_VERBS.pattern + "|" + tx.INVEST_VERBS.pattern, subj_text, re.I)
             if first:

@@ -99,6 +99,9 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "Holloway Ventures led, with participation from ...", "Shinkai Ventures led."
     (re.compile(r"^(?P<seg>[^.;,$€£¥₹]+?)\s+(?:led|co-led)(?:\s+(?:it|them))?(?=\s*(?:[,.;]|$)|\s+(?:with|and|alongside)\b)",
                 re.I), "lead"),
+    # "picked up $85 million in a Series B that Coatue led"
+    (re.compile(r"\b(?:round|series [a-z]\d?|seed|financing|raise|tranche)\s+(?:that|which)\s+(?P<seg>[^.;,$€£¥₹]+?)\s+"
+                r"(?:co-)?led\b", re.I), "lead"),
     # "..., as did existing investor X"
     (re.compile(r",\s*as did\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "X led the investment alongside Y and Z"
@@ -153,6 +156,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("alongside", "together with"),),
     (("backed", "provided", "funded", "underwritten", "financed", "supported", "arranged"), ("by",)),
     (("led",),),
+    (("that", "which"), ("led",)),
     (("as did",),),
     (("led",), ("alongside", "together with")),
     (("include",),),

@@ -570,7 +570,10 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
         same_entity(c.company, a.company or "") and a.deal_type == c.deal_type for a in accepted)]
     accepted = with_entries(accepted, entry_deals(reader))
     _late_syndicate(reader, accepted)
-    return ArticleDeals(tuple(merge(reader, accepted)))
+    deals = merge(reader, accepted)
+    if tx.DENIAL.search(title or ""):  # "X denies report it is in talks to buy Y": the reported deal is the denied one
+        deals = [d for d in deals if d.status != "rumored"]
+    return ArticleDeals(tuple(deals))
 
 
 _SYNDICATE_CUE = re.compile(r"\b(?:led by|co-led|participat\w+|also invested|joined the (?:round|financing)|"

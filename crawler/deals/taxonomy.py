@@ -95,7 +95,7 @@ PHRASE_LABEL = re.compile(r"(?:The|A|An|Our|My|Why|How|What|This|That|Bottom|Big
 # --- verbs ---------------------------------------------------------------------------------
 # The company is the subject: "X raised $5M", "X secures $5B investment from Y".
 RAISE_VERBS = re.compile(
-    r"\b(?:rais(?:ed|es|ing|e)|fundrais(?:ed|es|ing)|secur(?:ed|es|ing|e)|clos(?:ed|es|ing|e)|land(?:ed|s|ing)?|nab(?:bed|s)|"
+    r"\b(?:rais(?:ed|es|ing|e)|fundrais(?:ed|es|ing)|sign(?:ed|s|ing)? (?:an? )?term sheet(?: for)?|secur(?:ed|es|ing|e)|clos(?:ed|es|ing|e)|land(?:ed|s|ing)?|nab(?:bed|s)|"
     r"bag(?:ged|s)|pick(?:ed|s)? up|pull(?:ed|s)? in|t(?:akes|ook|aking|ake|aken)(?: on)?|gets?|got|receiv(?:ed|es|ing|e)|"
     r"obtain(?:ed|s)?|announc(?:ed|es|ing|e)|complet(?:ed|es|ing|e)|attract(?:ed|s)?|wins?|won|scor(?:ed|es)|"
     r"draws?|drew|finaliz(?:ed|es|ing|e)|finalis(?:ed|es|ing|e)|unveil(?:ed|s)?|reach(?:ed|es)?|hits?|"
