@@ -58,6 +58,7 @@ _MAX_ITEM = 220
 # Cells of a one-line entry: "Graphwell | New York | $26M Series A", "$220M · Marrowline · Series D".
 # "5. Zscaler Raised: $138 million Valuation: $1.1 billion": a profile's fields, not an entry's header
 _FIELD_TAIL = re.compile(r"(?i)\b(?:raised|raises|funding|valuation|amount|investors?|lead|total)$")
+_FIRST_SENTENCE = re.compile(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])")
 _NOT_DEAL_COLUMNS = re.compile(r"(?i)\b(?:market (?:value|cap\w*)|revenue|sales|price|share price|stock|profit|"
                                r"earnings|change since|market share)\b")
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\s+[·•]\s+")
@@ -102,7 +103,9 @@ def _header(r: _Reader, line: str) -> tuple[str, str] | None:
 
 
 def _dated(rest: str, year: int | None) -> bool:
-    """Whether a header dates its item in the past: "in December", "(2025)" in an article of 2026."""
+    """Whether a header dates its item in the past: "in December", "(2025)" in an article of 2026. Only the
+    header's own words count: "X - $36 million Series B. It last raised in 2023." is this week's item."""
+    rest = _FIRST_SENTENCE.split(rest, 1)[0]
     if _DATED.search(rest):
         return True
     return year is not None and any(int(y) < year for y in _YEAR.findall(rest))
@@ -182,7 +185,7 @@ def _entry(r: _Reader, text: str, a: int, b: int, end: int, name: str, rest: str
         leads = list(inv)
     cand.investors += [n for n in inv if n not in cand.investors]
     cand.leads += [n for n in leads if n not in cand.leads]
-    _story(r, cand, text, b, end)
+    _story(r, cand, text, a, end)  # from the header line itself: "X (Leeds) - £4m seed. Y led."
     return cand
 
 
