@@ -142,19 +142,23 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
         item = s.kind == "bullet" and (opens or second.get(s.block) == s.start)
         if not lead and not item and not opens:
             continue  # only where an article puts its news: headline, lead, a list item's or a paragraph's opening
-        if s.background or id(s) in taken_sents or not any(w in fold(s.text) for w in _CUE_WORDS):
+        if s.background or id(s) in taken_sents:
+            continue
+        low = fold(s.text)
+        if not any(w in low for w in _CUE_WORDS):
             continue
         text = s.text
-        if tx.DENIAL.search(text) or tx.HYPOTHETICAL.search(text) or _ENDED.search(text) or \
-                tx.BACKGROUND_STRONG.search(text) or classify.carries_no_deal(text):
-            continue  # ... or a lawsuit notice's "purchased or otherwise acquired X common stock"
         field_ = "title" if s.kind == "title" else "text"
-        for cand in _acquisitions(r, s, field_) + _rounds(r, s, field_) + _capacity(r, s, field_):
-            if _DATED.search(s.text):
-                continue  # "... the app a lot of you used last year" may stay; "acquired it in 2021" is history
-            if not lead and not item and find_money(text):
-                continue  # a paragraph's figure was the frame reader's to judge ("the biggest deal since X bought Y for $527m")
-            (found if lead else list_items if item else openings).append(cand)
+        # a paragraph's opening counts for an acquisition only (below): no round or capacity reading needed there
+        found_here = _acquisitions(r, s, field_)
+        if lead or item:
+            found_here += _rounds(r, s, field_) + _capacity(r, s, field_)
+        if not found_here or tx.DENIAL.search(text) or tx.HYPOTHETICAL.search(text) or _ENDED.search(text) or \
+                tx.BACKGROUND_STRONG.search(text) or classify.carries_no_deal(text) or _DATED.search(text):
+            continue  # ... or a lawsuit notice's "purchased or otherwise acquired X common stock", or history
+        if not lead and not item and find_money(text):
+            continue  # a paragraph's figure was the frame reader's to judge ("the biggest deal since X bought Y for $527m")
+        (found if lead else list_items if item else openings).extend(found_here)
     bullets_with_deals = {c.sent.block for c in accepted if c.sent.kind == "bullet"} | {c.sent.block for c in list_items}
     if len(bullets_with_deals) >= 2:
         found += list_items

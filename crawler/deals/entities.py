@@ -136,15 +136,15 @@ class NameFinder:
         caps: list[str] = []
         lower: set[str] = set()
         openers: set[str] = set()  # lower-case words that open a sentence: "ondine, which ..." styles its name so
-        seen: Counter[str] = Counter()
         for text in texts:
             for sent in _SENT_SPLIT.split(text):
                 toks = _TOKEN.findall(sent)
                 if not toks:
                     continue
-                if toks[0][:1].islower() and toks[0].isalpha() and len(toks[0]) >= 3 and toks[0] not in STOP:
-                    openers.add(toks[0])
-                seen.update(t for t in toks if t[:1].islower())
+                first = toks[0]
+                if first[:1].islower() and first.isalpha() and len(first) >= 3 and first not in STOP and \
+                        sent.lstrip()[len(first):len(first) + 1] in (" ", ","):  # a word, not "tracker@site.io"
+                    openers.add(first)
                 words = [_word_case(tok) for tok in toks]
                 upper = [base for base, case in words if case > 0]
                 lower.update(base for base, case in words if case < 0)
@@ -156,7 +156,7 @@ class NameFinder:
                     mid.update(later)
         self._mid = frozenset(mid)
         # a lower-case brand opens a sentence in its own spelling and comes back: a common word would be capitalised
-        self._brands = frozenset(w for w in openers if seen[w] >= 2 and w not in BREAK)
+        self._brands = frozenset(w for w in openers if w not in BREAK and sum(text.count(w) for text in texts) >= 2)
         self._caps = Counter(caps)
         self._lower = frozenset(lower)
         self._chunk_cache: dict[tuple[str, bool], tuple[Name, ...]] = {}
