@@ -39,6 +39,7 @@ _ON_RECORD = re.compile(r"\b(?:has|have|had) (?:agreed|signed)\b[^.;]*\b(?:accor
 
 
 _ACQ_DONE = re.compile(r"\b(?:has|have|had) (?:now |officially |just )?(?:acquired|bought|purchased|hired the|taken on the)\b|"
+                       r"\b(?:picked|snapped|scooped) up\b|\bthe deal (?:has )?closed\b|"
                        r"\b(?:has|have) been (?:acquired|bought|purchased|sold)\b|\bwas (?:acquired|bought|purchased|sold)\b|"
                        r"\b(?:acquires|buys)\b|^[^,;]{0,80}\b(?:acquired|bought)\b|\bacqui-?hired\b|"
                        r"\bannounc(?:es|ed|e) (?:the|its) (?:completed )?acquisition of\b", re.I)

@@ -21,18 +21,20 @@ from crawler.deals import taxonomy as tx
 from crawler.deals.entities import GENERIC, is_location, same_entity
 from crawler.deals.frames import Candidate
 from crawler.deals.money import Money, find_money
-from crawler.deals.segment import Sentence
+from crawler.deals.segment import Sentence, tail_start
 from crawler.deals.tables import NOT_A_COMPANY, TABLE_ROW_BLOCKS
 
 if TYPE_CHECKING:
     from crawler.deals.parse import _Reader
 
-_MARKER = re.compile(r"^\s*(?:#{1,4}\s*)?(?:\*\*)?(?:\d{1,2}[.)]\s+|[-•*·▪►]\s+)?(?:\*\*)?")
+_MARKER = re.compile(r"^\s*(?:#{1,4}\s*)?(?:\*\*)?(?:\d{1,2}[.)]\s+|[-•*·▪►→➤▸»]\s+)?(?:\*\*)?")
 _NAME = r"(?P<name>[A-Za-z0-9][\w&.'’+-]*(?:\s+(?:[A-Z0-9&][\w&.'’+-]*|of|de|la|and)){0,4})"
 # name, an optional place in brackets, a separator, an optional place between pipes, then the figure
-_HEADER = re.compile(_NAME + r"(?:\*\*)?\s*(?:\((?P<place>[^)]{1,40})\))?\s*(?:[-–—:|]|,)\s*"
+_HEADER = re.compile(_NAME + r"(?:\*\*)?\s*(?:\((?P<place>[^)]{1,60})\))?\s*(?:[-–—:|]|,|(?=(?:raised|raises|closed|"
+                     r"secured|landed|grabbed|bagged|picked up) (?:an? )?(?:[$€£¥₹]|undisclosed)))\s*"
                      r"(?:(?P<place2>[A-Z][\w .,'’-]{1,30}?)\s*\|\s*)?(?P<rest>.+)$")
-_FIGURE_FIRST = re.compile(r"(?i)^(?:raised\s+|raises\s+|raising\s+|secured\s+|closed\s+|with\s+)?(?:an?\s+)?"
+_FIGURE_FIRST = re.compile(r"(?i)^(?:(?:raised|raises|raising|secured|closed|landed|grabbed|bagged|picked up|with)\s+)?"
+                           r"(?:an?\s+)?"
                            r"(?:about\s+|roughly\s+|around\s+|nearly\s+|over\s+|more than\s+|up to\s+|just over\s+)?"
                            r"(?:[$€£¥₹]|(?-i:US|A|C|S|HK|NZ)\$|(?-i:[A-Z]{3})\s?\d|Rs\.?\s?\d|\d|undisclosed|not disclosed|"
                            r"unannounced)")
@@ -59,6 +61,11 @@ _MAX_ITEM = 220
 # "5. Zscaler Raised: $138 million Valuation: $1.1 billion": a profile's fields, not an entry's header
 _FIELD_TAIL = re.compile(r"(?i)\b(?:raised|raises|funding|valuation|amount|investors?|lead|total)$")
 _FIRST_SENTENCE = re.compile(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])")
+_VERB_FIRST = re.compile(r"(?i)(?:raised|raises|closed|secured|landed|grabbed|bagged|picked up)\b")
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•*·▪►→➤▸»])\s")
+_NAME_ONLY = re.compile(r"^\s*\d{1,2}[.)]\s+(?:\*\*)?" + _NAME + r"(?:\*\*)?\s*\([^)]{2,40}\)\s*$")
+_HEADER_NUMBER = re.compile(r"^\s*\d{1,2}[.)]\s+\S")
+_AMOUNT_FIELD = re.compile(r"(?i)^(?:raised|funding|amount|round|deal|news|the deal|size|financing)\s*:\s*(?P<value>.+)$")
 _NOT_DEAL_COLUMNS = re.compile(r"(?i)\b(?:market (?:value|cap\w*)|revenue|sales|price|share price|stock|profit|"
                                r"earnings|change since|market share)\b")
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\s+[·•]\s+")
@@ -89,6 +96,8 @@ def _header(r: _Reader, line: str) -> tuple[str, str] | None:
         m = _HEADER.match(body)
         if m is None or not _FIGURE_FIRST.match(m.group("rest")):
             return None
+        if _VERB_FIRST.match(m.group("rest")) and not _LIST_MARK.match(line):
+            return None  # "X raised $5M ..." is an entry only as a list item; as a paragraph, the sentence reader's
         name, rest = m.group("name").strip(), m.group("rest").strip()
     if len(rest) > _MAX_ITEM or len(name) > 60 or _DEAL_WORDS.search(name) or _FIELD_TAIL.search(name):
         return None  # ... or "Series C equity | $350 million": a row naming a piece of a deal, not a company
@@ -100,6 +109,28 @@ def _header(r: _Reader, line: str) -> tuple[str, str] | None:
     if _NOT_A_ROUND.search(rest) and not tx.find_round(rest):
         return None
     return name, rest
+
+
+def _sheet_header(text: str, end: int, line: str) -> tuple[str, str, int] | None:
+    """A numbered header that names the company and its place, with the figure in a field below it:
+
+        1. Nordvik Sensing (Tromsø, Norway)
+        What it does: ...
+        Raised: €14M Series A
+
+    The place in brackets tells a company from a teaser heading ("2. Identity For Agents")."""
+    m = _NAME_ONLY.match(line)
+    if m is None or m.group("name").split()[0].lower() in _NOT_A_NAME or NOT_A_COMPANY.match(m.group("name")):
+        return None
+    pos = end + 1
+    for below in text[end + 1:end + 800].split("\n")[:7]:
+        pos += len(below) + 1
+        if _NAME_ONLY.match(below) or _HEADER_NUMBER.match(below):
+            break  # the next item has begun
+        field = _AMOUNT_FIELD.match(below.strip())
+        if field is not None and (_FIGURE_FIRST.match(field.group("value")) or _BOUGHT_BY.search(field.group("value"))):
+            return m.group("name").strip(), field.group("value").strip(), pos - 1 - (len(below) - len(below.rstrip()))
+    return None
 
 
 def _dated(rest: str, year: int | None) -> bool:
@@ -117,8 +148,11 @@ def entry_deals(r: _Reader) -> list[Candidate]:
     headers: list[tuple[int, int, str, str]] = []  # (line start, line end, company, rest)
     pos = 0
     columns = ""  # the header row of the table the line sits in, if any
+    tail = tail_start(text)  # "RELATED" and what follows: other stories' headlines
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
+        if tail is not None and start >= tail:
+            break
         if "|" not in line:
             columns = ""
         elif not columns and not find_money(line):
@@ -126,8 +160,11 @@ def entry_deals(r: _Reader) -> list[Candidate]:
         if not line.strip() or len(line) > 250 or (columns and _NOT_DEAL_COLUMNS.search(columns)):
             continue  # ... or a row of a table of market values, revenue or prices
         found = _header(r, line)
+        stop = start + len(line)
+        if found is None and (sheet := _sheet_header(text, stop, line)) is not None:
+            found, stop = sheet[:2], sheet[2]  # the entry's sentence runs to its figure's field line
         if found is not None:
-            headers.append((start, start + len(line), *found))
+            headers.append((start, stop, *found))
     if len(headers) < 2:
         return []
     dated = [h for h in headers if _dated(h[3], r.year)]
@@ -167,7 +204,7 @@ def _entry(r: _Reader, text: str, a: int, b: int, end: int, name: str, rest: str
         money = Money(0, 0, "", "", 0.0, vague=True)
     dtype = "acquisition" if _ACQUIRED.search(rest) else "debt" if tx.DEBT_WORDS.search(plain) else "equity"
     cand = Candidate(r.canon(name), dtype, money, sent, "text", 0, verb="acquire" if dtype == "acquisition" else "raise",
-                     round=tx.find_round(plain) if dtype == "equity" else None, support=0.9)
+                     round=tx.find_round(plain) if dtype == "equity" else None, support=0.9, region=(a, end))
     cand.sentences.append(sent)
     inv, leads = r.investor_mentions(plain, "text")  # "Oxbow, $18 million in a Series A led by Felicis"
     for label, value in fields.items():  # "lead: Thrive Capital · also: Elad Gil, Conviction · valuation: $3B"
@@ -204,6 +241,8 @@ def _story(r: _Reader, cand: Candidate, text: str, start: int, end: int) -> None
             continue
         if label in _INVESTOR_LABELS:
             cand.investors += [n for n in r.name_list(tail, "text") if n not in cand.investors]
+            _, marked = r.investor_mentions(tail, "text")  # "Investors: Frst (lead), Kima Ventures"
+            cand.leads += [n for n in marked if n not in cand.leads]
             if cand.deal_type == "acquisition":
                 cand.leads = list(cand.investors)
             continue
@@ -239,6 +278,10 @@ def with_entries(accepted: list[Candidate], entries: list[Candidate]) -> list[Ca
     for a in accepted:
         twin = next((e for e in entries if same_entity(e.company or "", a.company or "")
                      and (e.deal_type == a.deal_type or a.field == "text")), None)
+        inside = next((e for e in entries if e.region and a.field == "text" and e.region[0] <= a.sent.start < e.region[1]
+                       and any(same_entity(i, a.company or "") for i in e.investors)), None)
+        if twin is None and inside is not None:
+            continue  # the entry's buyer or backer read as a company in its own lines ("Acquired by X for $40M")
         if twin is None:
             out.append(a)
             continue

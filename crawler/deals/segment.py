@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from crawler.deals.textutil import fold
 
-_BULLET = re.compile(r"^\s*(?:[-•*·▪►–—]\s*(?:•\s*)?|\d{1,2}[.)]\s+)")
+_BULLET = re.compile(r"^\s*(?:[-•*·▪►–—→➤▸»]\s*(?:•\s*)?|\d{1,2}[.)]\s+)")
 _LABEL = re.compile(r"^(?P<label>[A-Z][\w .&'’:-]{0,40}?):\s+(?=\S)")
 # A newsletter item that opens on its company in capitals: "ACME ROBOTICS - $40 million, Series B."
 _CAPS_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z0-9&'’.]+(?: [A-Z0-9&'’.]+){0,3}) [-–—] (?=\S)|"
@@ -129,6 +129,16 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if b - trail > a + lead:
             out.append((a + lead, b - trail))
     return out
+
+
+def tail_start(text: str) -> int | None:
+    """Where a trailing block of other stories begins ("Related", "Read more"), or None."""
+    pos = 0
+    for line in text.split("\n"):
+        if _TAIL_START.match(line.strip()):
+            return pos
+        pos += len(line) + 1
+    return None
 
 
 def segment(text: str) -> list[Sentence]:

@@ -96,7 +96,7 @@ PHRASE_LABEL = re.compile(r"(?:The|A|An|Our|My|Why|How|What|This|That|Bottom|Big
 # The company is the subject: "X raised $5M", "X secures $5B investment from Y".
 RAISE_VERBS = re.compile(
     r"\b(?:rais(?:ed|es|ing|e)|fundrais(?:ed|es|ing)|sign(?:ed|s|ing)? (?:an? )?term sheet(?: for)?|secur(?:ed|es|ing|e)|clos(?:ed|es|ing|e)|land(?:ed|s|ing)?|nab(?:bed|s)|"
-    r"bag(?:ged|s)|pick(?:ed|s)? up|pull(?:ed|s)? in|t(?:akes|ook|aking|ake|aken)(?: on)?|gets?|got|receiv(?:ed|es|ing|e)|"
+    r"bag(?:ged|s)|grab(?:bed|s)|pick(?:ed|s)? up|pull(?:ed|s)? in|t(?:akes|ook|aking|ake|aken)(?: on)?|gets?|got|receiv(?:ed|es|ing|e)|"
     r"obtain(?:ed|s)?|announc(?:ed|es|ing|e)|complet(?:ed|es|ing|e)|attract(?:ed|s)?|wins?|won|scor(?:ed|es)|"
     r"draws?|drew|finaliz(?:ed|es|ing|e)|finalis(?:ed|es|ing|e)|unveil(?:ed|s)?|reach(?:ed|es)?|hits?|"
     r"is seeking|seeks|sought|in talks to raise|tap(?:ped|s)?|lock(?:ed|s)? in|snag(?:ged|s)?|"
@@ -197,7 +197,7 @@ NON_DEAL_AFTER = re.compile(
     r"spending|capex|capital expenditures?)\b|"
     r"(?:of (?:its|their) own (?:money|cash|capital|funds)\b)|"
     r"(?:in |of )?(?:[\w-]+ ){0,3}?(?:grants?|donations?|prize money|prizes?|scholarships?|subsid(?:y|ies)|"
-    r"philanthropic \w+)\b|"
+    r"philanthropic \w+|programmes?|support programs?|schemes?)\b|"
     r"(?:in |of )?(?:capital expenditures?|capex|capital spending|backlog|remaining performance obligations?|"
     r"order book|contracted backlog)\b|"
     r"(?:[\w-]+\s){0,2}?(?:termination|break-?up|breakup|walk-?away|advisory|licen[cs]ing|license|legal|"
