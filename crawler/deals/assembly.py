@@ -282,7 +282,11 @@ def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate
     if accepted:
         taken = [a.company or "" for a in accepted] + [i for a in accepted for i in a.investors]
         fresh = [c for c in items if c not in accepted and not any(same_entity(c.company or "", n) for n in taken)]
-        companies = {c.company for c in items if c in accepted} | {c.company for c in fresh}
+        companies: list[str] = []  # distinct companies: the deals found so far (list entries too) and the fresh ones
+        for n in [a.company for a in accepted if a.company and (a in items or a.region is not None)] + \
+                [c.company or "" for c in fresh]:
+            if not any(same_entity(n, o) for o in companies):
+                companies.append(n)
         if len(companies) < 3 and not (fresh and _ROUNDUP_TITLE.search(r.title)):
             return []  # one extra paragraph about another company is background, not a roundup
         items = fresh

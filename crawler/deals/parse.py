@@ -563,12 +563,14 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     cands = reader.run()
     accepted = [c for c in cands if accept(reader, c)]
     accepted = drop_sum_of_parts(reader, drop_earlier(accepted))
-    accepted += paragraph_items(reader, cands, accepted)
+    entries = entry_deals(reader)
+    # a list's entries count as the roundup's other deals when paragraphs open on deals of their own
+    accepted += [c for c in paragraph_items(reader, cands, accepted + entries) if c not in entries]
     accepted += undisclosed_acquisition(reader, accepted)
     accepted += amountless_deals(reader, accepted)
     accepted += [c for c in table_deals(reader) if c.company and not any(
         same_entity(c.company, a.company or "") and a.deal_type == c.deal_type for a in accepted)]
-    accepted = with_entries(accepted, entry_deals(reader))
+    accepted = with_entries(accepted, entries)
     _late_syndicate(reader, accepted)
     deals = merge(reader, accepted)
     if tx.DENIAL.search(title or ""):  # "X denies report it is in talks to buy Y": the reported deal is the denied one
