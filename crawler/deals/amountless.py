@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from crawler.deals import classify
 from crawler.deals import taxonomy as tx
 from crawler.deals.entities import is_location, same_entity
-from crawler.deals.frames import Candidate
+from crawler.deals.frames import Candidate, strip_dateline
 from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence
 from crawler.deals.textutil import fold, folded
@@ -41,7 +41,8 @@ _PASSIVE = re.compile(
     r"\s+(?:(?:has|have|had|is|was|will|has now|is now|is set to|is to|set to|to|agreed to|agrees to|"
     r"has agreed to|is being|was being|will be|would be|could be|is expected to|expected to|has been|have been|"
     r"gets|got|getting)\s+)*"
-    r"(?:be(?:en)?\s+)?(?:acquired|bought|purchased|snapped up|taken over|acqui-?hired)\s+by\s+", re.I)
+    r"(?:be(?:en)?\s+)?(?:(?:acquired|bought|purchased|snapped up|taken over|acqui-?hired|absorbed)\s+by|"
+    r"(?:folded|merged|absorbed)\s+into)\s+", re.I)
 # target JOINS buyer, read as an acquisition only where the article also speaks of one
 _JOINS = re.compile(r"\s+(?:(?:is|are|will|has|have|had)\s+)?(?:join(?:s|ed|ing)?|be joining)\s+(?:forces\s+with\s+)?"
                     r"(?=[A-Z])")
@@ -53,7 +54,9 @@ _JOIN_CUE = re.compile(r"(?i)\bacqui|\bbought\b|\bpurchase|\btaken over\b|\bdefi
 # "... for $7.5 million": the price paid, when the clause gives one
 _FOR_PRICE = re.compile(r"\bfor\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|some\s+)?$")
 # target SOLD TO buyer
-_SOLD_TO = re.compile(r"\s+(?:(?:has|have|had|is|was|will|to)\s+)?(?:been\s+|be\s+)?sold\s+(?:itself\s+)?to\s+(?=[A-Z])")
+_SOLD_TO = re.compile(r"\s+(?:(?:has|have|had|is|was|will|to)\s+)?(?:been\s+|be\s+)?sold\s+(?:itself\s+)?to\s+(?=[A-Z])|"
+                      r"\s+(?:(?:has|have|had)\s+)?(?:agreed|agrees|plans|is set|is planning|decided)\s+to\s+sell\s+"
+                      r"(?:itself|the company|the business)\s+to\s+|\s+(?:sells|selling)\s+itself\s+to\s+")
 # buyer's acquisition of target
 _POSSESSIVE = re.compile(r"(?:'s|’s)\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout)\s+of\s+", re.I)
 _BASED_IN = re.compile(r"^\s*(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered)\s+")
@@ -87,7 +90,8 @@ _RAISED = re.compile(
     r"(?=\s+(?:from|led by|with|by|in|at|,)|[.,;]|$)", re.I)
 _FROM = re.compile(r"\s(?:from|by)\s+")
 # Every pattern below needs one of these (lower-cased) words: a cheap test before the regexes.
-_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "scoop", "subsidiary", "hire", "took on", "takes on", "brought on",
+_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "scoop", "subsidiary", "folded", "merged", "absorbed",
+              "sell", "hire", "took on", "takes on", "brought on",
               "brings on", "picked up", "picks up", "take", "took", "join", "sold",
               "rais", "secur", "closed", "closes", "receiv", "bag", "land", "gets", "got", "announc", "complet",
               "talks", "tender", "secondary", "invest", "backs", "backed", "capacity")
@@ -127,7 +131,12 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
     openers: dict[int, int] = {}
     for s in sents:
         openers.setdefault(s.block, s.start)
-    lead_blocks = {b for b in sorted(openers)[:2]}
+    # the lead: the first two paragraphs that read as prose, past a release's "NEWS PROVIDED BY" lines
+    words: dict[int, int] = {}
+    for x in sents:
+        words[x.block] = words.get(x.block, 0) + len(x.text.split())
+    prose = [b for b in sorted(openers) if words[b] >= 8]
+    lead_blocks = set(prose[:2])
     second: dict[int, int] = {}  # a list item's second sentence: "6. Tern finds a buyer. Tern ... was acquired by"
     for s in sents:
         if s.start != openers[s.block]:
@@ -201,7 +210,7 @@ def _undisclosed(s: Sentence) -> Money:
 
 def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
-    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|subsidiary|hire|took on|takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold", text):
+    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|subsidiary|folded|merged|absorbed|sell|hire|took on|takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold", text):
         return []
     pairs: list[tuple[str, str]] = []
     for m in _ACTIVE.finditer(text):
@@ -314,6 +323,10 @@ def _subject_before(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     """The name that a verb at ``pos`` belongs to: the last name of its clause ("WordPress.com parent
     Automattic has acquired"), or the article's focus for "The company ..."."""
     clause = text[:pos]
+    undated = strip_dateline(clause)  # "AUSTIN, Texas, Feb. 13, 2026 /Wire/ -- Quorra Systems, Inc. ..."
+    if undated != clause:
+        text, pos = undated + text[pos:], len(undated)
+        clause = undated
     cut = max(clause.rfind(","), clause.rfind(";"), clause.rfind("--"), clause.rfind(" — "))
     names = r.chunks(clause, field_)
     if names and names[-1].end >= len(clause.rstrip()) - 1 and not names[-1].possessive:

@@ -42,6 +42,8 @@ _INLINE_FIELD = re.compile(r"(?<=\s)(Valuation|Raised|Total raised|Funding to da
 _RAISED_AFTER_CUE = re.compile(r"\b(?:raised|raises|secured|secures|landed|lands|bagged|bags|nabbed|nabs)\b")
 
 
+_WON_CONTRACT = re.compile(r"(?i)\b(?:won|wins|winning|awarded|been awarded) (?:a |an |the )?(?:[\w-]+ ){0,3}?"
+                           r"(?:contract|order|tender)s? (?:worth|valued at|of)(?: up to| about| roughly| nearly)?\s*$")
 _WON_BEFORE = re.compile(r"(?i)\b(?:wins?|won|winning|awarded)\s+(?:an?\s+)?$")
 # A contract for computing capacity is a compute deal, whoever "wins" it.
 _COMPUTE_WORDS = re.compile(r"(?i)\b(?:compute|computing|capacity|GPUs?|cloud|data cent(?:er|re)s?|chips?)\b")
@@ -61,6 +63,8 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
         return "valuation" if inline.group(1).lower() == "valuation" else "nondeal"
     after = sentence[end:end + 60]
     low_before = fold(before)
+    if _WON_CONTRACT.search(before) and not _COMPUTE_WORDS.search(sentence):
+        return "nondeal"  # "has won a five-year contract worth up to $95 million": revenue, not funding
     if _DEAL_SIZE_F.search(low_before):
         return "deal"  # "in an agreement valued at $10 billion": the deal's size, not a company's value
     if _VALUATION_AFTER_F.match(fold(after)) or _VALUATION_BEFORE_F.search(low_before):

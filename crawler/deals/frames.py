@@ -79,7 +79,8 @@ def clause_end(t: str, pos: int) -> int:
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{1,30}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*"
                        r"(?:\([^)]{1,40}\)|/[^/]{1,40}/)?\s*(?:[-–—]{1,2}|:)\s+")
 # "NEW YORK--(BUSINESS WIRE)--Kalshi ...", "CHICAGO–(PR Newswire)–Acme ...": a wire release's dateline
-_WIRE_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .,'-]{1,40}?\s*(?:--|–|—)\s*\([^)]{1,40}\)\s*(?:--|–|—)\s*")
+_WIRE_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .,'-]{1,40}?\s*(?:--|–|—)\s*\([^)]{1,40}\)\s*(?:--|–|—)\s*|"
+                            r"^\s*[A-Z][A-Za-z0-9 .,'-]{1,60}?(?:19|20)\d\d\s*/[^/]{2,30}/\s*(?:--|–|—)\s*")  # "CITY, Feb. 3, 2026 /Wire/ --"
 _DATE_OPENER = re.compile(
     r"^(?:(?:late|early|earlier|later) )?(?:on|in|at|by|this|last|earlier) (?:(?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|week|month|morning|afternoon|evening|night)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|"
@@ -134,6 +135,11 @@ def _own_words(after: str) -> str:
         return head  # "raised $400 million at a $4 billion valuation in May": one event, dated
     purpose = _PURPOSE.search(head, 0, other.start())
     return head[:purpose.start()] if purpose else head  # "... as part of a raise last month": still this figure's
+
+
+def strip_dateline(text: str) -> str:
+    """A sentence without the wire dateline it opens on ("AUSTIN, Texas, Feb. 3, 2026 /Wire/ -- ", "PARIS - ")."""
+    return _DATELINE.sub("", _WIRE_DATELINE.sub("", text))
 
 
 class FrameMixin(InvestorMixin):

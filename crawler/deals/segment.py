@@ -29,7 +29,7 @@ _FIGURE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:million|billion|bn|mn|m|k)\b|\
 _SHARE_BUTTONS = re.compile(r"^(?:(?:Share|Post|Tweet) (?:on|to) (?:Facebook|X|Twitter|LinkedIn|Reddit|WhatsApp|Email|"
                             r"Bluesky|Threads)\s*)+")
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9$€£])")
-_ABBREV = re.compile(r"(?:\b(?:[A-Z]|Mr|Ms|Mrs|Dr|Prof|St|Inc|Corp|Co|Ltd|Jr|Sr|No|vs|approx|Gen|Sen|Rep|Gov|U\.S|U\.K|"
+_ABBREV = re.compile(r"(?:\b(?:[A-Z]\.[A-Z]|Mr|Ms|Mrs|Dr|Prof|St|Inc|Corp|Co|Ltd|Jr|Sr|vs|approx|Gen|Sen|Rep|Gov|U\.S|U\.K|"
                      r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc)\.)$")
 
 # A line that starts a trailing block of other stories: everything after it is furniture.
@@ -114,8 +114,8 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     s = start
     for m in _SENT_SPLIT.finditer(text, start, end):
-        head = text[s:m.start() + 1]
-        if _ABBREV.search(head) or not head.strip():
+        head = text[s:m.start()]  # up to the stop itself ("Feb.", "Inc."): the match begins after it
+        if _ABBREV.search(head.rstrip("\"”’)")) or not head.strip():
             continue
         spans.append((s, m.start() + 1))
         s = m.end()

@@ -267,7 +267,7 @@ AGGREGATE = re.compile(
     r"global|the market|market|industry)\b",
     re.I,
 )
-FORECAST = re.compile(r"\b(?:forecasts?|projections?|projected|is expected to (?:reach|hit|grow|top)|"
+FORECAST = re.compile(r"\b(?:(?<!to )(?<!help )(?<!helps )forecasts?|projections?|projected|is expected to (?:reach|hit|grow|top)|"
                       r"market (?:size|to reach|will)|will (?:reach|total|exceed|top)|estimates? (?:that|put)|"
                       r"could reach)\b", re.I)
 
@@ -280,7 +280,7 @@ PLURAL_SUBJECT = re.compile(r"\b(?:each|universit(?:y|ies)|schools?|hospitals?|c
                             r"companies|startups|firms|labs|players|rivals|peers|investors|"
                             r"banks|funds|governments|hyperscalers)\b", re.I)
 COMPANY_NOUN = re.compile(r"\b(?:company|startup|start-up|firm|business|maker|developer|operator|provider|lab|"
-                          r"platform|group|outfit|unicorn|venture|owner)\b", re.I)
+                          r"platform|group|outfit|unicorn|venture|owner|spin-?out|spin-?off)\b", re.I)
 FIELD_LABELS = frozenset({
     "what", "who", "lead", "leads", "led by", "lead investor", "lead investors", "valuation", "others",
     "other investors", "investors", "participants", "backers", "amount", "size", "round", "why", "why it matters",
