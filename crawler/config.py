@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -74,6 +74,23 @@ def parse_duration(value: Any) -> timedelta:
     if seconds > _MAX_DURATION_S:
         raise ValueError(f"duration {value!r} is too long (at most 100 years)")
     return timedelta(seconds=seconds)
+
+
+def parse_since(value: str | None, now: datetime | None = None) -> datetime | None:
+    """``7d`` (that long back from now) or an ISO date or time; the ``since`` of ``deals list`` and the web API.
+    A ValueError says what was expected."""
+    if value is None or not str(value).strip():
+        return None
+    now = now or datetime.now(UTC)
+    try:
+        return now - parse_duration(value)
+    except (ValueError, OverflowError):
+        pass
+    try:
+        dt = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"expected a duration like 7d or an ISO date, got {value!r}") from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def parse_size(value: Any) -> int:

@@ -119,6 +119,15 @@ class ArticleAliasRow(Base):
 
 class DealRow(Base):
     __tablename__ = "deals"
+    # The dashboard pages through deals by date, amount or company among the visible ones (neither dismissed nor
+    # merged): these indexes answer such a page, and its count, without reading the rows' large ``state``.
+    # ``week_figures`` (the chart) reads only ``ix_deals_week``.
+    __table_args__ = (
+        Index("ix_deals_visible_last_seen", "merged_into", "dismissed_at", "last_seen"),
+        Index("ix_deals_visible_amount", "merged_into", "dismissed_at", "amount_usd"),
+        Index("ix_deals_visible_company", "merged_into", "dismissed_at", "company"),
+        Index("ix_deals_week", "first_seen", "deal_type", "amount_usd", "merged_into", "dismissed_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     company: Mapped[str] = mapped_column(String(300))
@@ -133,6 +142,11 @@ class DealRow(Base):
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Corrections: a dismissed deal ("not a deal") is kept but hidden and never alerted on; a merged one has
+    # handed its reports to ``merged_into``. ``investors_key``: ``|key|key|`` of its investors, for the filter.
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"))
+    investors_key: Mapped[str | None] = mapped_column(Text)
 
 
 class MentionRow(Base):

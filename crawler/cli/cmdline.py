@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from crawler.config import Settings, load_settings, parse_duration
+from crawler.config import Settings, load_settings
 from crawler.errors import ConfigError, DealRadarError, InputError, StorageError
 
 
@@ -225,11 +225,6 @@ def db_upgrade(ctx: click.Context, config: str | None) -> None:
 # ---- deals ---------------------------------------------------------------------------------
 
 
-def _deal_json(d: Any) -> dict[str, Any]:
-    return {**d.record, "id": d.id, "sources": d.sources, "first_seen": d.first_seen.isoformat(),
-            "last_seen": d.last_seen.isoformat()}
-
-
 @main.group()
 def deals() -> None:
     """What DealRadar has found."""
@@ -270,7 +265,7 @@ def deals_list(ctx: click.Context, config: str | None, since: datetime | None, c
     _take_config(ctx, config)
     found = _find_deals(ctx, since, company, deal_type, min_amount)
     if as_json:
-        click.echo(json.dumps([_deal_json(d) for d in found], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([d.to_json() for d in found], indent=2, ensure_ascii=False))
     elif as_csv:
         write_deals_csv(found, sys.stdout)
     else:
@@ -294,7 +289,7 @@ def deals_show(ctx: click.Context, config: str | None, deal_id: int, as_json: bo
         _fail(f"no such deal: {deal_id}", 1)
     events = repo.deal_events(deal_id)
     if as_json:
-        click.echo(json.dumps({**_deal_json(deal), "state": deal.state,
+        click.echo(json.dumps({**deal.to_json(), "state": deal.state,
                                "events": [{"event": e.event, **e.body} for e in events]}, indent=2, default=str))
     else:
         print_deal(deal, events)
@@ -317,10 +312,10 @@ def deals_export(ctx: click.Context, config: str | None, since: datetime | None,
     if fmt == "csv":
         write_deals_csv(found, output)
     elif fmt == "json":
-        output.write(json.dumps([_deal_json(d) for d in found], indent=2, ensure_ascii=False) + "\n")
+        output.write(json.dumps([d.to_json() for d in found], indent=2, ensure_ascii=False) + "\n")
     else:
         for d in found:
-            output.write(json.dumps(_deal_json(d), ensure_ascii=False) + "\n")
+            output.write(json.dumps(d.to_json(), ensure_ascii=False) + "\n")
 
 
 # ---- alerts --------------------------------------------------------------------------------
@@ -437,17 +432,12 @@ def demo(keep: bool) -> None:
 
 def parse_since(value: str | None) -> datetime | None:
     """``7d`` (a duration back from now) or an ISO date."""
-    if not value:
-        return None
+    from crawler.config import parse_since as since
+
     try:
-        return datetime.now(UTC) - parse_duration(value)
-    except ValueError:
-        pass
-    try:
-        dt = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected a duration like 7d or an ISO date, got {value!r}") from None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+        return since(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover
