@@ -72,7 +72,8 @@ def _ordered(stmt: Select[Any], q: DealQuery) -> Select[Any]:
     return stmt.order_by(*first, column.asc(), DealRow.id.asc())
 
 
-def _week_start(moment: datetime) -> datetime:
+def week_start(moment: datetime) -> datetime:
+    """The Monday (UTC) a week starts on: the chart's weeks."""
     day = moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     return day - timedelta(days=day.weekday())
 
@@ -119,7 +120,7 @@ class BrowseStore(StoreBase):
             q = (select(AlertEventRow).join(DealRow, DealRow.id == AlertEventRow.deal_id).where(*where)
                  .order_by(AlertEventRow.created_at.desc(), AlertEventRow.id.desc()).limit(limit)
                  .offset(query.offset or 0))
-            return [StoredEvent(r.id, r.event, r.deal_id, r.body, ()) for r in s.scalars(q)]
+            return [StoredEvent(r.id, r.event, r.deal_id, r.body, (), r.created_at) for r in s.scalars(q)]
 
     def list_conflicts(self, *, limit: int = 100, offset: int = 0, deal_id: int | None = None) -> list[ConflictInfo]:
         """Conflict events of visible deals (or of one deal), newest first."""
@@ -152,7 +153,7 @@ class BrowseStore(StoreBase):
         with self._session() as s:
             stmt = select(DealRow.first_seen, DealRow.deal_type, DealRow.amount_usd).where(*where)
             for first_seen, deal_type, amount in s.execute(stmt):
-                slot = totals.setdefault((_week_start(first_seen), deal_type), [0, 0.0])
+                slot = totals.setdefault((week_start(first_seen), deal_type), [0, 0.0])
                 slot[0] += 1
                 slot[1] += amount or 0.0
         return [WeekFigure(week, kind, int(n), total) for (week, kind), (n, total) in sorted(totals.items())]

@@ -43,6 +43,7 @@ class StoredEvent:
     deal_id: int | None
     body: dict[str, Any]
     channels: tuple[str, ...]
+    created_at: datetime | None = None
 
 
 @dataclass(slots=True)

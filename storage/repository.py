@@ -374,7 +374,7 @@ class Repository(OutboxStore, BrowseStore, CorrectionStore):
             return []
         with self._session() as s:
             rows = s.scalars(select(AlertEventRow).where(AlertEventRow.deal_id == deal_id).order_by(AlertEventRow.id))
-            return [StoredEvent(r.id, r.event, r.deal_id, r.body, ()) for r in rows]
+            return [StoredEvent(r.id, r.event, r.deal_id, r.body, (), r.created_at) for r in rows]
 
     def counts(self) -> dict[str, int]:
         with self._session() as s:

@@ -318,6 +318,52 @@ def deals_export(ctx: click.Context, config: str | None, since: datetime | None,
             output.write(json.dumps(d.to_json(), ensure_ascii=False) + "\n")
 
 
+@deals.command("dismiss")
+@config_option
+@click.argument("deal_id", type=int)
+@click.option("--undo", is_flag=True, help="Take a dismissal back.")
+@click.pass_context
+@handle_errors
+def deals_dismiss(ctx: click.Context, config: str | None, deal_id: int, undo: bool) -> None:
+    """Mark a deal "not a deal": hidden from lists, never alerted on again (pending alerts too), kept."""
+    _take_config(ctx, config)
+    changed = _repo(ctx).dismiss_deal(deal_id, dismissed=not undo)
+    word = "restored" if undo else "dismissed"
+    click.echo(f"deal {deal_id} {word}" if changed else f"deal {deal_id} was already {word}")
+
+
+@deals.command("merge")
+@config_option
+@click.argument("deal_id", type=int)
+@click.argument("into", type=int)
+@click.pass_context
+@handle_errors
+def deals_merge(ctx: click.Context, config: str | None, deal_id: int, into: int) -> None:
+    """Merge deal DEAL_ID into deal INTO: its sources and figures join INTO; it is kept, hidden, and not alerted on."""
+    _take_config(ctx, config)
+    target = _repo(ctx).merge_deal(deal_id, into)
+    click.echo(f"deal {deal_id} merged into deal {target}")
+
+
+# ---- web -----------------------------------------------------------------------------------
+
+
+@main.command()
+@config_option
+@click.option("--host", default=None, help="Address to listen on (default: web.host, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default: web.port, 8321).")
+@click.pass_context
+@handle_errors
+def serve(ctx: click.Context, config: str | None, host: str | None, port: int | None) -> None:
+    """Serve the web dashboard, JSON API and Atom feed until stopped (Ctrl-C or SIGTERM)."""
+    from crawler.web.server import serve as run_server
+
+    _take_config(ctx, config)
+    settings = _settings(ctx)
+    _repo(ctx)  # open and migrate first: a database problem is one line and exit 1, before anything listens
+    sys.exit(run_server(settings, host or settings.web.host, settings.web.port if port is None else port))
+
+
 # ---- alerts --------------------------------------------------------------------------------
 
 
