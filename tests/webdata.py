@@ -66,3 +66,27 @@ def fill(db_url: str, *, hostile: bool = False) -> tuple[Settings, Repository]:
     repo = Repository.open(db_url)
     store(repo, settings, STORIES + ([HOSTILE_STORY] if hostile else []))
     return settings, repo
+
+
+def stored_record(company: str, amount: float, *, sentence: str, deal_type: str = "equity",
+                  round_: str | None = "Series A", investors: tuple[str, ...] = ("Harbor Peak Ventures",),
+                  status: str = "closed") -> dict[str, object]:
+    """A deal record as the parser emits it, for storing articles without parsing them."""
+    from crawler.record import deal_record
+
+    return deal_record(company=company, deal_type=deal_type, amount_usd=amount, amount_text=f"${amount / 1e6:g} million",
+                       currency="USD", round=round_, investors=investors, lead_investors=investors[:1],
+                       valuation_usd=None, status=status, ai_related=True, confidence=0.9,
+                       evidence=[{"text": sentence, "start": 0, "end": len(sentence)}])
+
+
+def store_record(repo: Repository, url: str, title: str, record: dict[str, object], *, published: datetime,
+                 outlet: str = "raw.example") -> None:
+    """Store one article with one deal record, as the crawl would after parsing (any URL, even a hostile one)."""
+    from crawler.article import ExtractedArticle, content_hash, simhash
+
+    text = f"{title}. {record['evidence'][0]['text']}"  # type: ignore[index]
+    art = ExtractedArticle(url=url, source="test", outlet=outlet, title=title, text=text, published=published,
+                           published_from="page", language="en", content_hash=content_hash(text + url),
+                           simhash=simhash(text + url), fetched_at=published)
+    repo.store_article(art, is_deal=True, records=[record], now=published)
