@@ -26,6 +26,8 @@ STATUSES: tuple[str, ...] = get_args(DealStatus)
 PAGE_SIZE = 50
 MAX_OFFSET = 10**9
 MAX_AMOUNT = 1e18  # a trillion trillion dollars: anything above is a typo, not a filter
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"  # no control characters (no database stores NUL)
+SINCE_PATTERN = r"^\s*([0-9]+(\.[0-9]+)?\s*(ms|s|m|h|d|w)|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9:]+)?)?)\s*$"
 
 
 def bad_parameter(name: str, message: str, value: Any = None, where: str = "query") -> RequestValidationError:
@@ -50,10 +52,12 @@ def read_since(name: str, value: str | None) -> datetime | None:
 
 
 def api_filters(
-    since: Annotated[str | None, Query(max_length=40, description="Deals reported within this long (7d) or since "
-                                       "this ISO date (2026-11-30).")] = None,
-    company: Annotated[str | None, Query(max_length=300, description="This company (aliases count).")] = None,
-    investor: Annotated[str | None, Query(max_length=300, description="Deals this investor took part in.")] = None,
+    since: Annotated[str | None, Query(max_length=40, pattern=SINCE_PATTERN, description="Deals reported within "
+                                       "this long (7d) or since this ISO date (2026-11-30).")] = None,
+    company: Annotated[str | None, Query(max_length=300, pattern=TEXT_PATTERN,
+                                         description="This company (aliases count).")] = None,
+    investor: Annotated[str | None, Query(max_length=300, pattern=TEXT_PATTERN,
+                                          description="Deals this investor took part in.")] = None,
     deal_type: Annotated[DealType | None, Query(alias="type", description="Deal type.")] = None,
     status: Annotated[DealStatus | None, Query(description="Deal status.")] = None,
     min_amount: Annotated[float | None, Query(ge=0, le=MAX_AMOUNT, allow_inf_nan=False,
