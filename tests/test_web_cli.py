@@ -3,11 +3,8 @@ with exit 0, and a bind beyond loopback without ``web.token`` is refused at once
 
 from __future__ import annotations
 
-import os
 import re
-import selectors
 import signal
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,31 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from entrypoint import EXE, dealradar, write_yaml
+from entrypoint import dealradar, write_yaml
 from servers.daemon_proc import DaemonProcess, write_config
+from servers.web_proc import Served
 from webdata import TOKEN, fill
-
-
-def env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "DEALRADAR_CONFIG"}
-
-
-class Served:
-    """A ``dealradar serve`` process and the address it printed."""
-
-    def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen([EXE, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(),
-                                     text=True)
-        self.first_line = self._line(30.0)
-        m = re.search(r"serving on (http://\S+)", self.first_line)
-        assert m, f"no address in {self.first_line!r}: {self.proc.stderr.read() if self.proc.poll() is not None else ''}"  # type: ignore[union-attr]
-        self.base = m.group(1)
-
-    def _line(self, timeout: float) -> str:
-        sel = selectors.DefaultSelector()
-        sel.register(self.proc.stderr, selectors.EVENT_READ)  # type: ignore[arg-type]
-        assert sel.select(timeout), "dealradar serve printed nothing"
-        return self.proc.stderr.readline()  # type: ignore[union-attr]
 
 
 @pytest.fixture

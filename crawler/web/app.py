@@ -29,7 +29,7 @@ from storage.repository import Repository
 STATIC = Path(__file__).parent / "static"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'")
-HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
            "X-Frame-Options": "DENY", "Cross-Origin-Opener-Policy": "same-origin"}
 _TITLES = {401: "Log in needed", 403: "Not allowed", 404: "Not found", 405: "Not allowed", 409: "Cannot do that",
            422: "Bad parameter"}

@@ -7,6 +7,7 @@ Colours are SVG presentation attributes (not ``style``, which the policy forbids
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -41,24 +42,24 @@ def colour(deal_type: str) -> str:
     return TYPE_COLOURS.get(deal_type, OTHER_COLOUR)
 
 
-def _nice_max(value: float) -> float:
-    """A round axis top at or above ``value``: 1, 2 or 5 times a power of ten."""
-    if value <= 0:
+def _nice_step(value: float, whole: bool) -> float:
+    """A round gridline step (1, 2 or 5 times a power of ten) so three steps reach ``value``; whole numbers for counts."""
+    raw = value / 3
+    if raw <= 0:
         return 1.0
-    power = 10 ** len(str(int(value))) / 10
-    for step in (1, 2, 5, 10):
-        if step * power >= value:
-            return step * power
-    return 10 * power
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return max(1.0, math.ceil(step)) if whole else step
 
 
 def _panel(title: str, weeks: list[datetime], figures: Sequence[WeekFigure],
-           value: Callable[[WeekFigure], float], shown: Callable[[float], str]) -> Markup:
+           value: Callable[[WeekFigure], float], shown: Callable[[float], str], *, whole: bool = False) -> Markup:
     by_week: dict[datetime, list[WeekFigure]] = {w: [] for w in weeks}
     for f in figures:
         if f.week in by_week:
             by_week[f.week].append(f)
-    top = _nice_max(max((sum(value(f) for f in fs) for fs in by_week.values()), default=0))
+    step = _nice_step(max((sum(value(f) for f in fs) for fs in by_week.values()), default=0), whole)
+    top = step * 3
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(weeks)
     parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
@@ -66,7 +67,7 @@ def _panel(title: str, weeks: list[datetime], figures: Sequence[WeekFigure],
              f"<title>{escape(title)}</title>",
              f'<text x="{LEFT}" y="16" font-size="13" font-weight="600" fill="#1f2733">{escape(title)}</text>']
     for i in range(3):
-        level = top * (i + 1) / 3
+        level = step * (i + 1)
         y = TOP + plot_h - plot_h * (i + 1) / 3
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e6eb"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
@@ -95,7 +96,8 @@ def _panel(title: str, weeks: list[datetime], figures: Sequence[WeekFigure],
 def weekly_charts(figures: Sequence[WeekFigure], now: datetime) -> tuple[Markup, Markup, list[str]]:
     """The count chart, the amount chart, and the deal types they show (for the legend)."""
     weeks = chart_weeks(now)
-    count = _panel("Deals per week", weeks, figures, lambda f: float(f.count), lambda v: f"{v:g}")
+    count = _panel("Deals per week", weeks, figures, lambda f: float(f.count), lambda v: f"{v:g}",
+                   whole=True)
     amount = _panel("Total amount per week (USD)", weeks, figures, lambda f: f.amount_usd, money)
     shown = sorted({f.deal_type for f in figures if f.week in set(weeks)})
     return count, amount, shown

@@ -56,8 +56,10 @@ def _repo(request: Request) -> Any:
 
 
 @router.get("/", response_class=HTMLResponse)
-def deals_page(request: Request) -> HTMLResponse:
+def deals_page(request: Request) -> Response:
     view = page_view(request.query_params)
+    if any(not v.strip() for v in request.query_params.values()):
+        return RedirectResponse(view.url(), status_code=303)  # the filter form's empty fields: a clean, shareable URL
     repo = _repo(request)
     deals = repo.find_deals(view.query)
     total = repo.count_deals(view.query)
