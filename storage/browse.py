@@ -60,16 +60,17 @@ def deal_conditions(q: DealQuery) -> list[ColumnElement[bool]]:
     return where
 
 
-def _ordered(stmt: Select[Any], q: DealQuery) -> Select[Any]:
+def _ordered(stmt: Select[Any], q: DealQuery, dialect: str) -> Select[Any]:
+    """The query's order, newest (or largest) first by default, ties broken by id. Deals without an amount come
+    last when descending and first when ascending: SQLite's own order for NULL, which lets it walk the index;
+    PostgreSQL is told so."""
     if q.sort not in DEAL_SORTS:
         raise ValueError(f"unknown sort {q.sort!r}; expected one of {', '.join(DEAL_SORTS)}")
     column = {"date": DealRow.last_seen, "amount": DealRow.amount_usd, "company": DealRow.company}[q.sort]
-    if q.descending:
-        # Deals without an amount sort last either way.
-        first = (column.is_(None),) if q.sort == "amount" else ()
-        return stmt.order_by(*first, column.desc(), DealRow.id.desc())
-    first = (column.is_(None),) if q.sort == "amount" else ()
-    return stmt.order_by(*first, column.asc(), DealRow.id.asc())
+    key = column.desc() if q.descending else column.asc()
+    if dialect == "postgresql":
+        key = key.nulls_last() if q.descending else key.nulls_first()
+    return stmt.order_by(key, DealRow.id.desc() if q.descending else DealRow.id.asc())
 
 
 def week_start(moment: datetime) -> datetime:
@@ -89,7 +90,7 @@ class BrowseStore(StoreBase):
     def find_deals(self, query: DealQuery) -> list[DealSummary]:
         """The deals a query selects, in its order, one page of them when it has a limit."""
         with self._session() as s:
-            ids_q = _ordered(select(DealRow.id).where(*deal_conditions(query)), query)
+            ids_q = _ordered(select(DealRow.id).where(*deal_conditions(query)), query, self.dialect)
             if query.limit:
                 ids_q = ids_q.limit(query.limit)
             if query.offset:

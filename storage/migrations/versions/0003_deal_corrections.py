@@ -13,6 +13,15 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
+FILTERED = ['deal_type', 'status', 'ai_related', 'round', 'company_key', 'investors_key']
+# Covering indexes for the dashboard: each holds every column a filter reads (storage/models.py says why).
+INDEXES = {
+    'ix_deals_by_date': ['last_seen', 'amount_usd'],
+    'ix_deals_by_amount': ['amount_usd', 'last_seen'],
+    'ix_deals_by_company': ['company', 'last_seen', 'amount_usd'],
+    'ix_deals_by_week': ['first_seen', 'last_seen', 'amount_usd'],
+}
+
 
 def upgrade() -> None:
     with op.batch_alter_table('deals', schema=None) as batch_op:
@@ -21,11 +30,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('investors_key', sa.Text(), nullable=True))
         batch_op.create_foreign_key('fk_deals_merged_into_deals', 'deals', ['merged_into'], ['id'],
                                     ondelete='SET NULL')
-        batch_op.create_index('ix_deals_visible_last_seen', ['merged_into', 'dismissed_at', 'last_seen'], unique=False)
-        batch_op.create_index('ix_deals_visible_amount', ['merged_into', 'dismissed_at', 'amount_usd'], unique=False)
-        batch_op.create_index('ix_deals_visible_company', ['merged_into', 'dismissed_at', 'company'], unique=False)
-        batch_op.create_index('ix_deals_week', ['first_seen', 'deal_type', 'amount_usd', 'merged_into',
-                                                'dismissed_at'], unique=False)
+    with op.batch_alter_table('deals', schema=None) as batch_op:
+        for name, lead in INDEXES.items():
+            batch_op.create_index(name, ['merged_into', 'dismissed_at', *lead, *FILTERED], unique=False)
     _fill_investors_key()
 
 
@@ -48,10 +55,8 @@ def _fill_investors_key() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('deals', schema=None) as batch_op:
-        batch_op.drop_index('ix_deals_week')
-        batch_op.drop_index('ix_deals_visible_company')
-        batch_op.drop_index('ix_deals_visible_amount')
-        batch_op.drop_index('ix_deals_visible_last_seen')
+        for name in reversed(INDEXES):
+            batch_op.drop_index(name)
         batch_op.drop_constraint('fk_deals_merged_into_deals', type_='foreignkey')
         batch_op.drop_column('investors_key')
         batch_op.drop_column('merged_into')
