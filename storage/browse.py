@@ -109,16 +109,19 @@ class BrowseStore(StoreBase):
         """Deal events (new, updated, conflict) of the deals a query selects, newest first: the Atom feed."""
         if not 0 < limit <= 1000:
             raise ValueError("limit must be between 1 and 1000")
-        where = [AlertEventRow.event.in_(DEAL_EVENTS), *deal_conditions(DealQuery(
+        where = [AlertEventRow.event.in_(DEAL_EVENTS)]
+        conditions = deal_conditions(DealQuery(
             company=query.company, investor=query.investor, deal_type=query.deal_type, round=query.round,
             status=query.status, min_amount=query.min_amount, max_amount=query.max_amount, ai_only=query.ai_only,
-            hidden=query.hidden))]
+            hidden=query.hidden)) or [DealRow.id.is_not(None)]
         if query.since is not None:
             where.append(AlertEventRow.created_at >= query.since)
         if query.until is not None:
             where.append(AlertEventRow.created_at < query.until)
         with self._session() as s:
-            q = (select(AlertEventRow).join(DealRow, DealRow.id == AlertEventRow.deal_id).where(*where)
+            # Newest events first from the events' own index; the deals a query selects only as a set of ids (from a
+            # covering index), never joined row by row: the event bodies are read for the page alone.
+            q = (select(AlertEventRow).where(AlertEventRow.deal_id.in_(select(DealRow.id).where(*conditions)), *where)
                  .order_by(AlertEventRow.created_at.desc(), AlertEventRow.id.desc()).limit(limit)
                  .offset(query.offset or 0))
             return [StoredEvent(r.id, r.event, r.deal_id, r.body, (), r.created_at) for r in s.scalars(q)]
@@ -131,15 +134,17 @@ class BrowseStore(StoreBase):
                 return []
             where.append(AlertEventRow.deal_id == deal_id)
         else:
-            where.append(visible())
+            where.append(AlertEventRow.deal_id.in_(select(DealRow.id).where(visible())))
         with self._session() as s:
-            q = (select(AlertEventRow, DealRow.company).join(DealRow, DealRow.id == AlertEventRow.deal_id)
-                 .where(*where).order_by(AlertEventRow.created_at.desc(), AlertEventRow.id.desc())
-                 .limit(limit).offset(offset))
+            events = list(s.scalars(select(AlertEventRow).where(*where)
+                                    .order_by(AlertEventRow.created_at.desc(), AlertEventRow.id.desc())
+                                    .limit(limit).offset(offset)))
+            ids = list({ev.deal_id for ev in events if ev.deal_id is not None})
+            names = {i: c for i, c in s.execute(select(DealRow.id, DealRow.company).where(DealRow.id.in_(ids)))} if ids else {}
             out = []
-            for ev, company in s.execute(q):
+            for ev in events:
                 conflict = ev.body.get("conflict") or {}
-                out.append(ConflictInfo(ev.id, ev.deal_id, company, ev.created_at, conflict.get("field"),
+                out.append(ConflictInfo(ev.id, ev.deal_id, names.get(ev.deal_id), ev.created_at, conflict.get("field"),
                                         list(conflict.get("values") or [])))
             return out
 

@@ -173,6 +173,7 @@ class AlertEventRow(Base):
     """A deal event, written in the same transaction as the deal change that caused it."""
 
     __tablename__ = "alert_events"
+    __table_args__ = (Index("ix_alert_events_event_created", "event", "created_at"),)  # the conflicts page
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)

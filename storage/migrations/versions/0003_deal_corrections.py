@@ -1,4 +1,4 @@
-"""deals.dismissed_at, merged_into, investors_key and the dashboard's indexes
+"""deals.dismissed_at, merged_into, investors_key and the dashboard's indexes (deals, conflict events)
 
 Revision ID: 0003
 Revises: 0002
@@ -33,6 +33,8 @@ def upgrade() -> None:
     with op.batch_alter_table('deals', schema=None) as batch_op:
         for name, lead in INDEXES.items():
             batch_op.create_index(name, ['merged_into', 'dismissed_at', *lead, *FILTERED], unique=False)
+    with op.batch_alter_table('alert_events', schema=None) as batch_op:
+        batch_op.create_index('ix_alert_events_event_created', ['event', 'created_at'], unique=False)
     _fill_investors_key()
 
 
@@ -54,6 +56,8 @@ def _fill_investors_key() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('alert_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_alert_events_event_created')
     with op.batch_alter_table('deals', schema=None) as batch_op:
         for name in reversed(INDEXES):
             batch_op.drop_index(name)
