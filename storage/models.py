@@ -117,7 +117,7 @@ class ArticleAliasRow(Base):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-_FILTERED = ("deal_type", "status", "ai_related", "round", "company_key", "investors_key")
+_FILTERED = ("deal_type", "status", "ai_related", "round", "company_key", "investors_key", "first_seen")
 
 
 class DealRow(Base):
@@ -130,7 +130,7 @@ class DealRow(Base):
         Index("ix_deals_by_date", "merged_into", "dismissed_at", "last_seen", "amount_usd", *_FILTERED),
         Index("ix_deals_by_amount", "merged_into", "dismissed_at", "amount_usd", "last_seen", *_FILTERED),
         Index("ix_deals_by_company", "merged_into", "dismissed_at", "company", "last_seen", "amount_usd", *_FILTERED),
-        Index("ix_deals_by_week", "merged_into", "dismissed_at", "first_seen", "last_seen", "amount_usd", *_FILTERED),
+        Index("ix_deals_by_week", "merged_into", "dismissed_at", "first_seen", "last_seen", "amount_usd", *_FILTERED[:-1]),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     company: Mapped[str] = mapped_column(String(300))

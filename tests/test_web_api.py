@@ -167,3 +167,19 @@ def test_read_only_without_a_configured_token(sqlite_url: str) -> None:
         assert r.status_code == 403 and "web.token" in r.json()["detail"]
         assert c.get("/api/deals").status_code == 200
     repo.close()
+
+
+def test_pages_and_chart_on_both_databases(client: TestClient) -> None:
+    for path in ("/", "/?sort=amount&type=equity&ai=1", "/?sort=company&order=asc&investor=Alder+Peak+Capital",
+                 "/conflicts", "/sources", "/feed.atom?type=equity"):
+        assert client.get(path).status_code == 200, path
+    repo = client.app.state.repo  # type: ignore[attr-defined]
+    from datetime import UTC, datetime
+
+    from storage.records import DealQuery
+
+    weeks = repo.week_figures(datetime(2026, 11, 1, tzinfo=UTC))
+    assert {(w.week.date().isoformat(), w.deal_type, w.count) for w in weeks} == {
+        ("2026-11-09", "equity", 2), ("2026-11-09", "debt", 1)}
+    assert sum(w.amount_usd for w in weeks) == 60e6 + 25e6 + 250e6
+    assert repo.week_figures(datetime(2026, 11, 1, tzinfo=UTC), DealQuery(deal_type="debt"))[0].count == 1

@@ -43,6 +43,6 @@ def conflict_json(c: ConflictInfo) -> dict[str, Any]:
 
 def source_health(settings: Settings, repo: Repository) -> list[dict[str, Any]]:
     """Each source's health exactly as ``dealradar status --json`` lists it."""
-    from crawler.daemon.status import build_status
+    from crawler.daemon.status import source_rows
 
-    return build_status(settings, repo, datetime.now(UTC))["sources"]
+    return source_rows(settings, repo, datetime.now(UTC))

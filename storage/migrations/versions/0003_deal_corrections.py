@@ -14,6 +14,8 @@ branch_labels = None
 depends_on = None
 
 FILTERED = ['deal_type', 'status', 'ai_related', 'round', 'company_key', 'investors_key']
+# first_seen too (the chart reads it) where it does not lead
+WEEK = 'ix_deals_by_week'
 # Covering indexes for the dashboard: each holds every column a filter reads (storage/models.py says why).
 INDEXES = {
     'ix_deals_by_date': ['last_seen', 'amount_usd'],
@@ -32,7 +34,8 @@ def upgrade() -> None:
                                     ondelete='SET NULL')
     with op.batch_alter_table('deals', schema=None) as batch_op:
         for name, lead in INDEXES.items():
-            batch_op.create_index(name, ['merged_into', 'dismissed_at', *lead, *FILTERED], unique=False)
+            tail = FILTERED if name == WEEK else [*FILTERED, 'first_seen']
+            batch_op.create_index(name, ['merged_into', 'dismissed_at', *lead, *tail], unique=False)
     with op.batch_alter_table('alert_events', schema=None) as batch_op:
         batch_op.create_index('ix_alert_events_event_created', ['event', 'created_at'], unique=False)
     _fill_investors_key()
