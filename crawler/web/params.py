@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, get_args
 
 from fastapi import Query
@@ -145,7 +145,3 @@ def page_view(params: Mapping[str, str]) -> PageView:
 def feed_query(query: DealQuery) -> DealQuery:
     """The feed lists at most 200 entries."""
     return replace(query, limit=min(query.limit or 50, 200))
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
