@@ -113,6 +113,11 @@ def test_dashboard_in_chromium(tmp_path: Path, news_site: SiteServer, artifacts:
             expect(page.locator("section.conflicts")).to_contain_text("$80M")
             page.screenshot(path=str(artifacts / "deal.png"), full_page=True)
 
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+            phone.goto(f"{server.base}/conflicts")
+            expect(phone.locator("section.conflict .claim")).to_have_count(2)
+            phone.screenshot(path=str(artifacts / "conflicts-phone.png"), full_page=True)
+
             page.click("text=Log in")
             page.fill("input[name=token]", TOKEN)
             page.click("form.login button")
@@ -125,11 +130,8 @@ def test_dashboard_in_chromium(tmp_path: Path, news_site: SiteServer, artifacts:
             page.click("a.company:has-text('Quillmark')")
             expect(page.locator("ul.sources")).to_contain_text('<script>alert("x")</script>')  # the title, as text
 
-            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
             phone.goto(f"{server.base}/")
             phone.screenshot(path=str(artifacts / "deals-phone.png"), full_page=True)
-            phone.goto(f"{server.base}/conflicts")
-            phone.screenshot(path=str(artifacts / "conflicts-phone.png"), full_page=True)
             page.goto(f"{server.base}/sources")
             expect(page.locator("table.sources-table tbody tr")).to_have_count(2)
             page.screenshot(path=str(artifacts / "sources.png"), full_page=True)

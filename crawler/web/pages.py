@@ -36,7 +36,8 @@ DealId = Annotated[int, PathParam(ge=1, le=MAX_ROW_ID)]
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(money=fmt.money, day=fmt.day, moment=fmt.moment, label=fmt.label, href=safe_href)
+    env.filters.update(money=fmt.money, day=fmt.day, moment=fmt.moment, label=fmt.label, href=safe_href,
+                       duration=fmt.duration)
     env.globals.update(swatch=swatch)
     return env
 
