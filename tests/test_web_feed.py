@@ -79,3 +79,14 @@ def test_conditional_get_gets_a_304(client: TestClient) -> None:
     assert changed.status_code == 200 and changed.headers["etag"] != etag
     # ...and feedparser's own conditional GET, as a feed reader does it
     assert feedparser.parse(changed.content, etag=changed.headers["etag"]).entries
+
+
+def test_last_modified_gets_a_304_too(client: TestClient) -> None:
+    first = client.get("/feed.atom")
+    modified = first.headers["last-modified"]
+    assert modified.endswith(" GMT")
+    assert client.get("/feed.atom", headers={"If-Modified-Since": modified}).status_code == 304
+    assert client.get("/feed.atom", headers={"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"}).status_code == 200
+    assert client.get("/feed.atom", headers={"If-Modified-Since": "yesterday"}).status_code == 200
+    # an ETag that no longer matches wins over a date that would
+    assert client.get("/feed.atom", headers={"If-None-Match": '"old"', "If-Modified-Since": modified}).status_code == 200

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crawler.config import Settings
 from crawler.web import api, pages
-from crawler.web.feed import build_feed, etag_matches, etag_of
+from crawler.web.feed import build_feed, etag_of, not_modified
 from crawler.web.params import api_filters, feed_query
 from storage.records import DealQuery
 from storage.repository import Repository
@@ -84,7 +86,7 @@ def create_app(settings: Settings, repo: Repository | None = None) -> FastAPI:
 
     @app.get("/feed.atom", response_class=Response, tags=["feed"], summary="Atom feed of deal events",
              responses={200: {"content": {"application/atom+xml": {}}, "description": "Atom 1.0"},
-                        304: {"description": "Not modified (If-None-Match)"},
+                        304: {"description": "Not modified (If-None-Match, If-Modified-Since)"},
                         422: {"description": "A bad parameter"}})
     def feed(request: Request, query: Annotated[DealQuery, Depends(api_filters)]) -> Response:
         """New, updated and conflict events of the deals the filters select, newest first (at most 200)."""
@@ -95,7 +97,10 @@ def create_app(settings: Settings, repo: Repository | None = None) -> FastAPI:
         body = build_feed(events, base_url=base, self_url=str(request.url), times=times)
         etag = etag_of(body)
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
-        if etag_matches(request.headers.get("if-none-match"), etag):
+        newest = max(times.values(), default=None)
+        if newest is not None:
+            headers["Last-Modified"] = format_datetime(newest.astimezone(UTC), usegmt=True)
+        if not_modified(request.headers.get("if-none-match"), request.headers.get("if-modified-since"), etag, newest):
             return Response(status_code=304, headers=headers)
         return Response(body, media_type="application/atom+xml; charset=utf-8", headers=headers)
 

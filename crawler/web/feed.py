@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -118,3 +119,19 @@ def etag_matches(header: str | None, etag: str) -> bool:
         return False
     tags = [t.strip().removeprefix("W/") for t in header.split(",")]
     return "*" in tags or etag in tags
+
+
+def not_modified(if_none_match: str | None, if_modified_since: str | None, etag: str,
+                 newest: datetime | None) -> bool:
+    """A reader's conditional GET: its ETag when it sends one (that wins), else its last-modified date."""
+    if if_none_match:
+        return etag_matches(if_none_match, etag)
+    if not if_modified_since or newest is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError, IndexError):
+        return False
+    if since.tzinfo is None:
+        return False
+    return newest.replace(microsecond=0) <= since
