@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -74,6 +74,23 @@ def parse_duration(value: Any) -> timedelta:
     if seconds > _MAX_DURATION_S:
         raise ValueError(f"duration {value!r} is too long (at most 100 years)")
     return timedelta(seconds=seconds)
+
+
+def parse_since(value: str | None, now: datetime | None = None) -> datetime | None:
+    """``7d`` (that long back from now) or an ISO date or time; the ``since`` of ``deals list`` and the web API.
+    A ValueError says what was expected."""
+    if value is None or not str(value).strip():
+        return None
+    now = now or datetime.now(UTC)
+    try:
+        return now - parse_duration(value)
+    except (ValueError, OverflowError):
+        pass
+    try:
+        dt = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"expected a duration like 7d or an ISO date, got {value!r}") from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def parse_size(value: Any) -> int:
@@ -321,6 +338,26 @@ class DaemonSettings(_Model):
     stale_after: Duration = timedelta(days=2)  # silence shorter than this never counts as stale
 
 
+class WebSettings(_Model):
+    """The dashboard, JSON API and Atom feed (``dealradar serve``; ``dealradar run`` serves it when enabled).
+
+    Without ``token`` it is read-only and may only listen on a loopback address (checked when it starts)."""
+
+    enabled: bool = False
+    host: str = Field("127.0.0.1", min_length=1)
+    port: int = Field(8321, ge=0, le=65535)
+    token: str | None = None
+
+    @model_validator(mode="after")
+    def _usable(self) -> WebSettings:
+        if self.token is not None and len(self.token.strip()) < 16:
+            raise ValueError(f"token: expected a secret of at least 16 characters (a long random string), "
+                             f"got {len(self.token.strip())}")
+        if not re.match(r"^[A-Za-z0-9.:\-\[\]]+$", self.host):
+            raise ValueError(f"host: expected an address or host name like 127.0.0.1, got {shown(self.host)}")
+        return self
+
+
 class Settings(_Model):
     storage: StorageSettings = StorageSettings()
     crawl: CrawlSettings = CrawlSettings()
@@ -328,6 +365,7 @@ class Settings(_Model):
     alerts: AlertSettings = AlertSettings()
     deals: DealSettings = DealSettings()
     daemon: DaemonSettings = DaemonSettings()
+    web: WebSettings = WebSettings()
     path: str | None = None
 
     def problems(self) -> list[tuple[str, str]]:
@@ -436,7 +474,8 @@ def _own_key(problem: tuple[str, str]) -> tuple[str, str]:
     return key, msg
 
 
-_ALL_FIELDS = frozenset(k for model in (StorageSettings, SourceSettings, ChannelSettings) for k in model.model_fields)
+_ALL_FIELDS = frozenset(k for model in (StorageSettings, SourceSettings, ChannelSettings, WebSettings)
+                         for k in model.model_fields)
 
 
 def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:

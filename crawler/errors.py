@@ -46,6 +46,16 @@ class InputError(DealRadarError):
         super().__init__(_one_line(message))
 
 
+class CorrectionError(DealRadarError):
+    """A dismiss or merge that cannot be done: no such deal, a deal merged into itself or merged already.
+
+    ``missing`` tells the web layer to answer 404 rather than 409."""
+
+    def __init__(self, message: str, *, missing: bool = False) -> None:
+        self.missing = missing
+        super().__init__(_one_line(message))
+
+
 class StorageError(DealRadarError):
     """The database could not be used."""
 

@@ -58,3 +58,14 @@ def deal_record(*, company: str, deal_type: str, amount_usd: float | None, amoun
     rec["ai_related"] = ai_related
     rec["confidence"] = confidence
     return rec
+
+
+def money(value: Any) -> str:
+    """$5B, $300M, $1.25B: how people write deal sizes (the CLI's tables, the dashboard, the feed); a dash when
+    there is no figure."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or value != value:
+        return "—"
+    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if abs(value) >= size:
+            return f"${value / size:.2f}".rstrip("0").rstrip(".") + unit
+    return f"${value:,.0f}"

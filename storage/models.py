@@ -117,9 +117,21 @@ class ArticleAliasRow(Base):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+_FILTERED = ("deal_type", "status", "ai_related", "round", "company_key", "investors_key", "first_seen")
+
+
 class DealRow(Base):
     __tablename__ = "deals"
-
+    # The dashboard pages through 100,000 deals by date, amount or company among the visible ones (neither dismissed
+    # nor merged), filtered by any of its filters, and charts them by week. A row carries the deal's whole
+    # ``state``, so each of these indexes holds every column a filter reads: a page, its count and the chart are
+    # answered from an index alone, never by reading the rows (``storage.browse``; benchmarks/web_paging.py).
+    __table_args__ = (
+        Index("ix_deals_by_date", "merged_into", "dismissed_at", "last_seen", "amount_usd", *_FILTERED),
+        Index("ix_deals_by_amount", "merged_into", "dismissed_at", "amount_usd", "last_seen", *_FILTERED),
+        Index("ix_deals_by_company", "merged_into", "dismissed_at", "company", "last_seen", "amount_usd", *_FILTERED),
+        Index("ix_deals_by_week", "merged_into", "dismissed_at", "first_seen", "last_seen", "amount_usd", *_FILTERED[:-1]),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     company: Mapped[str] = mapped_column(String(300))
     company_key: Mapped[str] = mapped_column(String(300), index=True)
@@ -133,6 +145,11 @@ class DealRow(Base):
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Corrections: a dismissed deal ("not a deal") is kept but hidden and never alerted on; a merged one has
+    # handed its reports to ``merged_into``. ``investors_key``: ``|key|key|`` of its investors, for the filter.
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"))
+    investors_key: Mapped[str | None] = mapped_column(Text)
 
 
 class MentionRow(Base):
@@ -156,6 +173,7 @@ class AlertEventRow(Base):
     """A deal event, written in the same transaction as the deal change that caused it."""
 
     __tablename__ = "alert_events"
+    __table_args__ = (Index("ix_alert_events_event_created", "event", "created_at"),)  # the conflicts page
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.base import StoreBase, possible_row_id, utcnow
-from storage.models import AlertEventRow, DeliveryRow
+from storage.models import AlertEventRow, DealRow, DeliveryRow
 from storage.records import DeliveryInfo, PendingDelivery
 
 
@@ -28,8 +28,9 @@ class OutboxStore(StoreBase):
 
         def run(s: Session) -> list[PendingDelivery]:
             q = (
-                select(DeliveryRow, AlertEventRow)
+                select(DeliveryRow, AlertEventRow, DealRow.dismissed_at, DealRow.merged_into)
                 .join(AlertEventRow, AlertEventRow.id == DeliveryRow.event_id)
+                .outerjoin(DealRow, DealRow.id == AlertEventRow.deal_id)
                 .where(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= now,
                        or_(DeliveryRow.claimed_until.is_(None), DeliveryRow.claimed_until < now))
                 .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
@@ -40,7 +41,11 @@ class OutboxStore(StoreBase):
             if s.bind is not None and s.bind.dialect.name == "postgresql":
                 q = q.with_for_update(skip_locked=True, of=DeliveryRow)
             out = []
-            for d, ev in s.execute(q):
+            for d, ev, dismissed_at, merged_into in s.execute(q):
+                if dismissed_at is not None or merged_into is not None:
+                    # Queued as the deal was being dismissed or merged: cancelled, never sent.
+                    d.status, d.last_error = "cancelled", "deal dismissed" if dismissed_at else "deal merged"
+                    continue
                 d.claimed_until = now + lease
                 d.claim_token = token
                 out.append(PendingDelivery(d.id, d.delivery_id, d.channel, ev.event, d.attempts, ev.body,

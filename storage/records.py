@@ -43,6 +43,7 @@ class StoredEvent:
     deal_id: int | None
     body: dict[str, Any]
     channels: tuple[str, ...]
+    created_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -94,6 +95,70 @@ class DealSummary:
     state: dict[str, Any]
     first_seen: datetime
     last_seen: datetime
+    dismissed_at: datetime | None = None
+    merged_into: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The object ``deals list --json`` prints and ``GET /api/deals`` returns: one builder for both."""
+        return {**self.record, "id": self.id, "sources": self.sources, "first_seen": self.first_seen.isoformat(),
+                "last_seen": self.last_seen.isoformat()}
+
+
+DEAL_SORTS = ("date", "amount", "company")
+
+
+@dataclass(frozen=True, slots=True)
+class DealQuery:
+    """Which deals to list and in what order; the CLI, the API and the dashboard fill it from their options.
+
+    ``company`` and ``investor`` match by canonical key (aliases count); ``hidden`` also lists dismissed and
+    merged deals, which every view leaves out by default."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    company: str | None = None
+    investor: str | None = None
+    deal_type: str | None = None
+    round: str | None = None
+    status: str | None = None
+    min_amount: float | None = None
+    max_amount: float | None = None
+    ai_only: bool = False
+    hidden: bool = False
+    sort: str = "date"  # one of DEAL_SORTS
+    descending: bool = True
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictInfo:
+    """A conflict event: the figure outlets disagreed on, each value with its sources, and the deal."""
+
+    event_id: int
+    deal_id: int | None
+    company: str | None
+    occurred_at: datetime
+    field: str | None
+    values: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class WeekFigure:
+    """Deals first seen in one week (starting Monday, UTC) of one type: how many and their total in USD."""
+
+    week: datetime
+    deal_type: str
+    count: int
+    amount_usd: float
+
+
+def investors_key(names: Any) -> str:
+    """``|key|key|`` of the canonical keys of these names: the column the investor filter searches."""
+    from crawler.events import company_key
+
+    keys = sorted({company_key(str(n)) for n in names or () if n and company_key(str(n))})
+    return "|" + "|".join(keys) + "|" if keys else ""
 
 
 def _jsonable(value: Any) -> Any:

@@ -26,10 +26,11 @@ from crawler.events import (
     apply_mention,
     candidate_keys,
     candidate_window,
-    company_key,
     match_deal,
 )
 from storage.base import possible_row_id, utcnow
+from storage.browse import BrowseStore, deal_summary
+from storage.corrections import CorrectionStore
 from storage.models import (
     AlertEventRow,
     ArticleAliasRow,
@@ -43,15 +44,17 @@ from storage.outbox import OutboxStore
 from storage.records import (
     ArticleOutcome,
     ChannelRoute,
+    DealQuery,
     DealSummary,
     DeliveryInfo,
     PendingDelivery,
     SourceState,
     StoredEvent,
     _jsonable,
+    investors_key,
 )
 
-__all__ = ["ArticleOutcome", "ChannelRoute", "DealSummary", "DeliveryInfo", "PendingArticle", "PendingDelivery",
+__all__ = ["ArticleOutcome", "ChannelRoute", "DealQuery", "DealSummary", "DeliveryInfo", "PendingArticle", "PendingDelivery",
            "Repository", "SourceState", "StoredEvent", "utcnow"]
 
 NEAR_DUPLICATE_BITS = 10  # SimHash distance worth a closer look
@@ -79,7 +82,7 @@ def _band_columns(h: int) -> dict[str, int]:
     return {f"band{i}": b for i, b in enumerate(_bands(h))}
 
 
-class Repository(OutboxStore):
+class Repository(OutboxStore, BrowseStore, CorrectionStore):
     """Storage for one database URL. Thread-safe for use from one process; each call is one transaction."""
 
     # ---- sources -------------------------------------------------------------------------
@@ -285,10 +288,12 @@ class Repository(OutboxStore):
         """Join the mention to a deal (or start one), save the state and queue its events."""
         keys = list(candidate_keys(mention.company))
         start, end = candidate_window(mention, now, policy)
-        rows = dict(conn.execute(_CANDIDATE_DEALS, {"keys": keys, "start": start, "end": end}).all())
-        linked = [i for i in linked if i not in rows]
+        found = conn.execute(_CANDIDATE_DEALS, {"keys": keys, "start": start, "end": end}).all()
+        linked = [i for i in linked if i not in {r.id for r in found}]
         if linked:  # deals this article already feeds: a late re-crawl must not start a duplicate
-            rows.update(conn.execute(_DEALS_BY_ID, {"ids": linked}).all())
+            found += conn.execute(_DEALS_BY_ID, {"ids": linked}).all()
+        rows = {r.id: r.state for r in found}
+        silenced = {r.id for r in found if r.dismissed_at is not None}
         states = []
         for deal_id, saved in rows.items():
             st = DealState.from_dict(saved)
@@ -303,7 +308,8 @@ class Repository(OutboxStore):
                        round=record.get("round"), amount_usd=record.get("amount_usd"),
                        valuation_usd=record.get("valuation_usd"), status=record["status"],
                        ai_related=bool(record.get("ai_related", True)), first_seen=state.first_seen,
-                       last_seen=state.last_seen, updated_at=now)
+                       last_seen=state.last_seen, updated_at=now,
+                       investors_key=investors_key(record.get("investors")))
         if matched is None:  # the state names its deal's id: insert first to learn it
             state.id = _inserted_id(conn.execute(_INSERT_DEAL, {**columns, "state": {}}))
         else:
@@ -321,7 +327,9 @@ class Repository(OutboxStore):
                 outcome.conflicts += 1
             else:
                 outcome.deals_new += 1
-            outcome.events.append(self._queue_event(conn, ev.kind, deal_id, body, channels, now))
+            # A dismissed deal keeps its history but alerts nobody.
+            routes = () if deal_id in silenced else channels
+            outcome.events.append(self._queue_event(conn, ev.kind, deal_id, body, routes, now))
         return deal_id
 
     def _queue_event(self, conn: Connection, event: str, deal_id: int | None, body: dict[str, Any],
@@ -345,22 +353,13 @@ class Repository(OutboxStore):
 
     # ---- deals ---------------------------------------------------------------------------
 
-    def list_deals(self, *, since: datetime | None = None, company: str | None = None,
-                   deal_type: str | None = None, min_amount: float | None = None,
+    def list_deals(self, query: DealQuery | None = None, *, since: datetime | None = None,
+                   company: str | None = None, deal_type: str | None = None, min_amount: float | None = None,
                    limit: int | None = None) -> list[DealSummary]:
-        with self._session() as s:
-            q = select(DealRow).order_by(DealRow.last_seen.desc(), DealRow.id.desc())
-            if since is not None:
-                q = q.where(DealRow.last_seen >= since)
-            if company:
-                q = q.where(DealRow.company_key == company_key(company))
-            if deal_type:
-                q = q.where(DealRow.deal_type == deal_type)
-            if min_amount is not None:
-                q = q.where(DealRow.amount_usd >= min_amount)
-            if limit:
-                q = q.limit(limit)
-            return [_deal_summary(r) for r in s.scalars(q)]
+        """Deals newest first (by last report), dismissed and merged ones left out; a ``DealQuery`` says more."""
+        if query is None:
+            query = DealQuery(since=since, company=company, deal_type=deal_type, min_amount=min_amount, limit=limit)
+        return self.find_deals(query)
 
     def get_deal(self, deal_id: int) -> DealSummary | None:
         """The deal with this id; None when there is none (also for an id no row can have)."""
@@ -368,14 +367,14 @@ class Repository(OutboxStore):
             return None
         with self._session() as s:
             row = s.get(DealRow, deal_id)
-            return _deal_summary(row) if row else None
+            return deal_summary(row) if row else None
 
     def deal_events(self, deal_id: int) -> list[StoredEvent]:
         if not possible_row_id(deal_id):
             return []
         with self._session() as s:
             rows = s.scalars(select(AlertEventRow).where(AlertEventRow.deal_id == deal_id).order_by(AlertEventRow.id))
-            return [StoredEvent(r.id, r.event, r.deal_id, r.body, ()) for r in rows]
+            return [StoredEvent(r.id, r.event, r.deal_id, r.body, (), r.created_at) for r in rows]
 
     def counts(self) -> dict[str, int]:
         with self._session() as s:
@@ -481,10 +480,12 @@ _SAME_OR_NEAR_TEXT = (  # the same text first, then fingerprints sharing a band,
                             ArticleRow.fetched_at >= bindparam("since"))))
     .order_by(case((_EXACT, 0), else_=1), ArticleRow.id.desc()).limit(1000))
 _ARTICLE_TEXT = select(ArticleRow.text).where(ArticleRow.id == bindparam("id"))
-_CANDIDATE_DEALS = select(DealRow.id, DealRow.state).where(
+# A merged deal takes no more mentions (its reports live on in the deal it was merged into); a dismissed one does.
+_CANDIDATE_DEALS = select(DealRow.id, DealRow.state, DealRow.dismissed_at).where(
     DealRow.company_key.in_(bindparam("keys", expanding=True)), DealRow.last_seen >= bindparam("start"),
-    DealRow.first_seen <= bindparam("end"))
-_DEALS_BY_ID = select(DealRow.id, DealRow.state).where(DealRow.id.in_(bindparam("ids", expanding=True)))
+    DealRow.first_seen <= bindparam("end"), DealRow.merged_into.is_(None))
+_DEALS_BY_ID = select(DealRow.id, DealRow.state, DealRow.dismissed_at).where(
+    DealRow.id.in_(bindparam("ids", expanding=True)), DealRow.merged_into.is_(None))
 _MENTIONS_OF = select(MentionRow.record, MentionRow.deal_id).where(
     MentionRow.article_id == bindparam("article_id")).order_by(MentionRow.ordinal)
 # Inserts go to the session's connection, past the ORM's unit of work: nothing reads these rows back as objects.
@@ -525,10 +526,3 @@ def _source_ref(art: ExtractedArticle, record: dict[str, Any], *, syndication_ke
     return SourceRef(url=art.url, title=art.title, outlet=art.outlet, published=art.published,
                      sentence=sentence, amount_text=record.get("amount_text"),
                      syndication_key=syndication_key or art.content_hash)
-
-
-def _deal_summary(row: DealRow) -> DealSummary:
-    state = DealState.from_dict(row.state)
-    state.id = row.id
-    return DealSummary(row.id, _jsonable(state.record()), _jsonable(state.sources()), row.state,
-                       row.first_seen, row.last_seen)

@@ -9,7 +9,7 @@ import pytest
 from crawler.config import ChannelSettings, Settings, SourceSettings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-SECTIONS = ["storage", "crawl", "alerts", "deals", "daemon"]
+SECTIONS = ["storage", "crawl", "alerts", "deals", "daemon", "web"]
 
 
 def keys() -> list[str]:

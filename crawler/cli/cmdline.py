@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from crawler.config import Settings, load_settings, parse_duration
+from crawler.config import Settings, load_settings
 from crawler.errors import ConfigError, DealRadarError, InputError, StorageError
 
 
@@ -225,11 +225,6 @@ def db_upgrade(ctx: click.Context, config: str | None) -> None:
 # ---- deals ---------------------------------------------------------------------------------
 
 
-def _deal_json(d: Any) -> dict[str, Any]:
-    return {**d.record, "id": d.id, "sources": d.sources, "first_seen": d.first_seen.isoformat(),
-            "last_seen": d.last_seen.isoformat()}
-
-
 @main.group()
 def deals() -> None:
     """What DealRadar has found."""
@@ -270,7 +265,7 @@ def deals_list(ctx: click.Context, config: str | None, since: datetime | None, c
     _take_config(ctx, config)
     found = _find_deals(ctx, since, company, deal_type, min_amount)
     if as_json:
-        click.echo(json.dumps([_deal_json(d) for d in found], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([d.to_json() for d in found], indent=2, ensure_ascii=False))
     elif as_csv:
         write_deals_csv(found, sys.stdout)
     else:
@@ -294,7 +289,7 @@ def deals_show(ctx: click.Context, config: str | None, deal_id: int, as_json: bo
         _fail(f"no such deal: {deal_id}", 1)
     events = repo.deal_events(deal_id)
     if as_json:
-        click.echo(json.dumps({**_deal_json(deal), "state": deal.state,
+        click.echo(json.dumps({**deal.to_json(), "state": deal.state,
                                "events": [{"event": e.event, **e.body} for e in events]}, indent=2, default=str))
     else:
         print_deal(deal, events)
@@ -317,10 +312,56 @@ def deals_export(ctx: click.Context, config: str | None, since: datetime | None,
     if fmt == "csv":
         write_deals_csv(found, output)
     elif fmt == "json":
-        output.write(json.dumps([_deal_json(d) for d in found], indent=2, ensure_ascii=False) + "\n")
+        output.write(json.dumps([d.to_json() for d in found], indent=2, ensure_ascii=False) + "\n")
     else:
         for d in found:
-            output.write(json.dumps(_deal_json(d), ensure_ascii=False) + "\n")
+            output.write(json.dumps(d.to_json(), ensure_ascii=False) + "\n")
+
+
+@deals.command("dismiss")
+@config_option
+@click.argument("deal_id", type=int)
+@click.option("--undo", is_flag=True, help="Take a dismissal back.")
+@click.pass_context
+@handle_errors
+def deals_dismiss(ctx: click.Context, config: str | None, deal_id: int, undo: bool) -> None:
+    """Mark a deal "not a deal": hidden from lists, never alerted on again (pending alerts too), kept."""
+    _take_config(ctx, config)
+    changed = _repo(ctx).dismiss_deal(deal_id, dismissed=not undo)
+    word = "restored" if undo else "dismissed"
+    click.echo(f"deal {deal_id} {word}" if changed else f"deal {deal_id} was already {word}")
+
+
+@deals.command("merge")
+@config_option
+@click.argument("deal_id", type=int)
+@click.argument("into", type=int)
+@click.pass_context
+@handle_errors
+def deals_merge(ctx: click.Context, config: str | None, deal_id: int, into: int) -> None:
+    """Merge deal DEAL_ID into deal INTO: its sources and figures join INTO; it is kept, hidden, and not alerted on."""
+    _take_config(ctx, config)
+    target = _repo(ctx).merge_deal(deal_id, into)
+    click.echo(f"deal {deal_id} merged into deal {target}")
+
+
+# ---- web -----------------------------------------------------------------------------------
+
+
+@main.command()
+@config_option
+@click.option("--host", default=None, help="Address to listen on (default: web.host, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default: web.port, 8321).")
+@click.pass_context
+@handle_errors
+def serve(ctx: click.Context, config: str | None, host: str | None, port: int | None) -> None:
+    """Serve the web dashboard, JSON API and Atom feed until stopped (Ctrl-C or SIGTERM)."""
+    from crawler.web.server import serve as run_server
+
+    _take_config(ctx, config)
+    settings = _settings(ctx)
+    _repo(ctx)  # open and migrate first: a database problem is one line and exit 1, before anything listens
+    sys.exit(run_server(settings, host or settings.web.host, settings.web.port if port is None else port))
 
 
 # ---- alerts --------------------------------------------------------------------------------
@@ -437,17 +478,12 @@ def demo(keep: bool) -> None:
 
 def parse_since(value: str | None) -> datetime | None:
     """``7d`` (a duration back from now) or an ISO date."""
-    if not value:
-        return None
+    from crawler.config import parse_since as since
+
     try:
-        return datetime.now(UTC) - parse_duration(value)
-    except ValueError:
-        pass
-    try:
-        dt = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected a duration like 7d or an ISO date, got {value!r}") from None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+        return since(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from crawler.cli.tables import Col, print_table
 from crawler.crawl.report import CrawlSummary
+from crawler.record import money
 
 
 def console() -> Console:
@@ -26,16 +27,6 @@ def console() -> Console:
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 deal``, ``2 deals``, ``1 delivery``, ``3 deliveries``."""
     return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
-def money(value: float | None) -> str:
-    """$5B, $300M, $1.25B: how people write deal sizes."""
-    if value is None:
-        return "—"
-    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if abs(value) >= size:
-            return f"${value / size:.2f}".rstrip("0").rstrip(".") + unit
-    return f"${value:,.0f}"
 
 
 def when(value: datetime | None) -> str:

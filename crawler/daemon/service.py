@@ -7,7 +7,8 @@ flat: whatever a crawl allocates goes away with its child.
 
 Lifecycle: take the one-daemon-per-database lock (``crawler.daemon.lock``), open and migrate the
 database, plan every source (``crawler.daemon.scheduler``), serve /healthz and /metrics
-(``crawler.daemon.observe``), then tick until a signal:
+(``crawler.daemon.observe``) and, with ``web.enabled``, the dashboard (``crawler.web``, a thread), then tick
+until a signal:
 
 - SIGTERM / SIGINT: stop taking work, stop the running crawl child (SIGTERM, then SIGKILL if it
   has not ended after a few seconds) and exit 0 within 10 s. A pass cut short is not recorded as
@@ -75,6 +76,10 @@ def run_daemon(config_path: str | None) -> int:
     """Run until SIGTERM/SIGINT; the exit status. Raises ConfigError (exit 2) and DealRadarError (exit 1)."""
     settings = load_settings(config_path)
     setup_logging(settings.daemon.log_format, settings.daemon.log_level)
+    if settings.web.enabled:
+        from crawler.web.server import check_bind
+
+        check_bind(settings.web.host, settings.web.token)  # before the lock: a refused bind is exit 2, at once
     lock = acquire_daemon_lock(settings.storage.url)
     try:
         return Daemon(settings, lock).run()
@@ -136,6 +141,16 @@ class Daemon:
             dispatch_every=settings.daemon.dispatch_every.total_seconds(),
         )
         self.server = ObserveServer(settings.daemon.http, self.metrics, self.health) if settings.daemon.http else None
+        self.web = self._web_thread(settings)
+
+    @staticmethod
+    def _web_thread(settings: Settings) -> Any:
+        """The dashboard, API and feed in a thread of this process when ``web.enabled`` (``crawler.web``)."""
+        if not settings.web.enabled:
+            return None
+        from crawler.web.server import WebThread
+
+        return WebThread(settings)
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -147,6 +162,9 @@ class Daemon:
         if self.server is not None:
             self.server.start()
             _event(logging.INFO, "serving /healthz and /metrics", address=self.server.address)
+        if self.web is not None:
+            self.web.start()
+            _event(logging.INFO, "serving the web dashboard", address=self.web.address)
         self.scheduler.start()
         threading.Thread(target=self._watch_lock, name="dealradar-lock-watch", daemon=True).start()
         self.metrics.up.set(1)
@@ -232,6 +250,8 @@ class Daemon:
             self.scheduler.join(KILL_GRACE_S)
         if self.server is not None:
             self.server.stop()
+        if self.web is not None:
+            self.web.stop()
         self._exit_if_stuck(t0, code)
         self.repo.close()
         _event(logging.INFO, "daemon stopped", seconds=time.monotonic() - t0)
@@ -275,6 +295,8 @@ class Daemon:
             setup_logging(d_new.log_format, d_new.log_level)
         if d_old.http != d_new.http:
             log.warning("daemon.http changed; it takes effect at the next restart")
+        if old.web != new.web:
+            log.warning("web settings changed; they take effect at the next restart")
         if d_old.dispatch_every != d_new.dispatch_every:
             self.scheduler.set_dispatch_every(d_new.dispatch_every.total_seconds())
         before = {s.name: s for s in old.sources}

@@ -78,6 +78,32 @@ def build_status(settings: Settings, repo: Repository, now: datetime) -> dict[st
     """Everything ``status`` shows, as JSON-ready values (``--json`` prints exactly this)."""
     from crawler.daemon.lock import daemon_running
 
+    rows = source_rows(settings, repo, now)
+    counts = repo.counts()
+    enabled = [r for r in rows if r["enabled"]]
+    return {
+        "generated_at": now.isoformat(),
+        "database": redact_url(settings.storage.url),
+        "config": settings.path,
+        "daemon": {"running": daemon_running(settings.storage.url)},
+        "totals": {
+            "sources": len(rows),
+            "enabled": len(enabled),
+            "failing": sum(1 for r in enabled if r["state"] == "failing"),
+            "stale": sum(1 for r in enabled if r["stale"]),
+            "overdue": sum(1 for r in enabled if r["overdue_s"]),
+            "articles": counts.get("articles", 0),
+            "deal_articles": counts.get("deal_articles", 0),
+            "deals": counts.get("deals", 0),
+        },
+        "alerts": {k: counts.get(f"deliveries_{k}", 0) for k in ("pending", "sent", "failed")},
+        "sources": rows,
+    }
+
+
+def source_rows(settings: Settings, repo: Repository, now: datetime) -> list[dict[str, Any]]:
+    """The ``sources`` of ``build_status``: each configured source's state and health. Apart, so the web
+    dashboard shows the same rows without counting every table, as the totals do."""
     states = {s.name: s for s in repo.list_sources()}
     stats = publish_stats(repo, now - RATE_WINDOW)
     rows = []
@@ -107,26 +133,7 @@ def build_status(settings: Settings, repo: Repository, now: datetime) -> dict[st
             "stale": bool(health and health.stale),
             "overdue_s": health.overdue_s if health and src.enabled else None,
         })
-    counts = repo.counts()
-    enabled = [r for r in rows if r["enabled"]]
-    return {
-        "generated_at": now.isoformat(),
-        "database": redact_url(settings.storage.url),
-        "config": settings.path,
-        "daemon": {"running": daemon_running(settings.storage.url)},
-        "totals": {
-            "sources": len(rows),
-            "enabled": len(enabled),
-            "failing": sum(1 for r in enabled if r["state"] == "failing"),
-            "stale": sum(1 for r in enabled if r["stale"]),
-            "overdue": sum(1 for r in enabled if r["overdue_s"]),
-            "articles": counts.get("articles", 0),
-            "deal_articles": counts.get("deal_articles", 0),
-            "deals": counts.get("deals", 0),
-        },
-        "alerts": {k: counts.get(f"deliveries_{k}", 0) for k in ("pending", "sent", "failed")},
-        "sources": rows,
-    }
+    return rows
 
 
 def _human(seconds: float | None) -> str:
