@@ -7,7 +7,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from crawler.deals import taxonomy as tx
-from crawler.deals.entities import dedupe_names, is_location, same_entity
+from crawler.deals.entities import STOP, dedupe_names, is_location, same_entity
 from crawler.deals.frames import Candidate
 from crawler.deals.model import DealMention, Evidence
 from crawler.deals.money import Money, to_usd
@@ -463,8 +463,8 @@ def _venture_name(r: _Reader, group: list[Candidate]) -> str | None:
     """A named venture ("The Global AI Infrastructure Investment Partnership") near the deal sentence."""
     blocks = {c.sent.block for c in group if c.field == "text"}
     for s in r.all_sents:
-        if s.kind == "noise" or not any(0 <= s.block - b <= 1 for b in blocks):
-            continue
+        if s.kind == "noise" or not any(-1 <= s.block - b <= 1 for b in blocks):
+            continue  # the paragraph before ("will set up a joint venture named X"), the deal's own, the next
         for m in _JV_APPOSITIVE.finditer(s.text):  # "form a joint venture, Northwind Campus, with ..."
             names = r.chunks(s.text[m.end():m.end() + 80], "text")
             if names and names[0].start == 0:
@@ -476,7 +476,8 @@ def _venture_name(r: _Reader, group: list[Candidate]) -> str | None:
         for c in r.chunks(s.text, "text"):
             if r.names.kind(c.text) == "venture":
                 return r.canon(c.text)
-    return None
+    name = r.jv_name  # named in the headline or the lead ("to launch 'Arirang Intelligence' joint venture")
+    return name if name and len(name) > 2 and name.split()[0].lower() not in STOP else None
 
 
 def _val(r: _Reader, m: Money | None) -> float | None:

@@ -93,7 +93,8 @@ _SIZED = re.compile(r",?\s*(?:in|under|through|as part of)?\s*(?:an?|the)?\s*" +
 # Where the subject of a sentence ends: its first verb or auxiliary.
 _MAIN_VERB = re.compile(r"\s(?:will|to|has|have|had|is|are|was|were|agreed|agrees|signed|signs|expands?|expanded|"
                         r"plans?|said|says|struck|strikes|inked|inks)\b")
-_STAKE_IN = re.compile(r"\b(?:an?\s+)?(?:[\d.]+%\s+|minority\s+|majority\s+)?stake\s+in\s+", re.I)
+_STAKE_IN = re.compile(r"\b(?:an?\s+)?(?:[\d.]+%\s+|minority\s+|majority\s+)?stake\s+in\s+|"
+                       r"\b(?:newly[- ]issued|new|fresh)\s+shares\s+(?:in|of)\s+", re.I)
 _UNNAMED = re.compile(r"(?i)(?:an?|one|another)\s")
 _INVESTMENT_IN = re.compile(r"\s*(?:equity\s+|strategic\s+|minority\s+)?investment\s+in\s+", re.I)
 _GIVES_STAKE = re.compile(r"\bgive[s]?\s+(?P<who>[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*)\s+(?:a|an)\s+(?:[\w.-]+\s){0,3}?stake")
@@ -107,6 +108,8 @@ _VALUED_AT = re.compile(r"(?i)(?:\bat (?:an?\s+)?(?:\w+\s+)?|\bvalu\w*\s+(?:\w+\
 # Where a figure's own words end and a purpose or relative clause about something else begins.
 _PURPOSE = re.compile(r"(?i)\b(?:to (?:help|cover|fund|pay|finance|repay|refinance|meet)|which|that|who)\b")
 _DASH_ASIDE = re.compile(r"(?:^|[.;:]\s+)(?P<subj>[^—–;:]{2,80}?)\s[—–]\s[^—–]{2,160}?\s[—–]\s*$")
+_LEAD_IN_SEGMENT = re.compile(r"(?i)separately|meanwhile|elsewhere|also|in addition|additionally|today|earlier|"
+                              r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|this week|last week")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 _DASH_APPOSITIVE = re.compile(r"\s+[–—]\s+|\s+--\s+|(?<=\w)—(?=\w)")
 _RELATIVE_OPEN = re.compile(r"(?:which|whose|who)\s")
@@ -167,7 +170,15 @@ class FrameMixin(InvestorMixin):
                             r"told|reported)\b", segments[-1])
             if aux:
                 segments[-1] = segments[-1][:aux.start()]
+        lead_in = 1 if segments and _LEAD_IN_SEGMENT.fullmatch(segments[0].strip()) else 0  # "Separately, X, a ..."
         last = len(segments) - 1
+        if last >= lead_in + 2 and _APPOSITIVE_OPEN.match(segments[lead_in + 1].strip()) and \
+                tx.COMPANY_NOUN.search(segments[lead_in + 1]):
+            head = [c for c in self.chunks(_DATE_OPENER.sub("", segments[lead_in].strip()), field_) if not c.possessive]
+            if len(head) == 1 and head[0].start == 0:
+                # "Saathi AI, a Gurugram startup building tutors in Hindi, Marathi and Odia, raised": the
+                # appositive runs on to the verb, commas and all; the name before it is the subject
+                return head[0].text, False
         for k in range(last, -1, -1):
             seg_s = _DATE_OPENER.sub("", segments[k].strip())
             seg_s = re.sub(r"(?i)\s*\b(?:today|yesterday|tonight|this (?:week|month|morning|afternoon))$", "", seg_s)

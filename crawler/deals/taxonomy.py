@@ -291,7 +291,8 @@ FIELD_LABELS = frozenset({
     "prior funding", "previous funding", "funding to date", "total raised", "what it does", "watch for", "hq",
     "headquarters", "founded", "founders", "ceo", "industry", "investors (existing)",
     "funding", "raised", "round size", "deal size", "amount raised", "what company does", "what the company does",
-    "ceo quote", "quote", "location", "website", "about", "about the company",
+    "ceo quote", "quote", "location", "website", "about", "about the company", "synopsis", "summary", "tl;dr",
+    "highlights", "key takeaways", "in brief", "the gist", "short version",
 })
 #: Field labels of a deal sheet whose text opens on the company's own name ("What company does: Vultr provides ...").
 DESCRIBES_COMPANY_LABELS = frozenset({"what company does", "what the company does", "what it does", "about",
