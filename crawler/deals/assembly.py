@@ -100,6 +100,9 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
     company = c.company or ""
     if is_location(company, loose=True) or company.lower() in ("ai", "the company") or _PUBLIC_BODY.search(company):
         return True  # ... or a parliament, ministry or agency: it funds, rules or buys; it takes no round
+    amount = to_usd(c.money, r.resources, r.date)
+    if amount is not None and amount < MIN_DEAL_USD:
+        return True  # a dividend per share, a ticket, a product's price: no round is this small
     if company.isupper() and re.search(r"\(\s*[A-Za-z-]+\s*:\s*" + re.escape(company) + r"\s*\)", c.sent.text):
         return True  # "(NYSE: ACEL)": a ticker, the company's name stands before it
     kind = r.names.kind(company)
