@@ -332,11 +332,12 @@ class FrameMixin(InvestorMixin):
                 break
         if noun_type is None and verbs:
             gap = before[verbs[-1][1]:]
-            for dtype, rx in tx.TYPE_NOUNS:
-                nm = rx.search(gap)
-                if nm and dtype in ("debt", "equity") and re.search(r"\b(?:of|worth|totall?ing|for)\s+(?:\w+\s){0,2}$", gap):
-                    noun_type = (dtype, 0, 0)
-                    break
+            if re.search(r"\b(?:of|worth|totall?ing|for)\s+(?:\w+\s){0,2}$", gap):
+                # "a venture debt of ₹15 Cr": the noun nearest the figure names the kind
+                hits = [(m.end(), dtype) for dtype, rx in tx.TYPE_NOUNS if dtype in ("debt", "equity")
+                        for m in rx.finditer(gap)]
+                if hits:
+                    noun_type = (max(hits)[1], 0, 0)
         sold = _SOLD_PAPER.search(before) if not verbs and _DEBT_PAPER.match(after) else None
         if sold is not None:  # "Oracle sold $18 billion of bonds": the seller borrows
             verbs = [(sold.start(), sold.end(), "raise", sold.group(0))]

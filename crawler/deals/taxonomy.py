@@ -57,7 +57,8 @@ def find_round(text: str) -> str | None:
 TYPE_NOUNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("acquisition", re.compile(r"\b(?:acquisition|takeover|buyout|purchase of|merger)\b", re.I)),
     ("joint_venture", re.compile(r"\b(?:joint[- ]venture|JV)\b", re.I)),
-    ("debt", re.compile(r"\b(?:debt|loans?|credit (?:facility|line)|revolving|notes|bonds?|borrowing|"
+    ("debt", re.compile(r"\b(?:debt|loans?|credit (?:facility|line)|(?:growth )?capital facility|term facility|"
+                        r"lending facility|revolving|notes|bonds?|borrowing|"
                         r"convertible|term loan|lenders?|private credit)\b", re.I)),
     ("compute_commitment", re.compile(r"\b(?:cloud (?:spend(?:ing)?|contract|deal|commitment|services|capacity"
                                       r"|credits)|compute (?:deal|contract|commitment|capacity)|in (?:cloud|"
@@ -67,7 +68,7 @@ TYPE_NOUNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                                   r"compute clusters?)\b", re.I)),
     ("financing_undisclosed_structure", re.compile(r"\bfinancing\b", re.I)),
     ("equity", re.compile(r"\b(?:series [a-z]|seed|round|funding|equity|stake|investment|injection|"
-                          r"capital|raise|backing|tranche)\b", re.I)),
+                          r"(?-i:capital)|raise|backing|tranche)\b", re.I)),  # not "BlackSoil Capital"
 )
 
 # Nouns that describe the company a name belongs to ("music streaming service Tidal", "battery maker Voltaro"):
