@@ -93,6 +93,7 @@ _SECTION_WORDS = frozenset({"funds", "deals", "rounds", "rumours", "rumors", "ex
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _OF_SHARES = re.compile(r"\s+(?:worth\s+)?(?:of|in)\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
 _RAISED_JUST_BEFORE = re.compile(r"(?i)\b(?:raised|raises|raising|secured|closed)\s+(?:\w+\s+){0,2}$")
+_TYPED_PART = re.compile(r"(?i)\b(equity|debt|loans?|credit|venture debt)\s*\(\s*$")
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _SHEET_OPENER = re.compile(r"((?:[A-Z][\w.&'’-]*\s+){0,2}[A-Z][\w.&'’-]*)\s+(?:is|are|was|has|[a-z]{2,}[^s\W]s)\b")
 _ROUND_REF = re.compile(r"\b(?:the|this|its) (?:\w+ )?(?:round|financing|raise|funding|investment|facility|loan|"
@@ -184,6 +185,18 @@ class _Reader(FrameMixin):
                     vals.append(m)
                 continue
             if role != "deal":
+                continue
+            part = _TYPED_PART.search(t[:ms]) if moneys[0] is not m else None
+            if part is not None:
+                # "a $750 million mix of equity ($200 million) and debt ($550 million)": each part its own deal,
+                # of the company the sum is about (or the article's, when the sum has no verb of its own)
+                whole = next((c for c in reversed(out) if c.money.end <= ms), None)
+                dtype = "debt" if tx.DEBT_WORDS.search(part.group(1)) else "equity"
+                piece = Candidate(whole.company if whole else None, dtype, m, sent, field_, order, verb="raise",
+                                  generic_subject=whole.generic_subject if whole else True,
+                                  round=whole.round if whole and dtype == "equity" else None)
+                piece.background = whole.background if whole else 0
+                out.append(piece)
                 continue
             cand = self.frame(sent, t, m, ms, me, field_, order)
             if cand is None and label in _AMOUNT_LABELS:  # a deal sheet's "- Amount: $310 million"
