@@ -32,7 +32,8 @@ _BENEFICIARY = re.compile(
 _LOWER_DESCRIPTION = re.compile(r"(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+){0,3}" + tx.DESCRIBED_NOUN + r"\s+")
 _PLACE_BASED = re.compile(r"^(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered),?\s+")
 _EQUIPMENT_AFTER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:GPUs?|chips?|equipment|servers?|hardware|"
-                              r"shares|stock|notes|bonds|processors|accelerators|systems)\b", re.I)
+                              r"shares|stock|notes|bonds|processors|accelerators|systems)\b"
+                              r"(?!\s+(?:capacity|compute|computing|cloud|hours|time))", re.I)  # "$2.5bn of GPU capacity"
 # The object of a giving verb that stands for the company ("handed it", "gave the startup").
 _GIVEN_TO = re.compile(r"(?i)(?:\s*over)?\s+(?:it|them|the (?:company|startup|firm|lab|business))(?:\s+over)?\s*")
 
@@ -300,6 +301,8 @@ class FrameMixin(InvestorMixin):
             sec = re.search(r"(?i)\b(?:letting|allowing|lets|allows|in which|where)\b", before) or \
                 re.search(r"$", before)  # "letting employees sell $100 million of stock in a tender offer"
         sec_at = sec.start() if sec is not None else None
+        if sec_at is None and tx.SECONDARY.match(after_head.lstrip()):
+            sec_at = len(before)  # "is running a $100M tender offer that lets employees sell": the noun names it
         if sec is None and (around := tx.SECONDARY.search(t, L, R)) is not None and around.start() < ms < around.end():
             sec_at = around.start() - L  # "OpenAI staff sell $6.6 billion in shares": the sale runs across the figure
         if sec_at is not None and not tx.ACQUIRE_VERBS.search(before):
