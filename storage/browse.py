@@ -41,7 +41,10 @@ def deal_conditions(q: DealQuery) -> list[ColumnElement[bool]]:
     if q.until is not None:
         where.append(DealRow.last_seen < q.until)
     if q.company:
-        where.append(DealRow.company_key == company_key(q.company))
+        # the name as typed, or the start of a longer one: "Ampere" finds "Ampere Computing" (a range on the index)
+        key = company_key(q.company)
+        where.append(and_(DealRow.company_key >= key, DealRow.company_key < key + "\uffff") if key
+                     else DealRow.id.is_(None))
     if q.investor:
         key = company_key(q.investor)
         where.append(DealRow.investors_key.contains(f"|{key}|", autoescape=True) if key else DealRow.id.is_(None))

@@ -147,3 +147,13 @@ def test_demo_runs_the_whole_pipeline() -> None:
     proc = subprocess.run([sys.executable, "-m", "crawler.cli", "demo"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "deal.new" in proc.stdout and "deal.conflict" in proc.stdout and "deal.updated" in proc.stdout
+
+
+def test_deals_list_company_filter_takes_the_start_of_a_longer_name(stored: Path) -> None:
+    """"--company Northwind" finds "Northwind Vision"; a name that starts no company finds nothing."""
+    code, out = run("deals", "list", "-c", str(stored), "--json", "--company", "Northwind")
+    assert code == 0 and [d["company"] for d in json.loads(out)] == ["Northwind Vision"]
+    code, out = run("deals", "list", "-c", str(stored), "--json", "--company", "northwind vision")
+    assert code == 0 and [d["company"] for d in json.loads(out)] == ["Northwind Vision"]
+    code, out = run("deals", "list", "-c", str(stored), "--json", "--company", "Vision")
+    assert code == 0 and json.loads(out) == []

@@ -233,7 +233,7 @@ def deals() -> None:
 def _deal_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--since", callback=_since_option, help="Only deals seen within this long (7d) or since this ISO "
                       "date (2026-11-30).")(fn)
-    fn = click.option("--company", help="Only this company (aliases count).")(fn)
+    fn = click.option("--company", help="Only this company, or companies whose name starts so (aliases count).")(fn)
     fn = click.option("--type", "deal_type", help="Only this deal type (equity, debt, ...).")(fn)
     fn = click.option("--min-amount", type=float, help="Only deals of at least this many US dollars.")(fn)
     return fn
