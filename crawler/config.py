@@ -238,6 +238,8 @@ class ChannelSettings(_Model):
     apprise: str | tuple[str, ...] | None = None
     timeout: Duration | None = None  # webhook: per request (default 10s)
     allow_private: bool = False  # webhook: may post to loopback/private addresses (as crawl.allow_private_addresses)
+    headers: dict[str, str] | None = None  # webhook: extra request headers ("Authorization: Bearer ...")
+    verify: bool | str = True  # webhook: check TLS certificates (false, or a CA bundle path for a private CA)
     digest: Literal["hourly", "daily"] | None = None
     digest_hour: int = Field(8, ge=0, le=23)  # UTC hour a daily digest goes out
     operator: bool = False
@@ -255,8 +257,9 @@ class ChannelSettings(_Model):
             raise ValueError("give exactly one of webhook, email or apprise")
         if self.webhook and not re.match(r"^https?://[^/\s]+", self.webhook):
             raise ValueError(f"webhook: expected an http(s) URL, got {shown(self.webhook)}")
-        if not self.webhook and (self.timeout is not None or self.allow_private):
-            raise ValueError("timeout and allow_private are webhook settings; this channel is not a webhook")
+        if not self.webhook and (self.timeout is not None or self.allow_private or self.headers or self.verify is not True):
+            raise ValueError("timeout, allow_private, headers and verify are webhook settings; this channel is not a "
+                             "webhook")
         if self.timeout is not None and self.timeout <= timedelta(0):
             raise ValueError(f"timeout: expected a duration above 0 like 10s, got {self.timeout.total_seconds():g}s")
         if self.email is not None:
@@ -283,6 +286,10 @@ class ChannelSettings(_Model):
                 cfg["timeout"] = self.timeout.total_seconds()
             if self.allow_private:
                 cfg["allow_private"] = True
+            if self.headers:
+                cfg["headers"] = dict(self.headers)
+            if self.verify is not True:
+                cfg["verify"] = self.verify
         return cfg
 
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 
 import pytest
 from servers.webhook_receiver import Reply, WebhookReceiver, free_port
@@ -272,3 +273,28 @@ class TestBuildChannel:
     def test_timeout_accepts_durations(self) -> None:
         ch = build_channel({"webhook": "https://a.example/", "timeout": "2s"})
         assert isinstance(ch, WebhookChannel) and ch.timeout.read == 2.0
+
+
+def test_config_headers_and_verify_reach_the_receiver(receiver: WebhookReceiver, tmp_path: Path) -> None:
+    """``headers`` and ``verify`` on a webhook channel in the config file: the extra header arrives with
+    the signed alert; on an email channel they are refused as webhook settings."""
+    from crawler.config import load_settings
+
+    cfg = tmp_path / "dealradar.yaml"
+    cfg.write_text(
+        f'storage: {{url: "sqlite:///{tmp_path}/d.db"}}\n'
+        "alerts:\n  channels:\n"
+        f'    - {{webhook: "{receiver.url("/hook")}", allow_private: true, verify: false,\n'
+        '       headers: {"Authorization": "Bearer relay-token", "X-Team": "deals"}}\n', encoding="utf-8")
+    settings = load_settings(cfg)
+    ch = build_channel(settings.alerts.channels[0].channel_config())
+    ch.send(make_delivery())
+    [req] = receiver.wait_for(1)
+    assert req.header("Authorization") == "Bearer relay-token" and req.header("X-Team") == "deals"
+    assert req.header("X-DealRadar-Event") == "deal.new"
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('alerts:\n  channels:\n    - {email: {smtp: "smtp://127.0.0.1:2525", from: "a@b.c", to: ["d@e.f"]},\n'
+                   '       headers: {"X-Team": "deals"}}\n', encoding="utf-8")
+    with pytest.raises(Exception, match="webhook settings"):
+        load_settings(bad)
