@@ -206,3 +206,31 @@ def test_a_crawl_warms_its_workers_when_the_first_request_leaves_and_only_once()
         assert len(set(_workers()) - before) == 2  # the second signal started nothing more
     finally:
         pool.close()
+
+
+def test_a_worker_whose_crawl_process_is_gone_ends_quietly() -> None:
+    """The crawl process killed mid-job (its daemon killed alone): the worker's reply finds a closed socket and
+    the worker ends without a BrokenPipeError traceback on stderr."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent('''
+        import pickle, socket, sys, threading
+        from crawler.crawl import workers
+        mine, theirs = socket.socketpair()
+        def job():
+            import time
+            time.sleep(0.3)
+            return "x" * 4_000_000  # a reply larger than the socket buffer: the write meets the closed end
+        payload = pickle.dumps((job, (), {}))
+        mine.sendall(workers._HEADER.pack(len(payload)) + payload)
+        mine.close()  # the crawl process goes away before the reply
+        workers._init = lambda *a: None
+        workers._serve(theirs, None, None, 5)
+        print("worker ended")
+    ''')
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert "worker ended" in res.stdout
+    assert "Traceback" not in res.stderr and "BrokenPipeError" not in res.stderr

@@ -155,17 +155,20 @@ def _serve(sock: socket.socket, aliases: str | None, rates: str | None, time_lim
     """A worker's life: set up, then run the jobs that come over its socket one at a time until it closes."""
     _init(aliases, rates, time_limit)
     stream = sock.makefile("rwb")
-    while True:
-        header = stream.read(_HEADER.size)
-        if len(header) < _HEADER.size:
-            return  # the crawl process closed its end: the pass is over
-        fn, args, kwargs = pickle.loads(stream.read(_HEADER.unpack(header)[0]))
-        try:
-            reply = _pickled(True, fn(*args, **kwargs))
-        except Exception as exc:  # noqa: BLE001 - the job's own failure belongs to its caller
-            reply = _pickled(False, exc)
-        stream.write(_HEADER.pack(len(reply)) + reply)
-        stream.flush()
+    try:
+        while True:
+            header = stream.read(_HEADER.size)
+            if len(header) < _HEADER.size:
+                return  # the crawl process closed its end: the pass is over
+            fn, args, kwargs = pickle.loads(stream.read(_HEADER.unpack(header)[0]))
+            try:
+                reply = _pickled(True, fn(*args, **kwargs))
+            except Exception as exc:  # noqa: BLE001 - the job's own failure belongs to its caller
+                reply = _pickled(False, exc)
+            stream.write(_HEADER.pack(len(reply)) + reply)
+            stream.flush()
+    except (BrokenPipeError, ConnectionResetError):
+        return  # the crawl process is gone (killed with its daemon): nobody waits for the reply, so no traceback
 
 
 class AnalysisPool:
