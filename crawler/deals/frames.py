@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from crawler.deals import classify
 from crawler.deals import taxonomy as tx
-from crawler.deals.entities import STOP, same_entity
+from crawler.deals.entities import STOP, is_location, same_entity
 from crawler.deals.investors import AUX_TAIL, TERM, InvestorMixin
 from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence
@@ -20,6 +20,9 @@ from crawler.deals.segment import Sentence
 _CLAUSE_BOUNDARY = re.compile(r";|\s[—–]\s|:\s")
 # Kinds of the alias table whose "raised $X for Y" puts the money in Y.
 _RAISES_FOR_OTHERS = frozenset({"vc", "pe", "bank", "government", "sovereign", "investor", "asset_manager", "fund"})
+_ROLE_THEN_NAME = re.compile(r"\b(?:[Ee]xecutive|[Ff]ounder|[Cc]o-founder|CEO|[Ee]ngineer|[Rr]esearcher|[Vv]eteran|"
+                             r"[Aa]lum(?:nus|na)?|[Ss]cientist|[Pp]rofessor|[Ee]ntrepreneur|[Dd]octor)\s+"
+                             r"(?:[A-Z][\w.'-]*\s+){1,3}$")
 _PERSON_PRONOUN = re.compile(r"(?i)(?:^|\s)(?:she|he)(?:\s+(?:has|had|just|now|also))*\s*$")
 _LENT_TO = re.compile(r"(?i)^\s*(?:\w+\s+){0,2}?(?:loans?|credit(?: line| facility)?|grants?|facility|financing package)\s+to\s+")
 # "raised $18 million for her AI tutoring startup": the subject is its founder, not the company
@@ -29,7 +32,7 @@ _BENEFICIARY_BY = re.compile(r"\b(?:developed|built|operated|owned|run)\s+by\s+"
 _BENEFICIARY = re.compile(
     r"^[\s,]*(?:\([^)]*\)\s*)?(?:[\w'’-]+\s){0,4}?(?:in|into|to back|to fund|to finance|for|to|toward|towards)\s+"
     r"(?:the\s+)?", re.I)
-_LOWER_DESCRIPTION = re.compile(r"(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+){0,3}" + tx.DESCRIBED_NOUN + r"\s+")
+_LOWER_DESCRIPTION = re.compile(r"(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+|[A-Z]{2,5}\s+){0,3}" + tx.DESCRIBED_NOUN + r"\s+")
 _PLACE_BASED = re.compile(r"^(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered),?\s+")
 _EQUIPMENT_AFTER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:GPUs?|chips?|equipment|servers?|hardware|"
                               r"shares|stock|notes|bonds|processors|accelerators|systems)\b"
@@ -111,6 +114,9 @@ _PURPOSE = re.compile(r"(?i)\b(?:to (?:help|cover|fund|pay|finance|repay|refinan
 _DASH_ASIDE = re.compile(r"(?:^|[.;:]\s+)(?P<subj>[^—–;:]{2,80}?)\s[—–]\s[^—–]{2,160}?\s[—–]\s*$")
 _LEAD_IN_SEGMENT = re.compile(r"(?i)separately|meanwhile|elsewhere|also|in addition|additionally|today|earlier|"
                               r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|this week|last week")
+# A headline's descriptor fused to the name: "Chipmaker Tessellate", "Insurer Halden".
+_DESCRIPTOR_WORD = re.compile(r"^(?:[A-Z][a-z]*(?:maker|firm|giant|startup|start-up|developer|provider|insurer|lender|"
+                              r"retailer|unicorn)|Startup|Unicorn|Insurer|Lender|Retailer)\s+(?=[A-Z])")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 _DASH_APPOSITIVE = re.compile(r"\s+[–—]\s+|\s+--\s+|(?<=\w)—(?=\w)")
 _RELATIVE_OPEN = re.compile(r"(?:which|whose|who)\s")
@@ -215,8 +221,10 @@ class FrameMixin(InvestorMixin):
                 return None, False  # "A Paris-based legal-AI startup raised ...": the company is not named
             if nonposs and _PLURAL_AFTER.match(seg_s, nonposs[-1].end):
                 return None, False  # "Robotics startups raised $4.1 billion": a sector's total, no one company
+            if nonposs and k > 0 and all(is_location(c.text) for c in nonposs):
+                continue  # "X, based in Madison, Wisconsin, raised": the place's tail, not the subject
             if nonposs:
-                return nonposs[-1].text, False
+                return _DESCRIPTOR_WORD.sub("", nonposs[-1].text), False
             if k == 0 and len(segments) > 1 and _ONE_NAME.fullmatch(seg_s) and seg_s.lower() not in STOP and \
                     _APPOSITIVE_OPEN.match(segments[1].strip()) and tx.COMPANY_NOUN.search(segments[1]):
                 return seg_s, False  # "Redlinea, the New York start-up whose software ..., is raising"
@@ -228,7 +236,8 @@ class FrameMixin(InvestorMixin):
             if tx.GENERIC_SUBJECT.search(seg_s) or tx.COMPANY_NOUN.search(seg_s):
                 return None, True
             if (k > 1 and _APPOSITIVE_OPEN.match(segments[k - 1].strip())) or \
-                    re.match(r"(?i)^(?:on|in|at|by|after|before|according to|meanwhile|earlier|last)\b", seg_s):
+                    re.match(r"(?i)^(?:on|in|at|by|after|before|according to|meanwhile|earlier|last)\b", seg_s) or \
+                    (k > 0 and is_location(seg_s)):
                 continue  # the tail of an appositive ("X, the company teaching arms to handle squishy, awkward items,")
             return None, not seg_s.strip()
         return None, True
@@ -238,7 +247,7 @@ class FrameMixin(InvestorMixin):
         government ("Banks raised $5 billion for xAI"). A company raising "to Put Voice Ordering in Every
         Restaurant" or "for its Nordic AI cloud" raises for itself, however the headline capitalises it;
         "completed a $5 billion investment in Y" is Y's money whoever completes it."""
-        if _PERSON_PRONOUN.search(subj) or _LENT_TO.match(after):
+        if _PERSON_PRONOUN.search(subj) or _LENT_TO.match(after) or _ROLE_THEN_NAME.search(subj):
             # "she has raised $18 million for Chalkline, her startup": a founder raises for it;
             # "finalised a $400 million loan to Ampwell": the lender's money, the borrower's deal
             return True
@@ -519,7 +528,8 @@ class FrameMixin(InvestorMixin):
             return cand
         if cls in ("invest", "raise") and benef and not (cls == "raise" and not self._raises_for_others(
                 subj_text, after, field_)):
-            investors = self.name_list(subj_text, field_)
+            founder = cls == "raise" and bool(_ROLE_THEN_NAME.search(subj_text) or _PERSON_PRONOUN.search(subj_text))
+            investors = [] if founder else self.name_list(subj_text, field_)  # a founder raises, she does not invest
             cand.company = benef
             cand.investors = investors
             if re.match(r"(?i)(?:co-)?le(?:d|ads?|ading)$", vword):
