@@ -117,6 +117,10 @@ _LEAD_IN_SEGMENT = re.compile(r"(?i)separately|meanwhile|elsewhere|also|in addit
 # A headline's descriptor fused to the name: "Chipmaker Tessellate", "Insurer Halden".
 _DESCRIPTOR_WORD = re.compile(r"^(?:[A-Z][a-z]*(?:maker|firm|giant|startup|start-up|developer|provider|insurer|lender|"
                               r"retailer|unicorn)|Startup|Unicorn|Insurer|Lender|Retailer)\s+(?=[A-Z])")
+# A lender's agreement with its borrower: "a €50 million venture debt agreement with X".
+_DEBT_WITH = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?(?:debt|loan|credit|lending|financing)\s+(?:agreement|facility|deal|"
+                        r"line)\s+with\s+(?:the\s+)?")
+_LENDER = re.compile(r"\b(?:Bank|Banque|Credit|Lending|Lender|Capital|Finance|Investment Corporation)\b|\b(?:bank|lender)\b")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 _DASH_APPOSITIVE = re.compile(r"\s+[–—]\s+|\s+--\s+|(?<=\w)—(?=\w)")
 _RELATIVE_OPEN = re.compile(r"(?:which|whose|who)\s")
@@ -404,6 +408,14 @@ class FrameMixin(InvestorMixin):
         benef = self.beneficiary(after, field_)
         if cls == "raise" and benef is None and _FOR_OWN_COMPANY.match(after):
             return None  # a founder "raised $18 million for her startup": the company is named elsewhere, if at all
+        borrower = _DEBT_WITH.match(after)
+        if borrower is not None and _LENDER.search(subj_text):
+            names = self.chunks(after[borrower.end():borrower.end() + 60], field_)
+            if names and names[0].start == 0:
+                # "The European Investment Bank has signed a €50 million venture debt agreement with Kvanta"
+                cand.company, cand.deal_type, cand.verb = names[0].text, "debt", "raise"
+                cand.investors = self.name_list(subj_text, field_)
+                return cand
         stake = _STAKE_IN.search(obj_text) if re.match(r"(?i)(?:take|took|buy|bought|acquir|purchas)", vword) else None
         if stake is not None and benef is None:  # "Meta takes a 49% stake in Scale AI for $14.3 billion"
             names = self.chunks(obj_text[stake.end():], field_)
