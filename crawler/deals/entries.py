@@ -51,7 +51,7 @@ _CELL_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w .&'’-]{0,30}?):\s*")
 _BOUGHT_BY = re.compile(r"(?i)\b(?:acquired|bought|purchased) by\s+([^·|,;]+)")
 _LINE_LABEL = re.compile(r"^(?P<label>[A-Z][\w .&'’-]{0,30}?):\s+")
 _LEAD_LABELS = frozenset({"lead", "leads", "lead investor", "lead investors", "led by", "co-leads", "lead backer"})
-_INVESTOR_LABELS = frozenset({"also", "investors", "investor", "other investors", "backers", "participants",
+_INVESTOR_LABELS = frozenset({"also", "with", "investors", "investor", "other investors", "backers", "participants",
                               "co-investors", "others", "lender", "lenders", "buyer", "acquirer", "acquired by"})
 # Block numbers of entry headers, past any real paragraph's and any table row's.
 ENTRY_BLOCKS = 20_000

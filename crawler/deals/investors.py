@@ -40,13 +40,14 @@ TERM = (
 )
 # Verb phrases that say the subject put money into the round ("X and Y also put in money").
 _JOIN_VERBS = (
-    r"(?:participated|took part|chipped in|joined in|joined(?=\s*(?:[.;,]|$|\s+(?:the|this|that|as|in)\s+(?:[\w-]+\s+)?"
+    r"(?:participated|took part|chipped in|joined in|joined(?=\s*(?:[.;,]|$|\s+(?:the|this|that|as|in|its|their)\s+(?:[\w-]+\s+)?"
     r"(?:round|financing|raise|deal|investment|investors?|backers?|funding|cap table|syndicate)\b))|"
     r"(?:are|is|were|was) (?:also )?(?:taking part|participating|investing|joining in)|"
     r"invested(?:\s+(?:as well|too|again|alongside))?|came in|came (?:along|back)|re-?upped|"
     r"(?:returned|contributed)(?=\s*(?:[.,;]|$)|\s+(?:to (?:invest|back|fund|the round)|as (?:investors?|backers?)|"
     r"for (?:the|this) (?:round|raise))\b)|"
-    r"followed on|re-?invested|co-invested|piled in|doubled down|"
+    r"followed on|re-?invested|co-invested|piled in|doubled down|tagged along|(?:are|is|were|was) (?:also )?in "
+    r"(?:too|as well)|"
     r"put (?:in |up )?(?:(?:more|fresh|additional|new|some) )?(?:money|capital|cash|funds)(?: in)?|"
     r"added (?:capital|money|funds)|wrote (?:checks|cheques)|backed the (?:round|deal|raise|financing)|"
     r"provided (?:the |additional )?(?:financing|funding|capital|loans?|debt|credit|facility)|"
@@ -80,7 +81,7 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
      "inv"),
     (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+(?:also\s+)?(?:participating|joining|investing|taking part|"
                 r"contributing|co-investing|returning|lending|chipping in|buying(?: stock| shares)?|participate|"
-                r"following on|following)\b",
+                r"following on|following|alongside)\b",
                 re.I), "inv"),
     (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:said|expected|set|likely|poised|"
                 r"understood|reported)\s+to\s+(?:be\s+)?(?:invest|participat|join|back|contribut|take part)\w*\b", re.I),
@@ -93,7 +94,7 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"contributions?|(?:undisclosed |unspecified )(?:sum|amount))\s+(?:from|by)\s+(?P<seg>.+?)" + TERM, re.I),
      "inv"),
     (re.compile(r"\b(?:joined|accompanied)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
-    (re.compile(r"(?:^|,\s*)(?:alongside|together with)\s+(?P<seg>[^,;.]+?)" + TERM, re.I), "inv"),
+    (re.compile(r"(?:^|,\s*)(?:alongside|together with|along with)\s+(?P<seg>[^,;.]+?)" + TERM, re.I), "inv"),
     (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan|transaction)\s+(?:\w+\s){0,2}?(?:backed|"
                 r"provided|funded|underwritten|financed|supported|arranged)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "Holloway Ventures led, with participation from ...", "Shinkai Ventures led."
@@ -140,20 +141,21 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("lead",),),
     (("led", "headed", "anchored"),),
     (("particip", "took part", "chipped in", "joined", "invested", "came ", "upped", "returned", "contributed",
-      "followed on", "piled in", "doubled down", "put ", "added ", "wrote ", "backed the", "provided",
+      "followed on", "piled in", "doubled down", "put ", "added ", "wrote ", "backed the", "provided", "tagged along",
+      " in too", " in as well",
       "investors", "backers", "lenders", "rounded out", "participants", "funders", "new to the cap table",
       "new investors", "new backers", "taking part", "participating", "investing", "joining in"),),
     (("investors", "backers", "participants", "lenders", "funders", "financiers", "buyers", "cap table"),),
     (("among",),),
     (("with",), ("among",)),
     (("with",), ("participating", "joining", "investing", "taking part", "contributing", "co-investing",
-                 "returning", "lending", "chipping in", "buying", "participate", "following")),
+                 "returning", "lending", "chipping in", "buying", "participate", "following", "alongside")),
     (("to",), ("invest", "particip", "join", "back", "contribut", "take part")),
     (("to",), ("lead",)),
     (("funded", "backed", "financed", "bankrolled"), ("by",)),
     (("from", "by"),),
     (("joined", "accompanied"), ("by",)),
-    (("alongside", "together with"),),
+    (("alongside", "together with", "along with"),),
     (("backed", "provided", "funded", "underwritten", "financed", "supported", "arranged"), ("by",)),
     (("led",),),
     (("that", "which"), ("led",)),
@@ -188,11 +190,11 @@ _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w
                       r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
                       r"as did|included|includes|include|also in|funders|financiers|drew|attracted|brought in|"
                       r"pulled in|lured|cap table|buying|buyers|new|rais\w*|secured|closed|took in|firms|VCs|undisclosed|"
-                      r"following)\b",
+                      r"following|along|tagged|too|well)\b",
                       re.I)
 _TRIGGER_FOLDED = folded(_TRIGGER)  # on fold(text): the same answer, four times faster
 # Clause boundaries inside one sentence for subject-anchored patterns.
-_CLAUSES = re.compile(r";\s*|,\s+(?:and|while|but|whereas)\s+|\s+while\s+|\s[—–]\s")
+_CLAUSES = re.compile(r";\s*|,\s+(?:and|while|but|whereas)\s+|\s+while\s+|\s[—–]\s|,?\s+(?:said|says)\s+(?=[A-Z])")
 _ONE_WORD = re.compile(r"[A-Z][\w&.'’-]+")
 _LED_INSIDE = re.compile(r"(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*),\s*(?:which|who) (?:co-)?led"
                          r"(?: the (?:round|financing|raise|deal|investment))?(?=,)")

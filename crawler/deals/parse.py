@@ -219,7 +219,8 @@ class _Reader(FrameMixin):
             names = self.name_list(t[len(sent.label or "") + 1:].split(" with ")[0].split(",")[0], field_)
             leads += names
             inv += names
-        elif label in ("others", "investors", "other investors", "backers", "participants", "co-investors"):
+        elif label in ("others", "investors", "other investors", "backers", "participants", "co-investors", "with",
+                       "also"):
             inv += self.name_list(t[len(sent.label or "") + 1:], field_)
         for c in out:
             c.sentences.append(sent)
