@@ -327,6 +327,9 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
         if not leads and len(investors) == 1 and best.deal_type in ("equity", "debt") and best.verb in (
                 "raise", "invest") and best.round != "Secondary":  # share buyers in a tender lead nothing
             leads = list(investors)
+        # each lead by the fullest name the story gives it ("with Revontuli leading": Revontuli Ventures)
+        leads = dedupe_names([max((i for i in investors if same_entity(x, i)), key=len, default=x) for x in leads]
+                             if any(same_entity(x, i) for x in leads for i in investors) else leads)
         leads = [x for x in leads if any(same_entity(x, i) for i in investors)] or leads
         investors = dedupe_names(leads + investors) if leads else investors
         company = max((c.company for c in g if c.company), key=lambda n: (

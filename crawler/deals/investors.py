@@ -23,6 +23,7 @@ _LIST_SPLIT = re.compile(r",\s*(?:and\s+|as well as\s+|plus\s+)?|\s+and\s+|\s+as
                          r"\s+plus\s+|\s+alongside\s+|;\s*|\s+with (?:participation|support|backing) from\s+")
 _LIST_PREFIX = re.compile(
     r"^\s*(?:a (?:group|consortium|syndicate) of (?:\w+,?\s){0,3}?(?:led by|including)\s+|"
+    r"(?:funds|vehicles|accounts) (?:managed|advised) by\s+|"
     r"(?:(?:its|their|the|existing|other|new|current|returning|previous|strategic|financial|institutional)\s+)*"
     r"(?:investors|backers|shareholders|participants|lenders|banks|partners)\s*(?:including|such as|like|"
     r"led by)?\s*|including\s+|such as\s+)",
@@ -50,7 +51,8 @@ _JOIN_VERBS = (
     r"(?:too|as well)|"
     r"put (?:in |up )?(?:(?:more|fresh|additional|new|some) )?(?:money|capital|cash|funds)(?: in)?|"
     r"added (?:capital|money|funds)|wrote (?:checks|cheques)|backed the (?:round|deal|raise|financing)|"
-    r"provided (?:the |additional )?(?:financing|funding|capital|loans?|debt|credit|facility)|"
+    r"(?:provided|(?:are|is) providing|provides|provide) (?:the |additional )?(?:financing|funding|capital|loans?|debt|"
+    r"credit|facility)|subscribed|(?:are|is|were|was) subscribing|"
     r"(?:are|were) (?:also )?(?:the )?(?:[\w-]+ ){0,2}?(?:investors|backers|lenders|participants|funders)|"
     r"(?:are|is|were|was) new (?:to the cap table|investors|backers)|rounded out the (?:round|syndicate))"
 )
@@ -77,6 +79,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"includes|such as|(?:are|were)\s+(?-i:(?=[A-Z])))\s*(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:were|are|was|is)\s+(?:also\s+)?among\s+(?:the\s+)?(?:other\s+)?"
                 r"(?:investors|backers|participants|lenders)", re.I), "inv"),
+    (re.compile(r"\bwith\s+(?P<seg>(?:(?!\bwith\b|\bfrom\b)[^.;$€£¥₹])+?)\s+(?:co-)?leading\b", re.I), "lead"),
+    # ... "with X and Y co-leading"
     (re.compile(r"\bwith\s+(?P<seg>[^.;]+?)\s+among\s+(?:the\s+)?other\s+(?:investors|backers|participants)", re.I),
      "inv"),
     (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+(?:also\s+)?(?:participating|joining|investing|taking part|"
@@ -98,7 +102,7 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan|transaction)\s+(?:\w+\s){0,2}?(?:backed|"
                 r"provided|funded|underwritten|financed|supported|arranged)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "Holloway Ventures led, with participation from ...", "Shinkai Ventures led."
-    (re.compile(r"^(?P<seg>[^.;,$€£¥₹]+?)\s+(?:led|co-led)(?:\s+(?:it|them))?(?=\s*(?:[,.;]|$)|\s+(?:with|and|alongside)\b)",
+    (re.compile(r"^(?P<seg>[^.;,$€£¥₹]+?)\s+(?:led|co-led)(?:\s+(?:it|them|this one))?(?=\s*(?:[,.;]|$)|\s+(?:with|and|alongside)\b)",
                 re.I), "lead"),
     # "picked up $85 million in a Series B that Coatue led"
     (re.compile(r"\b(?:round|series [a-z]\d?|seed|financing|raise|tranche)\s+(?:that|which)\s+(?P<seg>[^.;,$€£¥₹]+?)\s+"
@@ -141,12 +145,14 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("lead",),),
     (("led", "headed", "anchored"),),
     (("particip", "took part", "chipped in", "joined", "invested", "came ", "upped", "returned", "contributed",
-      "followed on", "piled in", "doubled down", "put ", "added ", "wrote ", "backed the", "provided", "tagged along",
+      "followed on", "piled in", "doubled down", "put ", "added ", "wrote ", "backed the", "provid", "tagged along",
+      "subscrib",
       " in too", " in as well",
       "investors", "backers", "lenders", "rounded out", "participants", "funders", "new to the cap table",
       "new investors", "new backers", "taking part", "participating", "investing", "joining in"),),
     (("investors", "backers", "participants", "lenders", "funders", "financiers", "buyers", "cap table"),),
     (("among",),),
+    (("with",), ("leading",)),
     (("with",), ("among",)),
     (("with",), ("participating", "joining", "investing", "taking part", "contributing", "co-investing",
                  "returning", "lending", "chipping in", "buying", "participate", "following", "alongside")),
@@ -190,7 +196,7 @@ _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w
                       r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
                       r"as did|included|includes|include|also in|funders|financiers|drew|attracted|brought in|"
                       r"pulled in|lured|cap table|buying|buyers|new|rais\w*|secured|closed|took in|firms|VCs|undisclosed|"
-                      r"following|along|tagged|too|well)\b",
+                      r"following|along|tagged|too|well|leading|subscrib\w*|providing|provides|provide)\b",
                       re.I)
 _TRIGGER_FOLDED = folded(_TRIGGER)  # on fold(text): the same answer, four times faster
 # Clause boundaries inside one sentence for subject-anchored patterns.
