@@ -310,7 +310,8 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
             groups.append([c])
     deals: list[DealMention] = []
     for g in groups:
-        best = max(g, key=lambda c: (-c.background, c.support + (0.4 if c.round else 0) + (0.3 if c.verb == "raise" else 0)
+        best = max(g, key=lambda c: (-c.background, not c.money.vague,  # a figure beats "an undisclosed sum"
+                                     c.support + (0.4 if c.round else 0) + (0.3 if c.verb == "raise" else 0)
                                      + (0.2 if c.field == "text" else 0) - 0.01 * c.order))
         amount = to_usd(best.money, r.resources, r.date)
         if best.field == "title" and amount:

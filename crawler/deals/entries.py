@@ -41,6 +41,10 @@ _FIGURE_FIRST = re.compile(r"(?i)^(?:(?:raised|raises|raising|secured|closed|lan
 # A header that dates its item ("$6 billion Series C in December") recalls it.
 _DATED = re.compile(r"(?i)\b(?:in|since|back in)\s+(?:(?:early|late|mid-?)\s*)?(?:january|february|march|april|may|june|"
                     r"july|august|september|october|november|december|(?:19|20)\d\d)\b|\b(?:earlier|last year|ago)\b")
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+# A capitalised month name standing alone in a header: "(Series C, January)".
+_NAMED_MONTH = re.compile(r"[(,]\s*(?:[\w -]+,\s*)?(January|February|March|April|May|June|July|August|September|"
+                          r"October|November|December)\s*\)")
 _YEAR = re.compile(r"(?<![\d$€£.,])((?:19|20)\d\d)(?![\d%])")
 _MONTH_CELL = re.compile(r"(?i)(?:january|february|march|april|may|june|july|august|september|october|november|"
                          r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?:\s+\d{1,2})?(?:,?\s+20\d\d)?")
@@ -133,11 +137,15 @@ def _sheet_header(text: str, end: int, line: str) -> tuple[str, str, int] | None
     return None
 
 
-def _dated(rest: str, year: int | None) -> bool:
-    """Whether a header dates its item in the past: "in December", "(2025)" in an article of 2026. Only the
-    header's own words count: "X - $36 million Series B. It last raised in 2023." is this week's item."""
+def _dated(rest: str, year: int | None, month: int | None = None) -> bool:
+    """Whether a header dates its item in the past: "in December", "(2025)" in an article of 2026, "(Series C,
+    January)" in one of April. Only the header's own words count: "X - $36 million Series B. It last raised in
+    2023." is this week's item."""
     rest = _FIRST_SENTENCE.split(rest, 1)[0]
     if _DATED.search(rest):
+        return True
+    named = [_MONTHS.index(m.group(1)[:3].lower()) + 1 for m in _NAMED_MONTH.finditer(rest)]
+    if month is not None and any(n != month for n in named):
         return True
     return year is not None and any(int(y) < year for y in _YEAR.findall(rest))
 
@@ -167,13 +175,14 @@ def entry_deals(r: _Reader) -> list[Candidate]:
             headers.append((start, stop, *found))
     if len(headers) < 2:
         return []
-    dated = [h for h in headers if _dated(h[3], r.year)]
+    dated = [h for h in headers if _dated(h[3], r.year, r.month)]
     if 2 * len(dated) >= len(headers):
+        r.recap_spans = [(h[0], h[1]) for h in headers]  # no reading of these lines is news
         return []  # "1. Databricks: $10 billion in December": a recap of the period, not this week's news
     out: list[Candidate] = []
     spans = [headers[k + 1][0] - headers[k][1] for k in range(len(headers) - 1)]
     for k, (a, b, name, rest) in enumerate(headers):
-        if _dated(rest, r.year):
+        if _dated(rest, r.year, r.month):
             continue
         # the last item's story is no longer than the others': the list ends, the article goes on
         end = headers[k + 1][0] if k + 1 < len(headers) else min(len(text), b + max(spans) + 1)

@@ -128,6 +128,7 @@ class _Reader(FrameMixin):
         self.jv_sponsors: list[str] = []
         self.title_types: set[str] = set()
         self.jv_name: str | None = None
+        self.recap_spans: list[tuple[int, int]] = []  # lines of a list that recaps a past period (entries.py)
 
     # ---------------------------------------------------------------- names
     def chunks(self, s: str, field_: str) -> list[Name]:
@@ -582,9 +583,12 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     accepted += [c for c in paragraph_items(reader, cands, accepted + entries) if c not in entries]
     accepted += undisclosed_acquisition(reader, accepted)
     accepted += amountless_deals(reader, accepted)
-    accepted += [c for c in table_deals(reader) if c.company and not any(
-        same_entity(c.company, a.company or "") and a.deal_type == c.deal_type for a in accepted)]
+    for row in table_deals(reader):
+        twins = [a for a in accepted if same_entity(row.company or "", a.company or "") and a.deal_type == row.deal_type]
+        if row.company and (not twins or all(a.money.vague and not row.money.vague for a in twins)):
+            accepted = [a for a in accepted if a not in twins] + [row]  # the row's figure over "closed an angel round"
     accepted = with_entries(accepted, entries)
+    accepted = [a for a in accepted if a.field == "title" or not any(x <= a.sent.start < y for x, y in reader.recap_spans)]
     _late_syndicate(reader, accepted)
     deals = merge(reader, accepted)
     if tx.DENIAL.search(title or ""):  # "X denies report it is in talks to buy Y": the reported deal is the denied one

@@ -25,12 +25,13 @@ TABLE_ROW_BLOCKS = 10_000
 NOT_A_COMPANY = re.compile(r"(?i)^(?:total|totals|sum|overall|combined|this week|last week|this month|week|month|"
                             r"quarter|year|funding|raised|amount|valuation|investors?|lead|note|source|methodology|"
                             r"headquarters|hq|round|stage|sector|deal|deals|biggest|largest|top)\b")
+_MONTH = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
 _RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("company", re.compile(r"(?i)^(?:company|startup|start-up|name|firm|business|target|borrower|recipient)$")),
     ("amount", re.compile(r"(?i)\b(?:amount|raised|size|funding|investment|deal value|money)\b")),
     ("valuation", re.compile(r"(?i)\bvaluation\b")),
-    ("round", re.compile(r"(?i)^(?:round|stage|series|type|deal type|round type)$")),
+    ("round", re.compile(r"(?i)^(?:(?:funding |deal )?round(?: type)?|stage|series|type|deal type)$")),
     ("investors", re.compile(r"(?i)\b(?:lead|leads|investors?|backers?|led by|buyer|acquirer|lenders?)\b")),
     ("when", re.compile(r"(?i)^(?:month|date|when|announced|closed|quarter)$")),
 )
@@ -100,7 +101,8 @@ def table_deals(r: _Reader) -> list[Candidate]:
         if cand is not None:
             out.append(cand)
             k = header.get("when")
-            whens.add(cells[k].text.lower() if k is not None and k < len(cells) else "")
+            month = _MONTH.search(cells[k].text) if k is not None and k < len(cells) else None
+            whens.add(month.group(0)[:3].lower() if month else "")
     if len(whens - {""}) >= 2:
         return []  # rows dated to different months: a period's recap ("the quarter's largest rounds"), not news
     return out
