@@ -33,6 +33,7 @@ _ACTIVE = re.compile(
     r"(?:agreed|agrees|signed an? (?:definitive )?agreement|set|sets|plans|planning|moves|moved|is set|"
     r"is looking|looking|in talks|is in talks|are in talks|in advanced talks|is in advanced talks|"
     r"will|expected|is expected|has agreed|had agreed) to (?:acquire|buy|purchase|take over)|"
+    r"will (?:acquire|buy|purchase|take over)|"
     r"looking into acquiring|is looking into acquiring|"
     r"(?:completed|completes|closed|closes|announced|announces|finali[sz]ed|finali[sz]es|confirmed|confirms) "
     r"(?:the|its|an?) (?:\w+ )?(?:acquisition|purchase|takeover|buyout) of)\s+", re.I)
@@ -58,7 +59,7 @@ _SOLD_TO = re.compile(r"\s+(?:(?:has|have|had|is|was|will|to)\s+)?(?:been\s+|be\
                       r"\s+(?:(?:has|have|had)\s+)?(?:agreed|agrees|plans|is set|is planning|decided)\s+to\s+sell\s+"
                       r"(?:itself|the company|the business)\s+to\s+|\s+(?:sells|selling)\s+itself\s+to\s+")
 # buyer's acquisition of target
-_POSSESSIVE = re.compile(r"(?:'s|’s)\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout)\s+of\s+", re.I)
+_POSSESSIVE = re.compile(r"(?:'s|’s|(?<=s)['’])\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout)\s+of\s+", re.I)
 _BASED_IN = re.compile(r"^\s*(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered)\s+")
 _PEOPLE_JOIN = re.compile(r"(?i)\b(?:co-?founders?|founders?|employees|staff|team members|engineers|executives)\b[^.;]{0,60}$")
 _MAKES_SUBSIDIARY = re.compile(r"\b(?:will make|to make|would make|made|makes|making)\s+(?=[A-Z])")

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 FIRST_PERSON = re.compile(r"(?:^|[^\w'’])(?:[Ww]e|[Oo]ur|[Uu]s|[Ww]e['’](?:ve|re|ll|d))(?![\w'’])")
 PRONOUN = re.compile(r"(?i)^(?:we|our|us|we['’](?:ve|re|ll|d))$")
 _SIGN_OFF = re.compile(r"(?:[—–-]\s*|\b)[Tt]he (?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}) [Tt]eam\b")
+_BYLINE = re.compile(r"\b(?:CEO|CTO|COO|[Cc]o-?[Ff]ounder|[Ff]ounder)(?:\s*(?:&|and)\s*(?:CEO|CTO|COO))?\s+(?:at|of|@)\s+"
+                     r"(?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3})")
 _ABOUT = re.compile(r"^(?:About|ABOUT) (?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3})\s*:?\s*$", re.M)
 # Hosts that publish other people's news: their name is never the announcing company.
 _WIRE_HOSTS = frozenset({
@@ -55,6 +57,9 @@ def self_name(url: str | None, title: str, text: str, names: list[str]) -> str |
             if sq and (sq == squashed or (len(sq) >= 4 and squashed.startswith(sq)) or
                        (len(squashed) >= 4 and sq.startswith(squashed))):
                 return n
+    byline = _BYLINE.search(text[:400])  # "Priya Raman · CEO at Soundmark · 6 min read"
+    if byline:
+        return byline.group("name")
     for rx in (_SIGN_OFF, _ABOUT):
         found = [m.group("name") for m in rx.finditer(text)]
         if found:

@@ -235,6 +235,8 @@ class FrameMixin(InvestorMixin):
             if k == 0 and last == 1 and _ONE_NAME.fullmatch(seg_s) and seg_s.lower() not in STOP and \
                     _RELATIVE_OPEN.match(segments[1].strip()):
                 return seg_s, False  # "Estrid, whose software forecasts power demand, has raised": who owns it
+            if k == 0 and re.fullmatch(r"(?i)an?|the|its|their", seg_s):
+                return None, True  # "An $80 million Series B round was led by X": the story's company's round
             if tx.PLURAL_SUBJECT.search(seg_s):
                 return None, False
             if tx.GENERIC_SUBJECT.search(seg_s) or tx.COMPANY_NOUN.search(seg_s):
@@ -600,10 +602,13 @@ class FrameMixin(InvestorMixin):
                 done_after = re.match(r"^\s*(?:[\w-]+\s){0,3}?(?:was|were|has been|had been|is being)\s+(?:also\s+)?"
                                       r"(?:led|co-led|backed|provided|funded|raised|closed|completed|finali[sz]ed|"
                                       r"underwritten|financed)\b", after)
-                poss = re.search(r"(?:\b(?P<its>its|their)|(?P<name>\S)(?:'s|’s))\s+(?:new\s+|latest\s+|fresh\s+)?$", before)
+                poss = re.search(r"(?:\b(?P<its>its|their)|(?P<name>\S)(?:'s|’s)|^\s*(?P<art>an?|the))\s+"
+                                 r"(?:new\s+|latest\s+|fresh\s+)?$", before, re.I)
                 if not (done_after and poss and noun_type and noun_type[0] in ("equity", "debt")):
                     return None
-                subj_text = before[:poss.start()] if poss.group("its") else before[:poss.end()]
+                # "An $80 million Series B round was led by X": the story's company's round (the subject is generic)
+                subj_text = "the company " if poss.group("art") else \
+                    before[:poss.start()] if poss.group("its") else before[:poss.end()]
                 subj_text = re.sub(r"(?:'s|’s)\s+(?:new\s+|latest\s+|fresh\s+)?$", "", subj_text)
                 by = re.search(r"\bby\s+(?P<seg>.+)$", after)
                 if by:

@@ -210,7 +210,7 @@ NON_DEAL_AFTER = re.compile(
 NON_DEAL_BEFORE = re.compile(
     r"(?:revenue|sales|turnover|profit|earnings|income|run[- ]rate|ARR|cost|costs|charge|fine|fines|"
     r"damages|settlement|penalt\w+|spending on|market (?:for|of|size)|market|salary|priced at|pricing|"
-    r"cash|starts at|price of|prices|loss of|wipe|wiped|shed|lost|gained|market value|rose to|fell to|"
+    r"cash|starts at|price of|prices|loss of|wipe|wiped|shed|lost|gained|market value|rose to|fell to|a combined|"
     r"(?:won|wins|winning|awarded|been awarded) (?:a |an |the )?(?:[\w-]+ ){0,3}?(?:contract|order|tender)s? "
     r"(?:worth|valued at|of)(?: up to| about| roughly| nearly)?|"
     r"forecast|projected|estimates?|expected to (?:reach|hit|total|top)|to reach|will total|totall?ed|"
