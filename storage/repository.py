@@ -7,12 +7,13 @@ restart sends nothing twice.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -282,7 +283,13 @@ class Repository(OutboxStore):
     def _resolve(self, conn: Connection, mention: Mention, channels: Sequence[ChannelRoute],
                  policy: ResolutionPolicy, now: datetime, outcome: ArticleOutcome,
                  linked: Iterable[int] = ()) -> int:
-        """Join the mention to a deal (or start one), save the state and queue its events."""
+        """Join the mention to a deal (or start one), save the state and queue its events.
+
+        On PostgreSQL several writers (cluster workers, a manual crawl) may resolve mentions of one story at the
+        same moment; a transaction-level advisory lock makes the read-match-write below one step for all of them,
+        so two outlets stored at once still make one deal. It is held until this transaction commits."""
+        if conn.dialect.name == "postgresql":
+            conn.execute(_MERGE_LOCK, {"k": MERGE_LOCK_KEY})
         keys = list(candidate_keys(mention.company))
         start, end = candidate_window(mention, now, policy)
         rows = dict(conn.execute(_CANDIDATE_DEALS, {"keys": keys, "start": start, "end": end}).all())
@@ -481,6 +488,9 @@ _SAME_OR_NEAR_TEXT = (  # the same text first, then fingerprints sharing a band,
                             ArticleRow.fetched_at >= bindparam("since"))))
     .order_by(case((_EXACT, 0), else_=1), ArticleRow.id.desc()).limit(1000))
 _ARTICLE_TEXT = select(ArticleRow.text).where(ArticleRow.id == bindparam("id"))
+# One key for "resolving deal mentions" in this database (PostgreSQL advisory locks are per database).
+MERGE_LOCK_KEY = int.from_bytes(hashlib.sha256(b"dealradar.merge").digest()[:8], "big") >> 1
+_MERGE_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _CANDIDATE_DEALS = select(DealRow.id, DealRow.state).where(
     DealRow.company_key.in_(bindparam("keys", expanding=True)), DealRow.last_seen >= bindparam("start"),
     DealRow.first_seen <= bindparam("end"))

@@ -1,0 +1,204 @@
+"""``dealradar worker``: take due sources from the Redis queue, crawl them through the same pass as
+``dealradar run`` (``crawler.crawl.runner.run_crawl``: spiders, extraction, parsing, storage, outbox), record each
+pass and the source's next run in PostgreSQL, then let the claim go.
+
+Inside a pass, Scrapy's scheduler is scrapy-redis's (the pass's requests queue in Redis) with the cluster's
+expiring dupefilter, and every download waits for a cluster-wide per-host slot (``politeness``). A pass runs in a
+child process, as the daemon's do (a Twisted reactor cannot be restarted). What a worker killed at any moment
+leaves behind: claims that expire (the leader queues the sources again, still due in the database), a feed whose
+validators were not saved (the pass did not finish), articles not stored and so not seen: the next worker fetches
+them again. A worker cut off from PostgreSQL or Redis keeps retrying with a growing pause, then carries on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import random
+import signal
+import threading
+import time
+from datetime import UTC, datetime
+from types import FrameType
+from typing import Any
+
+from crawler.cluster.heartbeat import Heartbeat, member_id
+from crawler.cluster.politeness import scrapy_overrides
+from crawler.cluster.queue import SourceQueue, Task
+from crawler.cluster.redisconn import Keys, connect
+from crawler.config import Settings, SourceSettings, load_settings
+from crawler.crawl.report import SourceReport
+from crawler.crawl.runner import CrawlFailed, crawl_start_method, run_crawl
+from crawler.daemon.observe import setup_logging
+from crawler.daemon.scheduler import plan_after_pass
+from crawler.errors import DealRadarError
+
+log = logging.getLogger("crawler.cluster")
+
+IDLE_WAIT_S = 0.5  # an empty queue is asked again after this
+MAX_PAUSE_S = 30.0  # longest wait between retries while PostgreSQL or Redis is away
+_CHILD_LOG_LEVEL = {"DEBUG": "DEBUG", "INFO": "WARNING", "WARNING": "WARNING", "ERROR": "ERROR"}
+
+
+def run_worker(config_path: str | None, concurrency: int | None = None) -> int:
+    """Run until SIGTERM/SIGINT; the exit status. ConfigError (exit 2) for a config without ``cluster:`` or with
+    SQLite; ClusterError (exit 1) when Redis does not answer at start."""
+    from crawler.errors import ConfigError
+
+    settings = load_settings(config_path)
+    if settings.cluster is None:
+        raise ConfigError("cluster", "dealradar worker needs a cluster: section (cluster: {redis: redis://...})")
+    if concurrency is not None:
+        settings = settings.model_copy(update={"crawl": settings.crawl.model_copy(update={"concurrency": concurrency})})
+    setup_logging(settings.daemon.log_format, settings.daemon.log_level)
+    client = connect(settings.cluster)
+    return Worker(settings, client).run()
+
+
+class Worker:
+    """One worker process: its queue, heartbeat and the pass in flight."""
+
+    def __init__(self, settings: Settings, client: Any) -> None:
+        from storage.repository import Repository
+
+        assert settings.cluster is not None
+        self.settings = settings
+        self.cluster = settings.cluster
+        self.keys = Keys(self.cluster.prefix)
+        self.redis = client
+        self.queue = SourceQueue(client, self.keys)
+        self.repo = Repository.open(settings.storage.url)
+        self.id = member_id("worker")
+        self.passes = itertools.count(1)
+        self.rng = random.Random()
+        self.stopping = False
+        self.current: list[str] = []
+        self.done = 0
+        self.heartbeat = Heartbeat(client, self.keys, "worker", self.cluster.heartbeat_every.total_seconds(),
+                                   detail=lambda: {"crawling": len(self.current), "passes": self.done})
+
+    def _install_signals(self) -> None:
+        def on_stop(signum: int, frame: FrameType | None) -> None:
+            self.stopping = True
+
+        signal.signal(signal.SIGTERM, on_stop)
+        signal.signal(signal.SIGINT, on_stop)
+
+    def run(self) -> int:
+        self._install_signals()
+        self.repo.sync_sources(self.settings.sources)
+        self.heartbeat.start()
+        log.info("worker started id=%s batch=%d concurrency=%d", self.id, self.cluster.batch,
+                 self.settings.crawl.concurrency)
+        pause = 0.0
+        while not self.stopping:
+            if pause:
+                time.sleep(pause)
+            try:
+                worked = self.work_once()
+            except Exception as exc:  # noqa: BLE001 - Redis or PostgreSQL away: say so, wait, try again
+                pause = min(MAX_PAUSE_S, max(1.0, pause * 2))
+                log.warning("worker cannot work: %s; retrying in %.0fs", str(exc).splitlines()[0], pause)
+                continue
+            pause = 0.0 if worked is not False else pause
+            if worked is None:
+                time.sleep(IDLE_WAIT_S)
+        self.heartbeat.stop()
+        self.repo.close()
+        log.info("worker stopped id=%s passes=%d", self.id, self.done)
+        return 0
+
+    def work_once(self) -> bool | None:
+        """Take a batch and crawl it; None when the queue was empty, False when the pass could not be stored."""
+        claim_ttl = self.cluster.claim_ttl.total_seconds()
+        tasks = self.queue.take(self.cluster.batch, claim_ttl_s=claim_ttl)
+        if not tasks:
+            return None
+        known = {s.name: s for s in self.settings.sources if s.enabled}
+        unknown = [t for t in tasks if t.source not in known]
+        if unknown:  # a leader with a newer config queued them: not ours to crawl
+            log.warning("sources not in this worker's configuration: %s", ",".join(t.source for t in unknown))
+            self.queue.release(unknown)
+        tasks = [t for t in tasks if t.source in known]
+        if not tasks:
+            return True
+        try:
+            return self.crawl([known[t.source] for t in tasks], tasks)
+        finally:
+            self.queue.release(tasks)  # after the pass is recorded: the source may be queued again when due
+
+    def crawl(self, sources: list[SourceSettings], tasks: list[Task]) -> bool:
+        """One pass over ``sources`` in a child process, its claims renewed meanwhile; then record it."""
+        number = next(self.passes)
+        overrides = scrapy_overrides(
+            self.cluster.redis, self.cluster.prefix, pass_queue=self.keys.pass_queue(self.id, number),
+            fingerprints=self.keys.fingerprints, fingerprint_ttl_s=self.cluster.fingerprint_ttl.total_seconds(),
+            delay_s=self.settings.crawl.delay.total_seconds(), per_host=self.settings.crawl.concurrency_per_host)
+        lost = threading.Event()
+        renewing = threading.Event()
+        renewer = threading.Thread(target=self._renew, args=(tasks, renewing, lost), name="dealradar-claims",
+                                   daemon=True)
+        renewer.start()
+        self.current = [s.name for s in sources]
+        started = datetime.now(UTC)
+        failure: str | None = None
+        reports: dict[str, SourceReport] = {}
+        try:
+            summary = run_crawl(self.settings, sources, timeout=self.settings.daemon.crawl_timeout,
+                                log_level=_CHILD_LOG_LEVEL[self.settings.daemon.log_level],
+                                log_format=self.settings.daemon.log_format,
+                                should_stop=lambda: self.stopping or lost.is_set(),
+                                start_method=crawl_start_method(long_lived=True), warm_workers=False,
+                                scrapy_overrides=overrides)
+            reports = {r.source: r for r in summary.sources}
+        except CrawlFailed as exc:
+            failure = str(exc)
+        finally:
+            renewing.set()
+            renewer.join()
+            self.current = []
+        if failure is not None and (self.stopping or lost.is_set()):
+            log.info("pass stopped before its end; its sources are due again: %s", ",".join(self.current or
+                                                                                           [s.name for s in sources]))
+            return True
+        finished = datetime.now(UTC)
+        stored = True
+        for src in sources:
+            try:
+                self._record(src, reports.get(src.name), failure, started, finished)
+            except DealRadarError as exc:
+                stored = False
+                log.error("could not record the pass of source %s: %s", src.name, exc)
+        self.done += 1
+        new = sum(r.new_articles for r in reports.values())
+        log.info("pass done sources=%d new=%d failed=%s", len(sources), new, failure or "-")
+        return stored
+
+    def _renew(self, tasks: list[Task], done: threading.Event, lost: threading.Event) -> None:
+        """Keep the claims alive while the pass runs. A claim that is gone (Redis lost it, or we were cut off
+        longer than its TTL) may already be another worker's: the pass stops rather than crawl it twice."""
+        ttl = self.cluster.claim_ttl.total_seconds()
+        while not done.wait(ttl / 3):
+            try:
+                held = self.queue.renew(tasks, claim_ttl_s=ttl)
+            except Exception as exc:  # noqa: BLE001 - Redis away for a moment: try again at the next beat
+                log.warning("cannot renew source claims: %s", exc)
+                continue
+            if held < len(tasks):
+                log.warning("source claims expired (%d of %d held); stopping this pass", held, len(tasks))
+                lost.set()
+                return
+
+    def _record(self, src: SourceSettings, rep: SourceReport | None, failure: str | None, started: datetime,
+                finished: datetime) -> None:
+        """The pass's outcome and the source's next run, as the single daemon records them."""
+        if rep is None:  # the child died before reporting: a failed pass, so the backoff applies
+            self.repo.record_source_run(src.name, at=finished, ok=False, status="error",
+                                        error=f"crawl process failed: {failure or 'no report'}")
+        state = self.repo.source_state(src.name)
+        if state is None:
+            return
+        nxt = plan_after_pass(src, self.settings.daemon, started=started, finished=finished,
+                              failures=state.consecutive_failures, hint_s=rep.poll_hint_s if rep else None,
+                              mean_gap_s=None, rng=self.rng)
+        self.repo.set_source_schedule(src.name, nxt)
