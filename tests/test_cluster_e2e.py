@@ -4,6 +4,8 @@ database and a Redis key prefix of the test's own, against a fixture site of man
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import scratch_database
-from servers.cluster_proc import Member, redis_available, redis_prefix, write_cluster_config
+from servers.cluster_proc import Member, entry_point, redis_available, redis_prefix, write_cluster_config
 from servers.daemon_proc import wait_until
 from servers.webhook_receiver import WebhookReceiver
 
@@ -140,6 +142,17 @@ def test_two_runs_three_workers_store_once_alert_once_and_survive_a_killed_leade
     passes = [w.output().count("pass done") for w in workers]
     assert all(p > 0 for p in passes), passes
 
+    # ``dealradar status`` shows the leader, the standby and the three workers with their last heartbeat.
+    res = subprocess.run([*entry_point(), "status", "--json", "-c", str(cluster.config)], capture_output=True,
+                         text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    roles = Counter(m["role"] for m in json.loads(res.stdout)["cluster"]["members"])
+    assert roles == {"leader": 1, "standby": 1, "worker": 3}
+    assert all(m["age_s"] < 10 for m in json.loads(res.stdout)["cluster"]["members"])
+    text_out = subprocess.run([*entry_point(), "status", "-c", str(cluster.config)], capture_output=True, text=True,
+                              timeout=60, env={**os.environ, "COLUMNS": "200"}).stdout
+    assert "leader" in text_out and "standby" in text_out and text_out.count("worker") >= 3
+
     # Which run leads? The one that logged it. Kill it outright; the other must lead within 15 s.
     leader = next(r for r in runs if "leading the cluster" in r.output())
     standby = next(r for r in runs if r is not leader)
@@ -163,3 +176,29 @@ def test_two_runs_three_workers_store_once_alert_once_and_survive_a_killed_leade
     for m in [standby, *workers]:
         assert m.stop() == 0
     print(f"takeover after SIGKILL: {takeover:.1f}s; passes per worker: {passes}")
+
+
+def test_a_worker_killed_mid_page_loses_nothing(cluster: Cluster) -> None:
+    """The first request for one page hangs; the worker fetching it is SIGKILLed (with its crawl child). Its
+    claims expire, the leader queues the sources again, and another worker fetches the page and stores it."""
+    slow = "/o3/2026/slow-story"
+    html = article_page("Harbour works delayed by storm", [
+        "The storm delayed the harbour works by a week, the port office said, and the ferry ran on a reduced "
+        "timetable for three days while crews repaired the breakwater and the fuel dock."])
+    cluster.site.add(slow, [Reply(html, delay=60), Reply(html)])
+    cluster.links[3].append(cluster.site.url(slow))
+    cluster.publish(3)
+    cluster.start("run")
+    first = cluster.start("worker")
+    wait_until(lambda: len(cluster.site.hits(slow)) >= 1, 60, "the slow page requested")
+    assert cluster.site.url(slow) not in stored_urls(cluster.db)
+    first.kill()
+    cluster.start("worker")
+    expected = {u for links in cluster.links.values() for u in links}
+    wait_until(lambda: set(stored_urls(cluster.db)) >= expected, 60, "every article stored, the slow one too")
+    assert len(cluster.site.hits(slow)) >= 2  # fetched again, by the second worker
+    assert sorted(stored_urls(cluster.db)) == sorted(expected)
+    wait_until(lambda: len(deal_alerts(cluster.receiver)) >= len(DEALS), 30, "a deal.new per deal")
+    time.sleep(2)
+    assert Counter(a["deal"]["company"] for a in deal_alerts(cluster.receiver)) == Counter(
+        d[0] for d in DEALS.values())
