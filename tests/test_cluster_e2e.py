@@ -202,3 +202,37 @@ def test_a_worker_killed_mid_page_loses_nothing(cluster: Cluster) -> None:
     time.sleep(2)
     assert Counter(a["deal"]["company"] for a in deal_alerts(cluster.receiver)) == Counter(
         d[0] for d in DEALS.values())
+
+
+def test_a_worker_cut_off_from_postgresql_and_redis_retries_then_carries_on(cluster: Cluster) -> None:
+    """The worker reaches PostgreSQL and Redis through proxies that are cut for a while (the leader is not cut
+    off): the worker keeps running, says it is retrying, and afterwards stores what was published meanwhile, each
+    article once. Nothing is marked seen that was not stored: the feed's validators were not saved over it."""
+    import yaml
+    from servers.cluster_proc import REDIS_URL
+    from servers.tcp_proxy import TcpProxy
+
+    pg, rd = TcpProxy(5432), TcpProxy(6379)
+    data = yaml.safe_load(cluster.config.read_text())
+    data["storage"]["url"] = cluster.db.replace("127.0.0.1:5432", f"127.0.0.1:{pg.port}")
+    data["cluster"]["redis"] = REDIS_URL.replace("127.0.0.1:6379", f"127.0.0.1:{rd.port}")
+    worker_cfg = cluster.tmp / "worker.yaml"
+    worker_cfg.write_text(yaml.safe_dump(data))
+    cluster.start("run")
+    worker = Member(["worker", "-c", str(worker_cfg)], cluster.tmp / "cut-worker.log")
+    cluster.members.append(worker)
+    expected = {u for links in cluster.links.values() for u in links}
+    wait_until(lambda: set(stored_urls(cluster.db)) >= expected, 60, "every article stored")
+    pg.cut()
+    rd.cut()
+    late = [cluster.add_article(o, f"/o{o}/2026/while-cut", plain_page(o, 40 + o)) for o in range(OUTLETS)]
+    wait_until(lambda: "worker cannot work" in worker.output() or "could not record" in worker.output(), 30,
+               "the worker to notice")
+    time.sleep(5)
+    assert worker.proc.poll() is None  # still running, retrying
+    assert not set(late) & set(stored_urls(cluster.db))
+    pg.restore()
+    rd.restore()
+    wait_until(lambda: set(stored_urls(cluster.db)) >= expected | set(late), 90, "the late articles stored")
+    assert sorted(stored_urls(cluster.db)) == sorted(expected | set(late))
+    assert worker.stop() == 0

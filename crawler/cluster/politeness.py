@@ -88,7 +88,7 @@ def scrapy_overrides(redis_url: str, prefix: str, *, pass_queue: str, fingerprin
     """The Scrapy settings a worker lays over DealRadar's: scrapy-redis's scheduler on this pass's own queue,
     the shared expiring dupefilter, and this middleware in place of Scrapy's per-process delay."""
     return {
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER": "crawler.cluster.scheduler.RedisScheduler",
         "SCHEDULER_QUEUE_KEY": pass_queue,
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_PERSIST": False,  # the pass's queue goes when the pass ends; fingerprints stay (see dupefilter)
