@@ -30,8 +30,12 @@ from crawler.config import Settings, SourceSettings, load_settings
 from crawler.crawl.report import SourceReport
 from crawler.crawl.runner import CrawlFailed, crawl_start_method, run_crawl
 from crawler.daemon.observe import setup_logging
+from crawler.daemon.polling import mean_gap
 from crawler.daemon.scheduler import plan_after_pass
+from crawler.daemon.service import operator_alert
+from crawler.daemon.status import RATE_WINDOW
 from crawler.errors import DealRadarError
+from storage.schedule import publish_stats
 
 log = logging.getLogger("crawler.cluster")
 
@@ -191,14 +195,21 @@ class Worker:
 
     def _record(self, src: SourceSettings, rep: SourceReport | None, failure: str | None, started: datetime,
                 finished: datetime) -> None:
-        """The pass's outcome and the source's next run, as the single daemon records them."""
+        """The pass's outcome, the source's next run and any operator alert, as the single daemon records them.
+        With ``daemon.adaptive`` the interval follows the source's publishing rate, read as the daemon reads it."""
         if rep is None:  # the child died before reporting: a failed pass, so the backoff applies
             self.repo.record_source_run(src.name, at=finished, ok=False, status="error",
                                         error=f"crawl process failed: {failure or 'no report'}")
         state = self.repo.source_state(src.name)
         if state is None:
             return
+        gap = None
+        if self.settings.daemon.adaptive:
+            stats = publish_stats(self.repo, finished - RATE_WINDOW, [src.name]).get(src.name)
+            gap = mean_gap(stats.count, stats.first, stats.last) if stats else None
         nxt = plan_after_pass(src, self.settings.daemon, started=started, finished=finished,
                               failures=state.consecutive_failures, hint_s=rep.poll_hint_s if rep else None,
-                              mean_gap_s=None, rng=self.rng)
+                              mean_gap_s=gap, rng=self.rng)
         self.repo.set_source_schedule(src.name, nxt)
+        # Queued in the outbox like the single daemon's; the leader sends them.
+        operator_alert(self.settings, self.repo, src, state, rep is not None and rep.ok, finished)
