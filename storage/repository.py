@@ -99,7 +99,13 @@ class Repository(OutboxStore):
                 elif row.kind != src.kind or row.url != url:
                     row.kind, row.url, row.etag, row.last_modified = src.kind, url, None, None
 
-        self._write(run)
+        sources = list(sources)
+        try:
+            self._write(run)
+        except IntegrityError:
+            # Another process (a cluster member starting at the same moment) inserted some of the same sources
+            # first: its rows are there now, so the second try only updates what differs.
+            self._write(run)
 
     def source_state(self, name: str) -> SourceState | None:
         with self._session() as s:

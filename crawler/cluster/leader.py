@@ -101,15 +101,18 @@ class ClusterLeader(Daemon):
         )
 
     def due_sources(self) -> list[DueSource]:
-        """Due in the database and not claimed in Redis (queued, or being crawled by a worker)."""
-        due = super().due_sources()
-        if not due:
-            return []
+        """Due in the database and not claimed in Redis (queued, or being crawled by a worker).
+
+        The claims are read before the schedule: a worker records a pass's next run before it drops the claim,
+        so a source free then and due now is really due. (Read the other way round, a pass finishing between
+        the two reads would look due on its old next run and free, and be crawled again at once.)"""
+        names = [s.name for s in self.settings.sources if s.enabled]
         try:
-            free = set(self.queue.unclaimed([d.name for d in due]))
+            free = set(self.queue.unclaimed(names))
         except Exception as exc:  # noqa: BLE001 - Redis away: queue nothing until it answers
             log.warning("cannot read the source claims: %s", exc)
             return []
+        due = super().due_sources()
         return sorted((d for d in due if d.name in free), key=lambda d: d.due_at)[:QUEUE_BATCH]
 
     def run_batch(self, batch: list[DueSource]) -> None:
