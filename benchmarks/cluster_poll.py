@@ -281,6 +281,7 @@ def main() -> None:
     ap.add_argument("--changed", action="store_true", help="reset the servers' ETags before cycle 2")
     ap.add_argument("--timeout", type=float, default=900)
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # a timeout still stops the processes and drops the db
     cores = os.cpu_count() or 1
     print(f"cluster_poll: {args.feeds} feeds on {args.servers} servers, batch {args.batch}, concurrency "
           f"{args.concurrency} (per host {args.concurrency_per_host}); {machine()}")

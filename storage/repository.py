@@ -112,9 +112,13 @@ class Repository(OutboxStore):
             row = s.scalar(select(SourceRow).where(SourceRow.name == name))
             return _source_state(row) if row else None
 
-    def list_sources(self) -> list[SourceState]:
+    def list_sources(self, names: Iterable[str] | None = None) -> list[SourceState]:
+        """Every source's state, or only those named: a pass over 500 of 100,000 sources reads 500 rows."""
+        query = select(SourceRow).order_by(SourceRow.name)
+        if names is not None:
+            query = query.where(SourceRow.name.in_(list(names)))
         with self._session() as s:
-            return [_source_state(r) for r in s.scalars(select(SourceRow).order_by(SourceRow.name))]
+            return [_source_state(r) for r in s.scalars(query)]
 
     def record_source_run(
         self,

@@ -98,6 +98,7 @@ class ClusterLeader(Daemon):
         self.scheduler = CrawlScheduler(
             due=self.due_sources, run_batch=self.run_batch, dispatch=self.dispatch, housekeeping=self.housekeeping,
             limits=lambda: (1_000_000, 1), dispatch_every=settings.daemon.dispatch_every.total_seconds(),
+            max_batch=QUEUE_BATCH,
         )
 
     def due_sources(self) -> list[DueSource]:

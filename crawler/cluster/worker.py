@@ -203,7 +203,7 @@ class Worker:
             self.repo.record_source_runs([SourcePass(src.name, at=finished, ok=False, status="error",
                                                      error=f"crawl process failed: {failure or 'no report'}")
                                           for src in missing])
-        states = {st.name: st for st in self.repo.list_sources()}
+        states = {st.name: st for st in self.repo.list_sources([s.name for s in sources])}
         gaps: dict[str, float | None] = {}
         if self.settings.daemon.adaptive:
             stats = publish_stats(self.repo, finished - RATE_WINDOW, [s.name for s in sources])

@@ -112,7 +112,7 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
 
     finished = datetime.now(UTC)
     summary = CrawlSummary(list(reports.values()))
-    states = {st.name: st for st in repo.list_sources()}  # one query, not one per source
+    states = {st.name: st for st in repo.list_sources([s.name for s in sources])}  # one query, not one per source
     passes = []
     for src in sources:
         rep = reports[src.name]
