@@ -93,6 +93,7 @@ class ClusterLeader(Daemon):
         self.keys = Keys(settings.cluster.prefix)
         self.queue = SourceQueue(client, self.keys)
         self._swept_at = 0.0
+        self._redis_down = False
         # Queueing takes milliseconds: no per-host or crawl-count limit here (the workers' politeness and the
         # claims do that job), and the tick queues up to QUEUE_BATCH sources at once.
         self.scheduler = CrawlScheduler(
@@ -111,8 +112,13 @@ class ClusterLeader(Daemon):
         try:
             free = set(self.queue.unclaimed(names))
         except Exception as exc:  # noqa: BLE001 - Redis away: queue nothing until it answers
-            log.warning("cannot read the source claims: %s", exc)
+            if not self._redis_down:
+                log.warning("cannot read the source claims, queueing nothing until Redis answers: %s", exc)
+            self._redis_down = True
             return []
+        if self._redis_down:
+            log.info("Redis answers again; queueing due sources")
+            self._redis_down = False
         due = super().due_sources()
         return sorted((d for d in due if d.name in free), key=lambda d: d.due_at)[:QUEUE_BATCH]
 

@@ -57,13 +57,13 @@ def run_worker(config_path: str | None, concurrency: int | None = None) -> int:
         settings = settings.model_copy(update={"crawl": settings.crawl.model_copy(update={"concurrency": concurrency})})
     setup_logging(settings.daemon.log_format, settings.daemon.log_level)
     client = connect(settings.cluster)
-    return Worker(settings, client).run()
+    return Worker(settings, client, concurrency=concurrency).run()
 
 
 class Worker:
     """One worker process: its queue, heartbeat and the pass in flight."""
 
-    def __init__(self, settings: Settings, client: Any) -> None:
+    def __init__(self, settings: Settings, client: Any, *, concurrency: int | None = None) -> None:
         from storage.repository import Repository
 
         assert settings.cluster is not None
@@ -77,6 +77,8 @@ class Worker:
         self.passes = itertools.count(1)
         self.rng = random.Random()
         self.stopping = False
+        self.reload_requested = False
+        self.concurrency = concurrency
         self.current: list[str] = []
         self.done = 0
         self.heartbeat = Heartbeat(client, self.keys, "worker", self.cluster.heartbeat_every.total_seconds(),
@@ -86,8 +88,29 @@ class Worker:
         def on_stop(signum: int, frame: FrameType | None) -> None:
             self.stopping = True
 
+        def on_hup(signum: int, frame: FrameType | None) -> None:
+            self.reload_requested = True
+
         signal.signal(signal.SIGTERM, on_stop)
         signal.signal(signal.SIGINT, on_stop)
+        signal.signal(signal.SIGHUP, on_hup)
+
+    def reload(self) -> None:
+        """SIGHUP, between passes: read the configuration again (sources, crawl settings); the database and
+        Redis stay as they are; a bad file is logged and the running configuration kept."""
+        self.reload_requested = False
+        try:
+            new = load_settings(self.settings.path)
+        except DealRadarError as exc:
+            log.error("configuration reload rejected, keeping the running configuration: %s", exc)
+            return
+        if new.storage.url != self.settings.storage.url or new.cluster != self.settings.cluster:
+            log.error("configuration reload rejected: storage.url and cluster: need a restart")
+            return
+        if self.concurrency is not None:
+            new = new.model_copy(update={"crawl": new.crawl.model_copy(update={"concurrency": self.concurrency})})
+        self.settings = new
+        log.info("configuration reloaded sources=%d", len(new.sources))
 
     def run(self) -> int:
         self._install_signals()
@@ -105,7 +128,10 @@ class Worker:
                 pause = min(MAX_PAUSE_S, max(1.0, pause * 2))
                 log.warning("worker cannot work: %s; retrying in %.0fs", str(exc).splitlines()[0], pause)
                 continue
-            pause = 0.0 if worked is not False else pause
+            # The database refused the pass: wait longer each time, as for an outage.
+            pause = min(MAX_PAUSE_S, max(1.0, pause * 2)) if worked is False else 0.0
+            if self.reload_requested:
+                self.reload()
             if worked is None:
                 time.sleep(IDLE_WAIT_S)
         self.heartbeat.stop()
@@ -182,12 +208,18 @@ class Worker:
         """Keep the claims alive while the pass runs. A claim that is gone (Redis lost it, or we were cut off
         longer than its TTL) may already be another worker's: the pass stops rather than crawl it twice."""
         ttl = self.cluster.claim_ttl.total_seconds()
+        renewed = time.monotonic()
         while not done.wait(ttl / 3):
             try:
                 held = self.queue.renew(tasks, claim_ttl_s=ttl)
             except Exception as exc:  # noqa: BLE001 - Redis away for a moment: try again at the next beat
+                if time.monotonic() - renewed > ttl * 0.9:  # the claims may be gone by now: another may crawl
+                    log.warning("cannot renew source claims for %.0fs (%s); stopping this pass", ttl, exc)
+                    lost.set()
+                    return
                 log.warning("cannot renew source claims: %s", exc)
                 continue
+            renewed = time.monotonic()
             if held < len(tasks):
                 log.warning("source claims expired (%d of %d held); stopping this pass", held, len(tasks))
                 lost.set()
