@@ -16,8 +16,11 @@ import logging
 import signal
 import threading
 import time
+from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.cluster.heartbeat import Heartbeat, forget_silent, members
 from crawler.cluster.queue import SourceQueue
@@ -25,15 +28,17 @@ from crawler.cluster.redisconn import Keys, connect
 from crawler.config import Settings, load_settings
 from crawler.daemon.lock import DaemonLock, acquire_daemon_lock
 from crawler.daemon.observe import setup_logging
-from crawler.daemon.scheduler import CrawlScheduler, DueSource
+from crawler.daemon.scheduler import CrawlScheduler, DueSource, due_now
 from crawler.daemon.service import Daemon
 from crawler.errors import LockedError, StorageError
+from storage.schedule import due_runs
 
 log = logging.getLogger("crawler.cluster")
 
 TAKEOVER_POLL_S = 1.0  # a standby asks for the lock this often
 ORPHAN_SWEEP_S = 60.0  # how often the leader deletes the pass queues of workers that died
 QUEUE_BATCH = 1000  # sources queued per tick at most
+CLAIM_CHUNK = 5000  # claims asked of Redis in one MGET
 
 
 def run_cluster(config_path: str | None) -> int:
@@ -105,12 +110,28 @@ class ClusterLeader(Daemon):
     def due_sources(self) -> list[DueSource]:
         """Due in the database and not claimed in Redis (queued, or being crawled by a worker).
 
-        The claims are read before the schedule: a worker records a pass's next run before it drops the claim,
-        so a source free then and due now is really due. (Read the other way round, a pass finishing between
-        the two reads would look due on its old next run and free, and be crawled again at once.)"""
-        names = [s.name for s in self.settings.sources if s.enabled]
+        Only due rows are read, then their claims, then the schedule of the free ones once more: a worker records
+        a pass's next run before it drops the claim, so a source free at the second read and still due at the third
+        is really due. (With two reads, a pass finishing between them would look due on its old next run and free,
+        and be polled again at once.)"""
+        if not self._may_work():
+            return []
+        now = datetime.now(UTC)
+        enabled = {s.name for s in self.settings.sources if s.enabled}
         try:
-            free = set(self.queue.unclaimed(names))
+            stored = due_runs(self.repo, now)
+        except SQLAlchemyError as exc:  # locked or unreachable: try again at the next tick
+            log.warning("cannot read the schedule: %s", str(exc).splitlines()[0])
+            return []
+        names = sorted((n for n in stored if n in enabled), key=lambda n: stored[n])
+        if not names:
+            return []
+        free: list[str] = []
+        try:
+            for i in range(0, len(names), CLAIM_CHUNK):  # the most overdue first, until a tick's worth is free
+                free += self.queue.unclaimed(names[i:i + CLAIM_CHUNK])
+                if len(free) >= QUEUE_BATCH:
+                    break
         except Exception as exc:  # noqa: BLE001 - Redis away: queue nothing until it answers
             if not self._redis_down:
                 log.warning("cannot read the source claims, queueing nothing until Redis answers: %s", exc)
@@ -119,8 +140,15 @@ class ClusterLeader(Daemon):
         if self._redis_down:
             log.info("Redis answers again; queueing due sources")
             self._redis_down = False
-        due = super().due_sources()
-        return sorted((d for d in due if d.name in free), key=lambda d: d.due_at)[:QUEUE_BATCH]
+        if not free:
+            return []
+        try:
+            plan = self.held.plan(due_runs(self.repo, now, free[:QUEUE_BATCH]))
+        except SQLAlchemyError as exc:
+            log.warning("cannot read the schedule: %s", str(exc).splitlines()[0])
+            return []
+        due = due_now(plan, [s for s in self.settings.sources if s.name in plan], now)
+        return sorted(due, key=lambda d: d.due_at)[:QUEUE_BATCH]
 
     def run_batch(self, batch: list[DueSource]) -> None:
         """Put the batch on the queue; a queued claim lasts as long as a pass may (``daemon.crawl_timeout``)."""
