@@ -121,7 +121,9 @@ class Worker:
         pause = 0.0
         while not self.stopping:
             if pause:
-                time.sleep(pause)
+                self._sleep(pause)
+                if self.stopping:
+                    break
             try:
                 worked = self.work_once()
             except Exception as exc:  # noqa: BLE001 - Redis or PostgreSQL away: say so, wait, try again
@@ -138,6 +140,12 @@ class Worker:
         self.repo.close()
         log.info("worker stopped id=%s passes=%d", self.id, self.done)
         return 0
+
+    def _sleep(self, seconds: float) -> None:
+        """A pause that a stop signal cuts short (systemd waits 20 s for the exit, a pause may be 30)."""
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(min(0.2, deadline - time.monotonic()))
 
     def work_once(self) -> bool | None:
         """Take a batch and crawl it; None when the queue was empty, False when the pass could not be stored."""
