@@ -208,3 +208,12 @@ def test_unreachable_redis_is_refused_with_exit_1(tmp_path: Path, pg_url: str, c
     assert res.returncode == 1, res.stderr
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and "cannot reach Redis" in lines[0] and str(port) in lines[0], res.stderr
+
+
+def test_a_worker_without_a_cluster_section_is_refused_with_exit_2(tmp_path: Path) -> None:
+    cfg = tmp_path / "single.yaml"
+    cfg.write_text(f"storage: {{url: 'sqlite:///{tmp_path / 'x.db'}'}}\n")
+    res = _dealradar("worker", "-c", str(cfg))
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.strip().splitlines() == [
+        "dealradar: config error: cluster: dealradar worker needs a cluster: section (cluster: {redis: redis://...})"]
