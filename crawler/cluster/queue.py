@@ -36,6 +36,15 @@ for i = 1, tonumber(ARGV[1]) do
 end
 return out
 """
+# Queue a source unless it has a claim: the claim and the task appear together or not at all (a leader killed
+# between the two would otherwise leave a claim without a task, holding the source back for the claim's TTL).
+_OFFER = """
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', tonumber(ARGV[3])) then
+  redis.call('RPUSH', KEYS[1], ARGV[1])
+  return 1
+end
+return 0
+"""
 # Renew (or, with a TTL of 0, delete) the claims that still hold the given tokens; returns how many did.
 _RENEW = """
 local held = 0
@@ -65,6 +74,7 @@ class SourceQueue:
         self.redis = client
         self.keys = keys
         self._take = client.register_script(_TAKE)
+        self._offer = client.register_script(_OFFER)
         self._renew = client.register_script(_RENEW)
 
     def unclaimed(self, names: Sequence[str]) -> list[str]:
@@ -77,13 +87,14 @@ class SourceQueue:
     def offer(self, names: Iterable[str], *, queued_ttl_s: float) -> list[str]:
         """Queue each source that has no claim yet; the ones queued. A queued claim lives ``queued_ttl_s``, long
         enough for a deep queue to reach it; if it expires first the task is stale and re-offered."""
-        offered = []
-        for name in names:
-            token = secrets.token_hex(8)
-            if self.redis.set(self.keys.claim(name), token, nx=True, px=int(queued_ttl_s * 1000)):
-                self.redis.rpush(self.keys.sources, json.dumps({"source": name, "token": token}))
-                offered.append(name)
-        return offered
+        names = list(names)
+        tokens = [secrets.token_hex(8) for _ in names]
+        pipe = self.redis.pipeline(transaction=False)
+        for name, token in zip(names, tokens, strict=True):
+            self._offer(keys=[self.keys.sources, self.keys.claim(name)],
+                        args=[json.dumps({"source": name, "token": token}), token, int(queued_ttl_s * 1000)],
+                        client=pipe)
+        return [name for name, ok in zip(names, pipe.execute(), strict=True) if ok]
 
     def take(self, limit: int, *, claim_ttl_s: float) -> list[Task]:
         """Up to ``limit`` live tasks, their claims now expiring in ``claim_ttl_s`` unless renewed."""
