@@ -365,6 +365,24 @@ class WebSettings(_Model):
         return self
 
 
+class ClusterSettings(_Model):
+    """``cluster:``: several machines share one Redis crawl queue and one PostgreSQL store (README, "Running on
+    several machines"). Only ``redis`` is part of the fixed contract; the rest tune the queue."""
+
+    redis: str
+    prefix: str = Field("dealradar", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    batch: int = Field(50, ge=1, le=5000)  # sources one worker takes into one crawl pass
+    claim_ttl: Duration = timedelta(seconds=30)  # a worker that stops renewing loses its sources after this
+    fingerprint_ttl: Duration = timedelta(minutes=10)  # a requested article URL is not requested again before this
+    heartbeat_every: Duration = timedelta(seconds=2)
+
+    @model_validator(mode="after")
+    def _redis_url(self) -> ClusterSettings:
+        if not re.match(r"^(redis|rediss|unix)://", self.redis):
+            raise ValueError(f"redis: expected redis://host:6379/0, got {shown(self.redis)}")
+        return self
+
+
 class Settings(_Model):
     storage: StorageSettings = StorageSettings()
     crawl: CrawlSettings = CrawlSettings()
@@ -373,6 +391,7 @@ class Settings(_Model):
     deals: DealSettings = DealSettings()
     daemon: DaemonSettings = DaemonSettings()
     web: WebSettings = WebSettings()
+    cluster: ClusterSettings | None = None
     path: str | None = None
 
     def problems(self) -> list[tuple[str, str]]:
@@ -380,6 +399,9 @@ class Settings(_Model):
         from crawler.alerts.channels import build_channel
 
         found: list[tuple[str, str]] = []
+        if self.cluster is not None and not self.storage.url.startswith("postgresql"):
+            found.append(("storage.url", "cluster mode needs a PostgreSQL storage.url (postgresql://...) that every "
+                                         f"machine shares, got {shown(self.storage.url)}"))
         seen: set[str] = set()
         for i, src in enumerate(self.sources):
             if src.name in seen:

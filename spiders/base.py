@@ -97,7 +97,7 @@ class DealRadarSpider(scrapy.Spider):
         super().__init__(*args, name=f"dealradar-{type(self).__name__.lower()}", **kwargs)
         self.crawl_settings = crawl_settings
         self.repo = repo
-        states = {st.name: st for st in repo.list_sources()}
+        states = {st.name: st for st in repo.list_sources([src.name for src in sources])}
         self.runs = {src.name: SourceRun(src, states.get(src.name), reports[src.name]) for src in sources}
         self.now = now or datetime.now(UTC)
         self.queued: set[str] = set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATE_LOCK_KEY = int.from_bytes(hashlib.sha256(b"dealradar.migrate").digest()[:8], "big") >> 1
 _REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*['"]?([^'"\s]+)['"]?""", re.M)
 
 
@@ -43,11 +45,25 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; safe to run on every start."""
-    if revision == "head" and (head := file_head()) is not None and current_revision(engine) == head:
+    head = file_head() if revision == "head" else None
+    if head is not None and current_revision(engine) == head:
         return
     from alembic import command
 
-    command.upgrade(alembic_config(engine), revision)
+    if engine.dialect.name != "postgresql":
+        command.upgrade(alembic_config(engine), revision)
+        return
+    # Several processes may start on a new PostgreSQL database at once (cluster members): one migrates while
+    # the others wait on an advisory lock, then find the schema at the head.
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATE_LOCK_KEY})")
+        conn.commit()
+        try:
+            if head is None or current_revision(engine) != head:
+                command.upgrade(alembic_config(engine), revision)
+        finally:
+            conn.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATE_LOCK_KEY})")
+            conn.commit()
 
 
 def script_head() -> str | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import ChannelSettings, Settings, SourceSettings
+from crawler.config import ChannelSettings, ClusterSettings, Settings, SourceSettings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 SECTIONS = ["storage", "crawl", "alerts", "deals", "daemon", "web"]
@@ -20,7 +20,7 @@ def keys() -> list[str]:
             if section == "alerts" and field == "channels":
                 continue
             out.append(f"{section}.{field}")
-    return out
+    return out + [f"cluster.{field}" for field in ClusterSettings.model_fields]
 
 
 @pytest.mark.parametrize("key", keys())
@@ -31,3 +31,12 @@ def test_every_config_key_is_in_the_readme(key: str) -> None:
 @pytest.mark.parametrize("field", [f for f in SourceSettings.model_fields] + [f for f in ChannelSettings.model_fields])
 def test_source_and_channel_fields_are_in_the_readme(field: str) -> None:
     assert any(f in README for f in (f"`{field}", f"{{{field}:", f", {field}:", f"`alerts.{field}`")), field
+
+
+def test_the_readme_says_how_to_run_on_several_machines() -> None:
+    part = README.split("## Running on several machines", 1)[1].split("\n## ", 1)[0]
+    for text in ("dealradar worker -c", "dealradar run -c", "config/dealradar-worker.service", "dealradar status",
+                 "100,000 sources", "two cores"):
+        assert text in part, text
+    unit = (Path(__file__).resolve().parents[1] / "config" / "dealradar-worker.service").read_text(encoding="utf-8")
+    assert "ExecStart=/opt/dealradar/bin/dealradar worker -c" in unit

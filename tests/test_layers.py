@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 IO = {"storage", "spiders", "sqlalchemy", "scrapy", "twisted", "httpx", "apscheduler", "requests", "socket",
       "urllib.request"}
-CALLERS = {"crawler.cli", "crawler.daemon", "crawler.crawl", "crawler.app"}
+CALLERS = {"crawler.cli", "crawler.daemon", "crawler.crawl", "crawler.app", "crawler.cluster", "crawler.web"}
 BASICS = ["crawler/config.py", "crawler/errors.py", "crawler/logformat.py", "crawler/dates.py", "crawler/record.py",
           "crawler/article.py", "crawler/bundled.py"]
 # Where each part of the code may not reach. A folder's rule covers every module under it.
@@ -21,14 +21,16 @@ FORBIDDEN: dict[str, set[str]] = {
     # The event logic: pure, and apart from the parser.
     "crawler/events": IO | CALLERS | {"crawler.deals", "crawler.alerts", "crawler.net"},
     "crawler/alerts": CALLERS | {"spiders", "scrapy", "crawler.deals"},
-    "crawler/crawl": {"crawler.cli", "crawler.daemon"},
-    "crawler/daemon": {"crawler.cli"},
+    "crawler/crawl": {"crawler.cli", "crawler.daemon", "crawler.cluster"},
+    "crawler/daemon": {"crawler.cli", "crawler.cluster"},
     # The dashboard reads through storage and the daemon's status, like the CLI, but never imports the CLI.
-    "crawler/web": {"crawler.cli", "crawler.crawl", "crawler.deals", "spiders", "scrapy"},
+    "crawler/web": {"crawler.cli", "crawler.crawl", "crawler.deals", "crawler.cluster", "spiders", "scrapy"},
+    # Cluster roles sit beside the daemon: they use it and the crawl; only the CLI calls them.
+    "crawler/cluster": {"crawler.cli"},
     # Rules for talking to the network: standard library only.
     "crawler/net": {"crawler", "storage", "spiders"},
     "storage": CALLERS | {"spiders", "scrapy", "crawler.alerts", "crawler.deals", "crawler.net"},
-    "spiders": {"crawler.cli", "crawler.daemon", "crawler.app"},
+    "spiders": {"crawler.cli", "crawler.daemon", "crawler.app", "crawler.cluster"},
     **{basic: CALLERS | {"crawler.deals", "crawler.events", "crawler.alerts", "crawler.net", "storage", "spiders"}
        for basic in BASICS},
 }

@@ -439,11 +439,32 @@ def alerts_test(ctx: click.Context, config: str | None) -> None:
 @click.pass_context
 @handle_errors
 def run(ctx: click.Context, config: str | None) -> None:
-    """Run as a daemon: every source on its schedule, alerts delivered as they come."""
+    """Run as a daemon: every source on its schedule, alerts delivered as they come.
+
+    With ``cluster:`` in the config: lead the cluster (queue due sources, send alerts) or wait as its standby."""
+    _take_config(ctx, config)
+    if _settings(ctx).cluster is not None:
+        from crawler.cluster.leader import run_cluster
+
+        sys.exit(run_cluster(ctx.ensure_object(dict).get("config")))
     from crawler.daemon.service import run_daemon
 
-    _take_config(ctx, config)
     sys.exit(run_daemon(ctx.ensure_object(dict).get("config")))
+
+
+@main.command()
+@config_option
+@click.option("--concurrency", type=click.IntRange(1, 1024), default=None,
+              help="Parallel requests in this worker (default: crawl.concurrency).")
+@click.pass_context
+@handle_errors
+def worker(ctx: click.Context, config: str | None, concurrency: int | None) -> None:
+    """Cluster worker: crawl the sources the leader queues on Redis, store into the shared PostgreSQL."""
+    from crawler.cluster.worker import run_worker
+
+    _take_config(ctx, config)
+    _settings(ctx)  # a bad file stops here, before Redis is asked
+    sys.exit(run_worker(ctx.ensure_object(dict).get("config"), concurrency))
 
 
 @main.command()
@@ -456,11 +477,20 @@ def status(ctx: click.Context, config: str | None, as_json: bool) -> None:
     from crawler.daemon.status import build_status, print_status
 
     _take_config(ctx, config)
-    report = build_status(_settings(ctx), _repo(ctx), datetime.now(UTC))
+    settings = _settings(ctx)
+    report = build_status(settings, _repo(ctx), datetime.now(UTC))
+    if settings.cluster is not None:
+        from crawler.cluster.status import cluster_status
+
+        report["cluster"] = cluster_status(settings.cluster)
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
     else:
         print_status(report)
+        if "cluster" in report:
+            from crawler.cli.clusterview import print_cluster
+
+            print_cluster(report["cluster"])
 
 
 # ---- demo ----------------------------------------------------------------------------------

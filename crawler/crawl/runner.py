@@ -53,7 +53,7 @@ _SPIDERS = {
 
 def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings], *,
                           progress: ProgressFn | None = None, log_level: str = "WARNING",
-                          warm_workers: bool = False) -> CrawlSummary:
+                          warm_workers: bool = False, scrapy_overrides: dict[str, Any] | None = None) -> CrawlSummary:
     """The child's side. Starts a reactor, so call it at most once per process.
 
     ``warm_workers`` starts the analysis workers as soon as the first request is on its way, so that they
@@ -64,14 +64,15 @@ def crawl_in_this_process(settings: Settings, sources: Sequence[SourceSettings],
     pool = make_pool(settings)
     try:
         return _crawl(settings, sources, pool, progress=progress, log_level=log_level,
-                      warm_workers=warm_workers)
+                      warm_workers=warm_workers, scrapy_overrides=scrapy_overrides)
     finally:
         if pool is not None:
             pool.close()
 
 
 def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, progress: ProgressFn | None,
-           log_level: str, warm_workers: bool = False) -> CrawlSummary:
+           log_level: str, warm_workers: bool = False,
+           scrapy_overrides: dict[str, Any] | None = None) -> CrawlSummary:
     from scrapy import signals
     from scrapy.utils.misc import load_object
 
@@ -87,6 +88,7 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
     reports = {src.name: SourceReport(src.name) for src in sources}
     scrapy_cfg = scrapy_settings(settings.crawl, log_level=log_level)
     scrapy_cfg["LOG_INSTALL_ROOT_HANDLER"] = False
+    merge_scrapy_settings(scrapy_cfg, scrapy_overrides or {})
     parent_pid = _tied_to
     # Scrapy's logging set-up puts its own loggers back to DEBUG and logs its versions and settings
     # at once (a banner nobody asked for, even at -v); per-request DEBUG lines cost real CPU. Quiet both.
@@ -115,7 +117,7 @@ def _crawl(settings: Settings, sources: Sequence[SourceSettings], pool: Any, *, 
 
     finished = datetime.now(UTC)
     summary = CrawlSummary(list(reports.values()))
-    states = {st.name: st for st in repo.list_sources()}  # one query, not one per source
+    states = {st.name: st for st in repo.list_sources([s.name for s in sources])}  # one query, not one per source
     passes = []
     for src in sources:
         rep = reports[src.name]
@@ -145,6 +147,16 @@ def _warm_once(pool: Any) -> Callable[..., None]:
         if not pool.started:
             pool.warm()
     return warm
+
+
+def merge_scrapy_settings(base: dict[str, Any], overrides: dict[str, Any]) -> None:
+    """Overrides on top of ``base``; component dicts (middlewares, pipelines) are merged key by key, so a caller
+    (the cluster worker's Redis scheduler and politeness) adds components without restating the rest."""
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
 
 
 def make_pool(settings: Settings) -> Any:
@@ -297,7 +309,8 @@ class _ForwardLogs(logging.Handler):
 
 
 def _child(settings: Settings, names: list[str], events: Any, log_level: str, log_format: str = "plain",
-           warm_workers: bool = False, forward_logs: bool = False) -> None:
+           warm_workers: bool = False, forward_logs: bool = False,
+           scrapy_overrides: dict[str, Any] | None = None) -> None:
     from crawler.logformat import setup_logging
 
     global _tied_to
@@ -353,7 +366,7 @@ def _child(settings: Settings, names: list[str], events: Any, log_level: str, lo
         root.addHandler(_ForwardLogs(put, formatter))
     try:
         summary = crawl_in_this_process(settings, sources, progress=progress, log_level=log_level,
-                                        warm_workers=warm_workers)
+                                        warm_workers=warm_workers, scrapy_overrides=scrapy_overrides)
         flush_progress()
         put(("done", summary.to_dict(), None))
     except DealRadarError as exc:  # expected (the database refuses writes, say): the caller reports it in one line
@@ -429,7 +442,8 @@ def crawl_start_method(long_lived: bool) -> str:
 def run_crawl(settings: Settings, sources: Sequence[SourceSettings], *, progress: ProgressFn | None = None,
               timeout: timedelta | None = None, log_level: str = "WARNING", log_format: str = "plain",
               should_stop: Callable[[], bool] | None = None, start_method: str = "spawn",
-              warm_workers: bool = True, log_lines: Callable[[str], None] | None = None) -> CrawlSummary:
+              warm_workers: bool = True, log_lines: Callable[[str], None] | None = None,
+              scrapy_overrides: dict[str, Any] | None = None) -> CrawlSummary:
     """One pass over ``sources`` in a child process; returns its summary, or raises CrawlFailed.
 
     ``log_format`` (``plain`` or ``json``) and ``log_level`` are the child's: pass the caller's own,
@@ -437,13 +451,15 @@ def run_crawl(settings: Settings, sources: Sequence[SourceSettings], *, progress
     ``warm_workers``: start the analysis workers with the child, for a pass that expects new articles (a
     manual crawl); a scheduled pass, which mostly finds nothing new, starts them only when it needs them.
     ``log_lines``: the child's log lines come here instead of its stderr, without the errors its summary
-    lists (``dealradar crawl`` prints them above its progress bar)."""
+    lists (``dealradar crawl`` prints them above its progress bar). ``scrapy_overrides``: Scrapy settings laid
+    over DealRadar's (a cluster worker's Redis scheduler, dupefilter and politeness middleware)."""
     ctx = mp.get_context(start_method)
     if start_method == "forkserver":
         ctx.set_forkserver_preload(_FORKSERVER_PRELOAD)  # used when the server starts, with the first crawl
     events: Any = ctx.Queue()
     proc = ctx.Process(target=_child, args=(settings, [s.name for s in sources], events, log_level, log_format,
-                                            warm_workers, log_lines is not None), name="dealradar-crawl")
+                                            warm_workers, log_lines is not None, scrapy_overrides),
+                       name="dealradar-crawl")
     proc.start()
     deadline = datetime.now(UTC) + timeout if timeout else None
     result: CrawlSummary | None = None

@@ -132,10 +132,11 @@ class CrawlScheduler:
 
     def __init__(self, *, due: Callable[[], list[DueSource]], run_batch: Callable[[list[DueSource]], None],
                  dispatch: Callable[[], None], housekeeping: Callable[[], None],
-                 limits: Callable[[], tuple[int, int]], dispatch_every: float) -> None:
+                 limits: Callable[[], tuple[int, int]], dispatch_every: float, max_batch: int = MAX_BATCH) -> None:
         self._due = due
         self._run_batch = run_batch
         self._limits = limits  # (per_host_limit, max_crawls), read at every tick: a reload may change them
+        self._max_batch = max_batch  # sources per batch: a crawl child's share, or what a cluster leader queues
         self._aps = BackgroundScheduler(timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1,
                                                                     "misfire_grace_time": None})
         self._aps.add_job(self.tick, "interval", seconds=TICK_SECONDS, id="tick")
@@ -205,7 +206,7 @@ class CrawlScheduler:
                 busy = Counter(h for hosts in self._in_flight.values() for h in hosts)
                 running = set(self._in_flight)
             due = [d for d in self._due() if d.name not in running]
-            batch = pick_batch(due, busy, per_host)
+            batch = pick_batch(due, busy, per_host, self._max_batch)
             if not batch:
                 return
             thread = threading.Thread(target=self._run, args=(batch,), name="dealradar-batch", daemon=True)

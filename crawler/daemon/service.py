@@ -112,6 +112,36 @@ def _plain(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def operator_alert(settings: Settings, repo: Repository, src: SourceSettings, state: SourceState, ok: bool,
+                   now: datetime) -> None:
+    """One "source.failing" per outage, after N failures in a row; one "source.recovered" after it. Shared with
+    the cluster worker, which records passes in place of the daemon."""
+    threshold = settings.daemon.failure_alert_after
+    body: dict[str, Any] = {"source": src.name, "kind": src.kind, "url": src.urls[0],
+                            "consecutive_failures": state.consecutive_failures, "last_error": state.last_error,
+                            "last_success_at": state.last_success_at.isoformat() if state.last_success_at else None,
+                            "occurred_at": now.isoformat()}
+    if not ok and state.consecutive_failures >= threshold and not state.failure_alerted:
+        body["message"] = (f"Source {src.name} failed {state.consecutive_failures} times in a row; "
+                           f"last error: {state.last_error or 'unknown'}")
+        if flag_source_alert(repo, src.name, alerted=True, event="source.failing", body=body,
+                             channels=operator_routes(settings), now=now):
+            _event(logging.WARNING, "source failing, operator alert queued", source=src.name,
+                   failures=state.consecutive_failures)
+    elif ok and state.failure_alerted:
+        body["message"] = f"Source {src.name} works again"
+        if flag_source_alert(repo, src.name, alerted=False, event="source.recovered", body=body,
+                             channels=operator_routes(settings), now=now):
+            _event(logging.INFO, "source recovered, operator alert queued", source=src.name)
+
+
+def operator_routes(settings: Settings) -> list[ChannelRoute]:
+    """Channels marked ``operator: true``; every channel when none is."""
+    chans = settings.alerts.channels
+    chosen = [c for c in chans if c.operator] or list(chans)
+    return [ChannelRoute(c.label(chans.index(c)), _always) for c in chosen]
+
+
 class Daemon:
     """One running daemon: its settings (swapped on reload), database, channels, scheduler and metrics."""
 
@@ -452,30 +482,7 @@ class Daemon:
             self.held.write_failed(f"queueing an operator alert for {name}", exc)
 
     def _operator_alert(self, src: SourceSettings, state: SourceState, ok: bool, now: datetime) -> None:
-        """One "source.failing" per outage, after N failures in a row; one "source.recovered" after it."""
-        threshold = self.settings.daemon.failure_alert_after
-        body: dict[str, Any] = {"source": src.name, "kind": src.kind, "url": src.urls[0],
-                                "consecutive_failures": state.consecutive_failures, "last_error": state.last_error,
-                                "last_success_at": state.last_success_at.isoformat() if state.last_success_at else None,
-                                "occurred_at": now.isoformat()}
-        if not ok and state.consecutive_failures >= threshold and not state.failure_alerted:
-            body["message"] = (f"Source {src.name} failed {state.consecutive_failures} times in a row; "
-                               f"last error: {state.last_error or 'unknown'}")
-            if flag_source_alert(self.repo, src.name, alerted=True, event="source.failing", body=body,
-                                 channels=self._operator_routes(), now=now):
-                _event(logging.WARNING, "source failing, operator alert queued", source=src.name,
-                       failures=state.consecutive_failures)
-        elif ok and state.failure_alerted:
-            body["message"] = f"Source {src.name} works again"
-            if flag_source_alert(self.repo, src.name, alerted=False, event="source.recovered", body=body,
-                                 channels=self._operator_routes(), now=now):
-                _event(logging.INFO, "source recovered, operator alert queued", source=src.name)
-
-    def _operator_routes(self) -> list[ChannelRoute]:
-        """Channels marked ``operator: true``; every channel when none is."""
-        chans = self.settings.alerts.channels
-        chosen = [c for c in chans if c.operator] or list(chans)
-        return [ChannelRoute(c.label(chans.index(c)), _always) for c in chosen]
+        operator_alert(self.settings, self.repo, src, state, ok, now)
 
     # ---- alerts and housekeeping ------------------------------------------------------------------
 
