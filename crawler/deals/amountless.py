@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from crawler.deals import classify
 from crawler.deals import taxonomy as tx
 from crawler.deals.entities import is_location, same_entity
-from crawler.deals.frames import Candidate, strip_dateline
+from crawler.deals.frames import PLACE_BASED, Candidate, strip_dateline
 from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence
 from crawler.deals.textutil import fold, folded
@@ -60,7 +60,6 @@ _SOLD_TO = re.compile(r"\s+(?:(?:has|have|had|is|was|will|to)\s+)?(?:been\s+|be\
                       r"(?:itself|the company|the business)\s+to\s+|\s+(?:sells|selling)\s+itself\s+to\s+")
 # buyer's acquisition of target
 _POSSESSIVE = re.compile(r"(?:'s|’s|(?<=s)['’])\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout)\s+of\s+", re.I)
-_BASED_IN = re.compile(r"^\s*(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered)\s+")
 _PEOPLE_JOIN = re.compile(r"(?i)\b(?:co-?founders?|founders?|employees|staff|team members|engineers|executives)\b[^.;]{0,60}$")
 _MAKES_SUBSIDIARY = re.compile(r"\b(?:will make|to make|would make|made|makes|making)\s+(?=[A-Z])")
 _SUBSIDIARY_AFTER = re.compile(r"(?i)\ba\s+wholly[- ]owned\s+subsidiary\b")
@@ -357,7 +356,7 @@ def object_after(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     if _DESCRIBED.search(window[:names[-1].start]) and len(names) > 1:
         return names[-1].text
     first = names[0]
-    prefix = _BASED_IN.sub("", window[:first.start])  # "Chennai-based Lekhak"
+    prefix = PLACE_BASED.sub("", window[:first.start])  # "Chennai-based Lekhak"
     if prefix.strip() and not _DESCRIPTION.fullmatch(prefix):
         return None  # "startup founded by ex-Instagram talent": the name is not the one bought
     if _DESCRIBED.match(window, first.end + 1) and len(names) > 1:

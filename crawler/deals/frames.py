@@ -33,7 +33,8 @@ _BENEFICIARY = re.compile(
     r"^[\s,]*(?:\([^)]*\)\s*)?(?:[\w'’-]+\s){0,4}?(?:in|into|to back|to fund|to finance|for|to|toward|towards)\s+"
     r"(?:the\s+)?", re.I)
 _LOWER_DESCRIPTION = re.compile(r"(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+|[A-Z]{2,5}\s+){0,3}" + tx.DESCRIBED_NOUN + r"\s+")
-_PLACE_BASED = re.compile(r"^(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered),?\s+")
+# "San Diego-based ", "Edmonton-based, " before a name: where it is, not who
+PLACE_BASED = re.compile(r"^\s*(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered),?\s+")
 _EQUIPMENT_AFTER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:GPUs?|chips?|equipment|servers?|hardware|"
                               r"shares|stock|notes|bonds|processors|accelerators|systems)\b"
                               r"(?!\s+(?:capacity|compute|computing|cloud|hours|time))", re.I)  # "$2.5bn of GPU capacity"
@@ -283,7 +284,7 @@ class FrameMixin(InvestorMixin):
                 return names[0].text
         m = _BENEFICIARY.match(after[:90])
         if m:
-            rest = _PLACE_BASED.sub("", after[m.end():], count=1)  # "for San Diego-based Firestorm Labs"
+            rest = PLACE_BASED.sub("", after[m.end():], count=1)  # "for San Diego-based Firestorm Labs"
             names = self.chunks(rest[:80], field_)
             if names and names[0].start > 0 and _LOWER_DESCRIPTION.fullmatch(rest[:names[0].start]):
                 return names[0].text  # "to battery maker Voltaro"
