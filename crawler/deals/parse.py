@@ -75,6 +75,7 @@ _NO_FIGURE_LABELS = frozenset({
     "context", "background", "prior funding", "previous funding", "funding to date", "total raised", "our take",
     "my take", "take", "analysis", "verdict", "watch for", "what to watch", "use of funds", "valuation history",
     "methodology", "note", "notes", "source", "sources", "disclosure", "correction", "corrections", "editor's note",
+    "description", "chart", "caption", "image", "photo", "graphic",
 })
 # Field labels that give the deal's own amount.
 _AMOUNT_LABELS = frozenset({"amount", "size", "round size", "raised", "funding", "deal size", "amount raised"})

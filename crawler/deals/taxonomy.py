@@ -194,7 +194,8 @@ NON_DEAL_AFTER = re.compile(
     r"per year|a year in revenue|per hour|an hour|per million|in cash(?!\s+and)|of cash|cash (?:reserves|on hand|pile)|bonus|budget|"
     r"in (?:potential )?milestone\w*|in market value|in value|of (?:its |their )?shares|worth of shares|at closing|"
     r"at close|on closing|"
-    r"to (?:its|the company's|their) (?:market value|market cap\w*|stock market value|share price))\b|"
+    r"to (?:its|the company's|their|[A-Z][\w.&-]*(?:'s|’s)) (?:market value|market cap\w*|stock market value|"
+    r"share price))\b|"
     r"per\b|/|each\b|of (?:[\w-]+\s){0,3}?(?:pledges|commitments|investments|deals|announcements|projects|"
     r"spending|capex|capital expenditures?)\b|"
     r"(?:of (?:its|their) own (?:money|cash|capital|funds)\b)|"
@@ -257,7 +258,7 @@ DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|dismiss(?:ed|es)?|reje
                     r"shot down|played down|downplayed|no truth|not (?:currently )?(?:raising|in talks|seeking|for sale)|"
                     r"has no plans|have no plans|had no plans|false|inaccurate|called off|scrapp\w+|abandon\w+|"
                     r"terminat\w+|walked away|walks away|walking away|calls off|calling off|scraps|collapsed|"
-                    r"collapses|fell through|falls through|pulled out|pulls out|pulling out|"
+                    r"collapses|fell through|falls through|fell apart|falls apart|pulled out|pulls out|pulling out|"
                     r"drops (?:its |a |the )?(?:bid|offer|pursuit)|fail(?:s|ed|ing)? to (?:raise|secure|close|find)|"
                     r"end(?:s|ed)? without (?:a |an )?(?:deal|agreement))\b",
                     re.I)
@@ -295,7 +296,8 @@ FIELD_LABELS = frozenset({
     "headquarters", "founded", "founders", "ceo", "industry", "investors (existing)",
     "funding", "raised", "round size", "deal size", "amount raised", "what company does", "what the company does",
     "ceo quote", "quote", "location", "website", "about", "about the company", "synopsis", "summary", "tl;dr",
-    "highlights", "key takeaways", "in brief", "the gist", "short version",
+    "highlights", "key takeaways", "in brief", "the gist", "short version", "description", "chart", "caption",
+    "this week's chart", "image", "photo", "graphic",
 })
 #: Field labels of a deal sheet whose text opens on the company's own name ("What company does: Vultr provides ...").
 DESCRIBES_COMPANY_LABELS = frozenset({"what company does", "what the company does", "what it does", "about",
