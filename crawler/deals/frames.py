@@ -122,6 +122,8 @@ _DESCRIPTOR_WORD = re.compile(r"^(?:[A-Z][a-z]*(?:maker|firm|giant|startup|start
 _DEBT_WITH = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?(?:debt|loan|credit|lending|financing)\s+(?:agreement|facility|deal|"
                         r"line)\s+with\s+(?:the\s+)?")
 _LENDER = re.compile(r"\b(?:Bank|Banque|Credit|Lending|Lender|Capital|Finance|Investment Corporation)\b|\b(?:bank|lender)\b")
+# A round with no company after the figure: "a $350 million funding round" (whose, the story says).
+_ANY_ROUND = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:funding |financing |investment |equity )?round\b(?!\s+(?:for|in|of)\s+[A-Z])")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 _DASH_APPOSITIVE = re.compile(r"\s+[–—]\s+|\s+--\s+|(?<=\w)—(?=\w)")
 _RELATIVE_OPEN = re.compile(r"(?:which|whose|who)\s")
@@ -411,6 +413,14 @@ class FrameMixin(InvestorMixin):
         benef = self.beneficiary(after, field_)
         if cls == "raise" and benef is None and _FOR_OWN_COMPANY.match(after):
             return None  # a founder "raised $18 million for her startup": the company is named elsewhere, if at all
+        if cls == "invest" and benef is None and _ANY_ROUND.match(after) and self.name_list(subj_text, field_):
+            # "Intel is also participating in a $350 million funding round": the story's company's round
+            cand.company, cand.generic_subject, cand.verb = None, True, "raise"
+            cand.investors = self.name_list(subj_text, field_)
+            if re.match(r"(?i)(?:co-)?le(?:d|ads?|ading)$", vword):
+                cand.leads = list(cand.investors)
+            cand.deal_type = "equity"
+            return cand
         borrower = _DEBT_WITH.match(after)
         if borrower is not None and _LENDER.search(subj_text):
             names = self.chunks(after[borrower.end():borrower.end() + 60], field_)

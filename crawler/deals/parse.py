@@ -518,6 +518,11 @@ class _Reader(FrameMixin):
 
     def _resolve(self, c: Candidate, focus: str | None) -> None:
         if c.company is None and c.generic_subject:
+            if focus and any(same_entity(focus, i) for i in c.investors):
+                # "Intel is also participating in a $350 million round" under "Intel partners with SambaNova":
+                # the round is the other company's
+                focus = next((n for n in self.title_names if not any(same_entity(n, i) for i in c.investors)
+                              and not is_location(n)), None)
             c.company = focus
         if c.company is not None:
             if is_location(c.company):

@@ -113,7 +113,7 @@ INVEST_VERBS = re.compile(
     r"co-le(?:d|ads?)|commit(?:s|ted|ting)?|pledg(?:es|ed|ing|e)|provid(?:es|ed|ing|e)|extend(?:s|ed|ing)?|"
     r"arrang(?:es|ed|ing|e)|line(?:s|d)? up|lining up|contribut(?:es|ed|ing|e)|to back|financ(?:es|ed|ing|e)|"
     r"lend(?:s|ing)?|lent|underwrit(?:es|ing|e)|underwrote|wire[sd]?|plough(?:s|ed)?|plow(?:s|ed)?|"
-    r"hand(?:s|ed|ing)?(?: over)?|gave|give[sn]?|giving)\b",
+    r"hand(?:s|ed|ing)?(?: over)?|gave|give[sn]?|giving|participat(?:es|ed|ing|e) in)\b",
     re.I,
 )
 SPEND_VERBS = re.compile(r"\b(?:spend(?:s|ing)?|spent|pay(?:s|ing)?|paid|buy(?:s|ing)?|bought|"
