@@ -59,7 +59,8 @@ _SOLD_TO = re.compile(r"\s+(?:(?:has|have|had|is|was|will|to)\s+)?(?:been\s+|be\
                       r"\s+(?:(?:has|have|had)\s+)?(?:agreed|agrees|plans|is set|is planning|decided)\s+to\s+sell\s+"
                       r"(?:itself|the company|the business)\s+to\s+|\s+(?:sells|selling)\s+itself\s+to\s+")
 # buyer's acquisition of target
-_POSSESSIVE = re.compile(r"(?:'s|’s|(?<=s)['’])\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout)\s+of\s+", re.I)
+_POSSESSIVE = re.compile(r"(?:'s|’s|(?<=s)['’])\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout|acqui-?hire)\s+of\s+",
+                         re.I)
 _PEOPLE_JOIN = re.compile(r"(?i)\b(?:co-?founders?|founders?|employees|staff|team members|engineers|executives)\b[^.;]{0,60}$")
 _MAKES_SUBSIDIARY = re.compile(r"\b(?:will make|to make|would make|made|makes|making)\s+(?=[A-Z])")
 _SUBSIDIARY_AFTER = re.compile(r"(?i)\ba\s+wholly[- ]owned\s+subsidiary\b")
@@ -72,8 +73,7 @@ _TARGET_LEAD = re.compile(r"(?:(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:team|people|foun
                           r"(?:behind|at|of|from)\s+|"
                           r"(?:an?\s+|the\s+)?(?:majority|controlling|minority|\d{1,3}(?:\.\d+)?\s?%)\s+stake\s+in\s+|"
                           r"(?:all|most)\s+of\s+)", re.I)
-_DESCRIBED = re.compile(r"\b(?:company|startup|start-up|platform|service|firm|provider|tool|maker|developer|"
-                        r"specialist|app|framework|business|unit|rival|competitor|lab|studio|operator|venture)\b", re.I)
+_DESCRIBED = re.compile(r"\b(?:" + tx.DESCRIBED_NOUN + r"|venture)\b", re.I)
 # "the ", "music streaming service ", "AI coding startup ": words that describe the name that follows
 _DESCRIPTION = re.compile(r"\s*(?:(?:the|a|an|its|rival|fellow)\s+)?(?:[A-Z][a-z]+(?:an|ese|ish|i)\s+|[A-Z]{2,5}\s+)?"
                           r"(?:[a-z][\w-]*\s+){0,4}?" + tx.DESCRIBED_NOUN + r"\s+|\s*(?:the|a|an)\s+|\s*")

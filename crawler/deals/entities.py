@@ -127,6 +127,11 @@ def is_location(name: str, *, loose: bool = False) -> bool:
     return " ".join(words) in LOCATIONS
 
 
+# After a sentence's first word: an appositive that says what it is ("x, a Paris-based startup ...").
+_APPOSITIVE_AFTER = re.compile(r",\s+(?:an?|the)\s+(?:[\w-]+,?\s+){0,4}?(?:startup|start-up|company|firm|maker|developer|"
+                               r"platform|lab|provider|designer)\b")
+
+
 class NameFinder:
     """Finds names in the sentences of one article, checked against how that article writes words."""
 
@@ -136,6 +141,7 @@ class NameFinder:
         caps: list[str] = []
         lower: set[str] = set()
         openers: set[str] = set()  # lower-case words that open a sentence: "ondine, which ..." styles its name so
+        described: set[str] = set()
         for text in texts:
             for sent in _SENT_SPLIT.split(text):
                 toks = _TOKEN.findall(sent)
@@ -145,6 +151,8 @@ class NameFinder:
                 if first[:1].islower() and first.isalpha() and len(first) >= 3 and first not in STOP and \
                         sent.lstrip()[len(first):len(first) + 1] in (" ", ","):  # a word, not "tracker@site.io"
                     openers.add(first)
+                    if _APPOSITIVE_AFTER.match(sent.lstrip(), len(first)):
+                        described.add(first)  # "mirelle, a Paris-based startup ...": named once, and so described
                 words = [_word_case(tok) for tok in toks]
                 upper = [base for base, case in words if case > 0]
                 lower.update(base for base, case in words if case < 0)
@@ -156,7 +164,8 @@ class NameFinder:
                     mid.update(later)
         self._mid = frozenset(mid)
         # a lower-case brand opens a sentence in its own spelling and comes back: a common word would be capitalised
-        self._brands = frozenset(w for w in openers if w not in BREAK and sum(text.count(w) for text in texts) >= 2)
+        self._brands = frozenset(w for w in openers if w not in BREAK and (
+            w in described or sum(text.count(w) for text in texts) >= 2))
         self._caps = Counter(caps)
         self._lower = frozenset(lower)
         self._chunk_cache: dict[tuple[str, bool], tuple[Name, ...]] = {}

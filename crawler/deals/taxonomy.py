@@ -75,7 +75,7 @@ TYPE_NOUNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # one list for every pattern that reads a description before a name.
 DESCRIBED_NOUN = (r"(?:company|startup|start-up|platform|service|firm|provider|tool|maker|developer|specialist|app|"
                   r"framework|business|unit|rival|competitor|lab|studio|operator|manufacturer|giant|group|retailer|"
-                  r"bank|marketplace|insurer|carrier|chipmaker|automaker)")
+                  r"bank|marketplace|insurer|carrier|chipmaker|automaker|designer|supplier|vendor|builder)")
 
 EQUITY_WORDS = re.compile(r"\b(?:series [a-z]\b|seed|funding round|equity|stake|round)\b", re.I)
 DEBT_WORDS = re.compile(r"\b(?:debt|loans?|credit facility|notes|bonds?|lenders?|borrow\w*)\b", re.I)
