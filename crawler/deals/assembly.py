@@ -263,6 +263,20 @@ def drop_earlier(cands: list[Candidate]) -> list[Candidate]:
         same_entity(f.company or "", c.company or "") and not _same_figure(f.money, c.money) for f in fresh))]
 
 
+_FIGURE_ONLY = re.compile(r"^[^:]{1,40}:\s*(?:(?:about|over|nearly|more than|up to)\s+)?\S*\d[\d,.]*\s*\w{0,8}\.?$")
+
+
+def drop_headline_figures(cands: list[Candidate]) -> list[Candidate]:
+    """A slide or section headed by its figure ("Biggest Round: $250 Million") names a theme in its
+    label; the story under it says who raised that figure, and that company's deal is the one."""
+    def told_below(c: Candidate) -> bool:
+        return any(o is not c and o.field == "text" and 0 < o.sent.block - c.sent.block <= 2 and
+                   o.company and not same_entity(o.company, c.company or "") and _same_figure(o.money, c.money)
+                   for o in cands)
+    return [c for c in cands if not (c.field == "text" and c.sent.label and _FIGURE_ONLY.match(c.sent.text)
+                                     and told_below(c))]
+
+
 def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate]) -> list[Candidate]:
     """Deals that open their own paragraph and name their company: a roundup written as plain
     paragraphs, or the one deal of a feature that reaches its news only in paragraph three."""

@@ -103,7 +103,7 @@ def _header(r: _Reader, line: str) -> tuple[str, str] | None:
         if _VERB_FIRST.match(m.group("rest")) and not _LIST_MARK.match(line):
             return None  # "X raised $5M ..." is an entry only as a list item; as a paragraph, the sentence reader's
         name, rest = m.group("name").strip(), m.group("rest").strip()
-    if len(rest) > _MAX_ITEM or len(name) > 60 or _DEAL_WORDS.search(name) or _FIELD_TAIL.search(name):
+    if len(rest) > _MAX_ITEM or len(name) > 60 or not re.search(r"[A-Za-z]", name) or _DEAL_WORDS.search(name) or _FIELD_TAIL.search(name):
         return None  # ... or "Series C equity | $350 million": a row naming a piece of a deal, not a company
     # the header's shape names the company, so "tessel" or "Brief" are names here; "This week's total" is not
     first = name.split()[0].lower().strip(".,")

@@ -30,6 +30,7 @@ from crawler.deals.amountless import amountless_deals, object_after
 from crawler.deals.assembly import (
     accept,
     drop_earlier,
+    drop_headline_figures,
     drop_sum_of_parts,
     merge,
     paragraph_items,
@@ -331,6 +332,7 @@ class _Reader(FrameMixin):
         first_body_block = next((s.block for s in sents if s.kind in ("body", "bullet")), None)
         self.first_block = first_body_block
         block_focus: dict[int, str] = {}
+        name_items: set[int] = set()  # list items that are a name alone, their story in the next paragraph
         prev_sent: Sentence | None = None
         prev: tuple[int, str, int] | None = None  # (block, company, sentence start) the last sentence was about
         for sent in sents:
@@ -364,6 +366,8 @@ class _Reader(FrameMixin):
                 if opener and opener[0].start == 0 and not opener[0].possessive and \
                         self.names.kind(opener[0].text) not in ("vc", "pe", "bank", "person"):
                     block_focus[sent.block] = opener[0].text
+                    if not PARENTHESES.sub("", sent.text[opener[0].end:]).strip(" .*"):
+                        name_items.add(sent.block)  # "1. Kaleido Systems (Berlin)": the item's story follows
             named = self._named_later(sent)
             if named is not None:
                 for c in self.cands:
@@ -396,6 +400,8 @@ class _Reader(FrameMixin):
                 self._resolve(c, focus)
                 if generic and back is not None and prev is not None and c.company == self.canon(back):
                     c.anchor = prev[2]
+                elif generic and focus is far and sent.block - 1 in name_items and near is None and back is None:
+                    c.anchor = sent.start  # "The industrial-planning startup raised ..." under its item's name
                 if c.valuation is None and self.pending_val and (self.pending_val[0] == sent.block or (
                         self.pending_val[0] == sent.block - 1 and sent.kind != "bullet")):
                     c.valuation = self.pending_val[1]
@@ -595,6 +601,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
             accepted = [a for a in accepted if a not in twins] + [row]  # the row's figure over "closed an angel round"
     accepted = with_entries(accepted, entries)
     accepted = [a for a in accepted if a.field == "title" or not any(x <= a.sent.start < y for x, y in reader.recap_spans)]
+    accepted = drop_headline_figures(accepted)
     _late_syndicate(reader, accepted)
     deals = merge(reader, accepted)
     if tx.DENIAL.search(title or ""):  # "X denies report it is in talks to buy Y": the reported deal is the denied one

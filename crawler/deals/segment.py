@@ -28,6 +28,8 @@ _NAMES_FIELDS = frozenset({"investors", "investor", "lead", "leads", "lead inves
 _FIGURE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:million|billion|bn|mn|m|k)\b|\b(?:undisclosed|not disclosed)\b", re.I)
 _SHARE_BUTTONS = re.compile(r"^(?:(?:Share|Post|Tweet) (?:on|to) (?:Facebook|X|Twitter|LinkedIn|Reddit|WhatsApp|Email|"
                             r"Bluesky|Threads)\s*)+")
+# A live page's time stamp before its item: "9:05 AM ET — Corvane raised ...", "[14:20] ..."
+_TIME_STAMP = re.compile(r"^\[?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4})?\]?\s*(?:[-–—|:]\s+|(?<=\])\s*)(?=\S)")
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9$€£])")
 _ABBREV = re.compile(r"(?:\b(?:[A-Z]\.[A-Z]|Mr|Ms|Mrs|Dr|Prof|St|Inc|Corp|Co|Ltd|Jr|Sr|vs|approx|Gen|Sen|Rep|Gov|U\.S|U\.K|"
                      r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc)\.)$")
@@ -67,7 +69,7 @@ _CAMEL_JOIN = re.compile(r"(?<![A-Za-z0-9])[a-z][a-z0-9]*[A-Z][a-z]")
 #: Section headings after which the text is background, not the news (until the next heading).
 BACKGROUND_HEADING = re.compile(
     r"(?i)\b(?:context|background|by the numbers|previously|history|timeline|related|earlier|"
-    r"catch up|the backstory|what came before|funding (?:history|trajectory)|in numbers|numbers)\b"
+    r"catch up|yesterday|last week|icymi|in case you missed|the backstory|what came before|funding (?:history|trajectory)|in numbers|numbers)\b"
 )
 
 
@@ -171,6 +173,10 @@ def segment(text: str) -> list[Sentence]:
             stripped = stripped[share.end():]
             if not stripped:
                 continue
+        stamp = _TIME_STAMP.match(stripped)
+        if stamp:
+            a += stamp.end()
+            stripped = stripped[stamp.end():]
         bullet = _BULLET.match(stripped)
         if bullet is None and _is_heading(stripped):
             # A lead-in line ("A few data points:") keeps the section it sits in.
@@ -193,5 +199,6 @@ def segment(text: str) -> list[Sentence]:
         for sa, sb in split_sentences(text, a, b):
             sent = text[sa:sb]
             k = "noise" if _is_noise_phrase(sent) else kind
-            out.append(Sentence(sent, sa, sb, block, k, label=label, section=section, background=background))
+            out.append(Sentence(sent, sa, sb, block, k, label=label, section=section,
+                                background=background or bool(label and BACKGROUND_HEADING.search(label))))
     return out
