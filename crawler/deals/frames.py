@@ -19,6 +19,7 @@ from crawler.deals.segment import Sentence
 
 _CLAUSE_BOUNDARY = re.compile(r";|\s[—–]\s|:\s")
 # Kinds of the alias table whose "raised $X for Y" puts the money in Y.
+_OWN_FUND_AFTER = re.compile(r"(?i)^\s*(?:" + tx.OWN_FUND + r")\b")
 _RAISES_FOR_OTHERS = frozenset({"vc", "pe", "bank", "government", "sovereign", "investor", "asset_manager", "fund"})
 _ROLE_THEN_NAME = re.compile(r"\b(?:[Ee]xecutive|[Ff]ounder|[Cc]o-founder|CEO|[Ee]ngineer|[Rr]esearcher|[Vv]eteran|"
                              r"[Aa]lum(?:nus|na)?|[Ss]cientist|[Pp]rofessor|[Ee]ntrepreneur|[Dd]octor)\s+"
@@ -410,7 +411,7 @@ class FrameMixin(InvestorMixin):
         cand.verb = cls
         cand.background = classify.background_level(before, _own_words(after), self.year, self.month)
         cand.round = tx.find_round(vword + " " + obj_text + " " + after)
-        benef = self.beneficiary(after, field_)
+        benef = None if _OWN_FUND_AFTER.match(after) else self.beneficiary(after, field_)  # "fund for AI startups"
         if cls == "raise" and benef is None and _FOR_OWN_COMPANY.match(after):
             return None  # a founder "raised $18 million for her startup": the company is named elsewhere, if at all
         if cls == "invest" and benef is None and _ANY_ROUND.match(after) and self.name_list(subj_text, field_):

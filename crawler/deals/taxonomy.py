@@ -54,6 +54,8 @@ def find_round(text: str) -> str | None:
 
 
 # --- deal-type cue nouns (looked for right after the figure: "$5B investment") -------------
+OWN_FUND = (r"(?:new|debut|maiden|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+            r"\d+(?:st|nd|rd|th)|flagship|latest) (?:[\w-]+ )?fund|(?-i:Fund [IVX]+)")
 TYPE_NOUNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("acquisition", re.compile(r"\b(?:acquisition|takeover|buyout|purchase of|merger)\b", re.I)),
     ("joint_venture", re.compile(r"\b(?:joint[- ]venture|JV)\b", re.I)),
@@ -68,7 +70,10 @@ TYPE_NOUNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                                   r"compute clusters?)\b", re.I)),
     ("financing_undisclosed_structure", re.compile(r"\bfinancing\b", re.I)),
     ("equity", re.compile(r"\b(?:series [a-z]|seed|round|funding|equity|stake|investment|injection|"
-                          r"(?-i:capital)|raise|backing|tranche)\b", re.I)),  # not "BlackSoil Capital"
+                          r"(?-i:capital)|raise|backing|tranche|"
+                          # a firm's own fund: "closes $300 million third fund" (a fund close is the firm's raise)
+                          + OWN_FUND + r")\b", re.I)),
+    # not "BlackSoil Capital"
 )
 
 # Nouns that describe the company a name belongs to ("music streaming service Tidal", "battery maker Voltaro"):
@@ -205,6 +210,7 @@ NON_DEAL_AFTER = re.compile(
     r"order book|contracted backlog)\b|"
     r"(?:[\w-]+\s){0,2}?(?:termination|break-?up|breakup|walk-?away|advisory|licen[cs]ing|license|legal|"
     r"management|transaction|severance|restructuring) (?:fees?|costs?|charges?|payments?)\b|"
+    r"(?!(?:" + OWN_FUND + r")\b)"  # "closes $300 million third fund" is the firm's own raise, "$100 million AI fund" a pledge
     r"(?-i:(?:(?!from\b|by\b|with\b|in\b|into\b|for\b|to\b|and\b)[a-z][\w-]*\s|AI\s){0,3}?funds?\b(?![\w-])))",
     re.I,
 )
