@@ -308,7 +308,7 @@ _SENT_SPLIT = re.compile(r"(?<=[.!?:])\s+|\n+")
 # ("Nykaa, an online retailer, ...") or a deal verb ("Zenarate raises $15M"). A common noun opening a
 # sentence is rarely followed by either, so an unknown word in this position reads as a name.
 _SUBJECT_TAIL = re.compile(
-    r",\s+(?:a|an|the)\s|\s+(?:(?:has|have|had|is|was)\s+)?(?:just\s+)?(?:raise[sd]?|raising|secure[sd]?|"
+    r",\s+(?:a|an|the|which|whose)\s|\s+(?:(?:has|have|had|is|was)\s+)?(?:just\s+)?(?:raise[sd]?|raising|secure[sd]?|"
     r"gets|got|lands|landed|bags|bagged|nabs|nabbed|snags|snagged|closes|closed|acquires|acquired|buys|bought|"
     r"picks up|picked up|announce[sd]|receives|received|collects|collected|exit(?:s|ed)? stealth|"
     r"emerge[sd] from stealth|came out of stealth|debut(?:s|ed)? with|launche[sd] with)\b")
