@@ -23,10 +23,12 @@ if TYPE_CHECKING:
     from crawler.deals.parse import _Reader
 
 _ADVERBS = r"(?:(?:has|have|had|is|was|will|would|just|now|officially|reportedly|also|quietly|finally|formally|" \
-           r"recently|today|also|said it|says it|announced (?:that )?it|announces (?:that )?it|confirmed (?:that )?it)\s+)*"
+           r"recently|today|also|(?:said|says|announced|announces|confirmed)(?: on \w+| \w+day)?(?: that)? it)\s+)*"
 # buyer VERB target
 _ACTIVE = re.compile(
     _ADVERBS + r"(?P<verb>acquired|acquires|acquiring|bought|buys|buying|purchased|purchases|"
+    r"(?:takes|took|taken|taking|take)(?=\s+(?:an?\s+|the\s+)?(?:majority|controlling|(?:[5-9]\d|100)(?:\.\d+)?\s?%)\s+"
+    r"stake\s+in\s)|"
     r"acqui-?hired|acqui-?hires|snapped up|snaps up|scooped up|scoops up|picked up|picks up|taken over|takes over|took over|"
     r"(?:hired|hires|is hiring|took on|takes on|brought on|brings on)(?=\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:team|founders|staff|employees)\s+(?:behind|at|of|from)\s)|"
@@ -72,6 +74,7 @@ _BOUGHT_AFTER = re.compile(r"\s+(?:has\s+|had\s+|just\s+|quietly\s+)*(?:bought|a
 _TARGET_LEAD = re.compile(r"(?:(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:team|people|founders|talent|staff|employees)\s+"
                           r"(?:behind|at|of|from)\s+|"
                           r"(?:an?\s+|the\s+)?(?:majority|controlling|minority|\d{1,3}(?:\.\d+)?\s?%)\s+stake\s+in\s+|"
+                          r"(?:[5-9]\d|100)(?:\.\d+)?\s?%\s+of\s+(?:the\s+)?(?:shares|stock|equity)\s+(?:of|in)\s+|"
                           r"(?:all|most)\s+of\s+)", re.I)
 _DESCRIBED = re.compile(r"\b(?:" + tx.DESCRIBED_NOUN + r"|venture)\b", re.I)
 # "the ", "music streaming service ", "AI coding startup ": words that describe the name that follows
@@ -210,7 +213,7 @@ def _undisclosed(s: Sentence) -> Money:
 
 def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
-    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|subsidiary|folded|merged|absorbed|sell|hire|took on|takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold", text):
+    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|subsidiary|folded|merged|absorbed|sell|hire|stake in|took on|takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold", text):
         return []
     pairs: list[tuple[str, str]] = []
     for m in _ACTIVE.finditer(text):

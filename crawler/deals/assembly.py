@@ -41,7 +41,7 @@ _ON_RECORD = re.compile(r"\b(?:has|have|had) (?:agreed|signed)\b[^.;]*\b(?:accor
 _ACQ_DONE = re.compile(r"\b(?:has|have|had) (?:now |officially |just )?(?:acquired|bought|purchased|hired the|taken on the)\b|"
                        r"\b(?:picked|snapped|scooped) up\b|\bthe deal (?:has )?closed\b|"
                        r"\b(?:has|have) been (?:acquired|bought|purchased|sold)\b|\bwas (?:acquired|bought|purchased|sold)\b|"
-                       r"\b(?:acquires|buys)\b|^[^,;]{0,80}\b(?:acquired|bought)\b|\bacqui-?hired\b|"
+                       r"\b(?:acquires|buys|(?:takes|took|has taken) (?:an? )?(?:majority|controlling|\d+%) stake)\b|^[^,;]{0,80}\b(?:acquired|bought)\b|\bacqui-?hired\b|"
                        r"\bannounc(?:es|ed|e) (?:the|its) (?:completed )?acquisition of\b", re.I)
 _ACQ_PENDING = re.compile(r"\b(?:agreed|agrees|agreement|to acquire|to buy|to purchase|will acquire|will buy|"
                           r"is acquiring|is buying|expected to (?:close|complete)|subject to|pending|awaiting|"
