@@ -195,9 +195,13 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
             twin.investors += c.investors
             twin.leads += c.leads
             twin.sentences += c.sentences
+            _priced(twin, c)
             continue
-        if any(same_entity(c.company or "", a.company or "") and (a.deal_type == c.deal_type or c.deal_type == "equity")
-               for a in taken):
+        same = [a for a in taken if same_entity(c.company or "", a.company or "") and
+                (a.deal_type == c.deal_type or c.deal_type == "equity")]
+        if same:
+            for a in same:
+                _priced(a, c)
             continue
         if c.deal_type == "acquisition" and any(a.deal_type == "acquisition" and a.field == c.field == "title"
                                                 for a in taken):
@@ -205,6 +209,13 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
         c.support = 1.0
         out.append(c)
     return out
+
+
+def _priced(found: Candidate, again: Candidate) -> None:
+    """The headline's "buys Driftwood AI" takes the price a later sentence gives it ("... for $30 million")."""
+    if found.money.vague and not again.money.vague and found.deal_type == again.deal_type:
+        found.money, found.sent, found.field = again.money, again.sent, again.field
+        found.sentences.append(again.sent)
 
 
 def _undisclosed(s: Sentence) -> Money:
@@ -337,7 +348,7 @@ def _subject_before(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     head = clause[cut + 1:] if cut >= 0 else clause
     if re.match(r"\s*(?:[Ww]e|[Oo]ur)\b", head) or _WE_AT_END.search(clause):
         return r.self_company()  # "We've been acquired by Castellan", "Big news: we've been acquired"
-    if re.match(r"\s*(?:The|the|This)\b", head) and r.focus:
+    if re.match(r"\s*(?:The|the|This|It)\b", head) and r.focus:
         return r.focus
     opener = [n for n in names if "," not in clause[:n.start] and not n.possessive][:1]
     if opener and cut >= opener[0].end and re.match(r",\s+(?:a|an|the)?\s*[\w-]", clause[opener[0].end:]):

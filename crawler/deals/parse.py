@@ -135,7 +135,8 @@ class _Reader(FrameMixin):
     # ---------------------------------------------------------------- names
     def chunks(self, s: str, field_: str) -> list[Name]:
         return [c for c in self.names.chunks(s, title_case=(field_ == "title" and self.title_case))
-                if not is_location(c.text)]
+                if not is_location(c.text) and not (s[max(0, c.start - 4):c.start] == "New " and
+                                                    is_location("New " + c.text))]  # "The New York company"
 
     def canon(self, name: str) -> str:
         return self.names.canonical(name)
