@@ -153,6 +153,11 @@ def accept(r: _Reader, c: Candidate) -> bool:
     if c.background == 0 and (lead or roundup) and c.sent.kind in ("body", "bullet"):
         c.support = 1.0
         return True
+    if c.round == "Secondary" and c.background == 0 and c.sent.kind == "body" and any(
+            o.support >= 1.0 and o.background == 0 and o.round not in (None, "Secondary") and
+            same_entity(o.company or "", c.company) for o in r.cands):
+        c.support = 0.9  # "alongside the round, we are completing a $100 million tender offer": a second deal
+        return True
     if c.background == 0 and c.sent.kind == "body" and c.verb in ("raise", "invest", "acquire") and \
             _NEWS_NOW.search(c.sent.text):
         c.support = 0.9  # a feature that reaches its news late: "..., the company confirmed this week"
