@@ -275,11 +275,10 @@ def drop_headline_figures(cands: list[Candidate]) -> list[Candidate]:
     """A slide or section headed by its figure ("Biggest Round: $250 Million") names a theme in its
     label; the story under it says who raised that figure, and that company's deal is the one."""
     def told_below(c: Candidate) -> bool:
-        return any(o is not c and o.field == "text" and 0 < o.sent.block - c.sent.block <= 2 and
+        return any(o is not c and o.field == "text" and 0 < o.sent.start - c.sent.end <= 400 and
                    o.company and not same_entity(o.company, c.company or "") and _same_figure(o.money, c.money)
                    for o in cands)
-    return [c for c in cands if not (c.field == "text" and c.sent.label and _FIGURE_ONLY.match(c.sent.text)
-                                     and told_below(c))]
+    return [c for c in cands if not (c.field == "text" and _FIGURE_ONLY.match(c.sent.text) and told_below(c))]
 
 
 def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate]) -> list[Candidate]:

@@ -11,7 +11,7 @@ import re
 # --- rounds -------------------------------------------------------------------------------
 _ROUND_RE = re.compile(
     r"\b(?P<pre>pre-seed|pre seed|seed|angel(?=\s+(?:round|funding|financing)))\b"
-    r"(?!\s+(?:fund|capital|ventures|partners|investors|camp|club|stage investors)\b)"  # "Morava Seed Fund" is an investor
+    r"(?!\s+(?:funds?|capital|ventures|partners|investors?|firms?|vcs?|camp|club|stage investors?|stage firms?)\b)"  # "Morava Seed Fund" is an investor
     r"(?:\s+(?:round|funding|financing|stage))?"
     r"|\bseries\s+(?P<letter>[A-Z])(?P<ext>[+1-9])?(?:[\s-]+(?P<ext2>extension|prime|expansion))?\b"
     r"|\b(?P<growth>growth|late-stage|pre-ipo|strategic|bridge|mezzanine)\s+(?:round|funding|financing|investment)\b"
