@@ -435,10 +435,14 @@ def undisclosed_acquisition(r: _Reader, accepted: list[Candidate]) -> list[Candi
 _ROUND_TALK = re.compile(r"\b(?:the|its|this|a|latest)\s+(?:[\w$.,-]+\s+){0,3}?(?:round|funding|financing|raise)\b", re.I)
 
 
+_FUND_CLOSE = re.compile(r"(?i)\b(?:" + tx.OWN_FUND + r")\b")
+
+
 def _round_nearby(r: _Reader, best: Candidate) -> str | None:
     """An equity deal's round named a few sentences on ("PLD said the Series C equity round is led by ...")."""
-    if best.deal_type not in ("equity", "financing_undisclosed_structure") or best.round == "Secondary":
-        return None
+    if best.deal_type not in ("equity", "financing_undisclosed_structure") or best.round == "Secondary" or \
+            _FUND_CLOSE.search(best.sent.text):
+        return None  # ... or a firm's fund close: it has no round
     first = best.sent.block if best.field == "text" else (r.first_block or 0)
     company = best.company or ""
     for s in r.all_sents:

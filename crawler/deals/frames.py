@@ -19,7 +19,10 @@ from crawler.deals.segment import Sentence
 
 _CLAUSE_BOUNDARY = re.compile(r";|\s[—–]\s|:\s")
 # Kinds of the alias table whose "raised $X for Y" puts the money in Y.
-_OWN_FUND_AFTER = re.compile(r"(?i)^\s*(?:" + tx.OWN_FUND + r")\b")
+_OWN_FUND_AFTER = re.compile(r"(?i)^\s*(?:" + tx.OWN_FUND + r"|in (?:LP|limited partner|capital|investor) commitments)\b")
+# "has closed its third fund at $150 million", "... with $240M in LP commitments": the firm's fund close
+_FUND_AT = re.compile(r"(?i)\b(?:its|a) (?:" + tx.OWN_FUND + r")\s+(?:at|with)\s+$")
+_RELATIVE_END = re.compile(r"(?i),\s*(?:which|who)\s+(?:\w+\s+){0,2}$")
 _RAISES_FOR_OTHERS = frozenset({"vc", "pe", "bank", "government", "sovereign", "investor", "asset_manager", "fund"})
 _ROLE_THEN_NAME = re.compile(r"\b(?:[Ee]xecutive|[Ff]ounder|[Cc]o-founder|CEO|[Ee]ngineer|[Rr]esearcher|[Vv]eteran|"
                              r"[Aa]lum(?:nus|na)?|[Ss]cientist|[Pp]rofessor|[Ee]ntrepreneur|[Dd]octor)\s+"
@@ -354,12 +357,15 @@ class FrameMixin(InvestorMixin):
                 break
         if noun_type is None and verbs:
             gap = before[verbs[-1][1]:]
-            if re.search(r"\b(?:of|worth|totall?ing|for)\s+(?:\w+\s){0,2}$", gap):
+            if re.search(r"\b(?:of|worth|totall?ing|for)\s+(?:\w+\s){0,2}$", gap) or _FUND_AT.search(gap):
                 # "a venture debt of ₹15 Cr": the noun nearest the figure names the kind
                 hits = [(m.end(), dtype) for dtype, rx in tx.TYPE_NOUNS if dtype in ("debt", "equity")
                         for m in rx.finditer(gap)]
                 if hits:
                     noun_type = (max(hits)[1], 0, 0)
+        if verbs and (_FUND_AT.search(before[verbs[-1][1]:]) or _OWN_FUND_AFTER.match(after)) and \
+                _RELATIVE_END.search(before[:verbs[-1][0]]):
+            return None  # "Acme Ventures, which has closed its third fund at $150 million, led the round": who it is
         sold = _SOLD_PAPER.search(before) if not verbs and _DEBT_PAPER.match(after) else None
         if sold is not None:  # "Oracle sold $18 billion of bonds": the seller borrows
             verbs = [(sold.start(), sold.end(), "raise", sold.group(0))]

@@ -75,10 +75,11 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:(?:also|both|too|all|each|again)\s+)*(?:" + _JOIN_VERBS + r")\b",
                 re.I), "inv"),
     (re.compile(r"\b(?:investors|backers|participants|lenders|funders|financiers|buyers|investors in the round|"
+                r"limited partners|LPs|"
                 r"participants in the round|cap table)\s+(?:(?!and\b|or\b)[\w-]+\s+){0,4}?(?:include|included|including|"
                 r"includes|such as|(?:are|were)\s+(?-i:(?=[A-Z])))\s*(?P<seg>.+?)" + TERM, re.I), "inv"),
-    (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:were|are|was|is)\s+(?:also\s+)?among\s+(?:the\s+)?(?:other\s+)?"
-                r"(?:investors|backers|participants|lenders)", re.I), "inv"),
+    (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:were|are|was|is)\s+(?:also\s+)?among\s+(?:the\s+|its\s+|their\s+)?"
+                r"(?:other\s+)?(?:investors|backers|participants|lenders|limited partners|LPs)", re.I), "inv"),
     (re.compile(r"\bwith\s+(?P<seg>(?:(?!\bwith\b|\bfrom\b)[^.;$€£¥₹])+?)\s+(?:co-)?leading\b", re.I), "lead"),
     # ... "with X and Y co-leading"
     (re.compile(r"\bwith\s+(?P<seg>[^.;]+?)\s+among\s+(?:the\s+)?other\s+(?:investors|backers|participants)", re.I),
@@ -150,7 +151,8 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
       " in too", " in as well",
       "investors", "backers", "lenders", "rounded out", "participants", "funders", "new to the cap table",
       "new investors", "new backers", "taking part", "participating", "investing", "joining in"),),
-    (("investors", "backers", "participants", "lenders", "funders", "financiers", "buyers", "cap table"),),
+    (("investors", "backers", "participants", "lenders", "funders", "financiers", "buyers", "cap table",
+      "limited partners", "lps"),),
     (("among",),),
     (("with",), ("leading",)),
     (("with",), ("among",)),
@@ -195,7 +197,7 @@ _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w
                       r"funding|financed|bankroll\w*|lend\w*|lenders?|re-?upped|piled|doubled|rounded|followed|money|"
                       r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
                       r"as did|included|includes|include|also in|funders|financiers|drew|attracted|brought in|"
-                      r"pulled in|lured|cap table|buying|buyers|new|rais\w*|secured|closed|took in|firms|VCs|undisclosed|"
+                      r"pulled in|lured|cap table|buying|buyers|limited partners|LPs|new|rais\w*|secured|closed|took in|firms|VCs|undisclosed|"
                       r"following|along|tagged|too|well|leading|subscrib\w*|providing|provides|provide)\b",
                       re.I)
 _TRIGGER_FOLDED = folded(_TRIGGER)  # on fold(text): the same answer, four times faster

@@ -230,7 +230,7 @@ NON_DEAL_BEFORE = re.compile(
     r"(?:jump|jumped|jumps|surged?|climbed?|grew|grown|rose|risen|fell|fallen|dropped|increased|decreased|soared|"
     r"doubled|tripled)(?: by)? (?:\d[\d.,]*% |\w+fold )?to|"
     r"(?:option|right) (?:of|for|to (?:draw|borrow|take)) (?:a |an )?(?:further|additional|another|second)?|accordion|"
-    r"(?:closed|raised|launched|unveiled) (?:its|a) (?:\w+ ){0,3}fund(?: \w+)? (?:at|of|with|totall?ing))"
+    r"(?:launched|unveiled) (?:its|a) (?:\w+ ){0,3}fund(?: \w+)? (?:at|of|with|totall?ing))"
     r"\b[^$€£¥₹]{0,30}$",
     re.I,
 )
