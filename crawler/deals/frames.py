@@ -617,7 +617,7 @@ class FrameMixin(InvestorMixin):
                     noun_type or cand.round):
                 return None
             if cls == "none" and not label:
-                done_after = re.match(r"^\s*(?:[\w-]+\s){0,3}?(?:was|were|has been|had been|is being)\s+(?:also\s+)?"
+                done_after = re.match(r"^\s*(?:[\w-]+\s){0,4}?(?:was|were|has been|had been|is being)\s+(?:also\s+)?"
                                       r"(?:led|co-led|backed|provided|funded|raised|closed|completed|finali[sz]ed|"
                                       r"underwritten|financed)\b", after)
                 poss = re.search(r"(?:\b(?P<its>its|their)|(?P<name>\S)(?:'s|’s)|^\s*(?P<art>an?|the))\s+"
