@@ -129,6 +129,10 @@ _LENDER = re.compile(r"\b(?:Bank|Banque|Credit|Lending|Lender|Capital|Finance|In
 # A round with no company after the figure: "a $350 million funding round" (whose, the story says).
 _ANY_ROUND = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:funding |financing |investment |equity )?round\b(?!\s+(?:for|in|of)\s+[A-Z])")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
+# A sentence opening on a participle phrase ("Founded by former Google researchers, the startup ...") names its
+# subject after the comma; a name inside the phrase is who founded, backed or spun it out.
+_INTRO_PARTICIPLE = re.compile(r"(?:Founded|Co-founded|Cofounded|Started|Spun (?:out|off)|Backed|Built|Launched|"
+                               r"Incubated|Created|Formed|Established|Headquartered|Based|Led|Run)\b")
 _DASH_APPOSITIVE = re.compile(r"\s+[–—]\s+|\s+--\s+|(?<=\w)—(?=\w)")
 _RELATIVE_OPEN = re.compile(r"(?:which|whose|who)\s")
 PARENTHESES = re.compile(r"\s*\([^)]*\)")
@@ -204,6 +208,9 @@ class FrameMixin(InvestorMixin):
                 seg_s = AUX_TAIL.sub("", " " + seg_s).strip()  # "– has today announced that it has": no subject
             if not seg_s:
                 continue
+            if k == 0 and last > 0 and _INTRO_PARTICIPLE.match(seg_s) and self.chunks(seg_s, field_):
+                tail = segments[last].strip()
+                return None, bool(tx.GENERIC_SUBJECT.search(tail) or tx.COMPANY_NOUN.search(tail))
             rel = re.match(r"(?i)^(?:of|in|under|for|through) which\s+", seg_s)
             if rel:
                 seg_s = seg_s[rel.end():]

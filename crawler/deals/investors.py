@@ -216,6 +216,10 @@ _LEAD_IN = re.compile(r"^\s*(?:(?:and|but|meanwhile|also|separately|in addition|
 _GENERIC_BACKERS = frozenset({"others", "investors", "vcs", "backers", "angels", "insiders", "funds"})
 
 
+def _words(name: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", name.lower()))
+
+
 def strip_relative(text: str) -> str:
     """The sentence without its relative clauses (", which backed its earlier rounds,")."""
     return _RELATIVE.sub(",", text)
@@ -262,7 +266,15 @@ class InvestorMixin:
                 out.append(first.text)
                 continue
             out.append(names[-1].text)
-        return [self.canon(n) for n in out if n.lower() not in _GENERIC_BACKERS]
+        return [self.investor_name(n) for n in out if n.lower() not in _GENERIC_BACKERS]
+
+    def investor_name(self, name: str) -> str:
+        """An investor as the alias table names it, unless the article's spelling shares no word with that name
+        ("a16z" is not rewritten to "Andreessen Horowitz"): a shorthand stays as the writer put it."""
+        canonical = self.canon(name)
+        if canonical != name and not (_words(canonical) & _words(name)):
+            return name
+        return canonical
 
     # ---------------------------------------------------------------- investors
     def investor_mentions(self, t: str, field_: str) -> tuple[list[str], list[str]]:

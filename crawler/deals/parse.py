@@ -89,6 +89,7 @@ _OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editor
                             r"Letter|Letters|Guest post|Guest column)\s*[:|–—-]", re.I)
 _GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|accelerators|servers|hardware|shares|stock|"
                     r"products|systems|capacity|equipment|licen[cs]es)\b", re.I)
+_INTRODUCED = re.compile(r"\b[\w.]+-(?:based|headquartered)\s+")
 _BARE_NAME_TAIL = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[.:]?\s*")
 _SECTION_WORDS = frozenset({"funds", "deals", "rounds", "rumours", "rumors", "exits", "m&a", "ipos", "debt", "also",
                             "elsewhere", "briefly", "people", "hires", "moves", "markets", "policy", "research"})
@@ -383,7 +384,7 @@ class _Reader(FrameMixin):
                 if near is None and back is None and c.company is None and prev_sent is not None and \
                         prev_sent.block == sent.block:
                     # "It"/"the company" right after a sentence about a named company means that company
-                    prev = self._sentence_subject(prev_sent)
+                    prev = self._sentence_subject(prev_sent) or self._introduced(prev_sent)
                     if prev is not None and (title_focus is None or same_entity(prev[1], title_focus)):
                         back = prev[1]
                 focus = near or back or far
@@ -509,6 +510,15 @@ class _Reader(FrameMixin):
                 _BARE_NAME_TAIL.fullmatch(rest):  # a roundup item's "Sutrabase (Bengaluru)." line
             return sent.block, name, sent.start
         return None
+
+    def _introduced(self, sent: Sentence) -> tuple[int, str, int] | None:
+        """The one company a sentence introduces as "Toronto-based Ideogram" wherever it stands: "the startup"
+        in the next sentence means it."""
+        starts = {m.end() for m in _INTRODUCED.finditer(sent.text)}
+        names = [n.text for n in self.chunks(sent.text, "text") if n.start in starts and not n.possessive]
+        if len(names) != 1 or self.names.kind(names[0]) in ("vc", "pe", "bank", "person"):
+            return None
+        return sent.block, names[0], sent.start
 
     def _title_subject(self) -> str | None:
         verbs = [m for rx in (tx.RAISE_VERBS, tx.ACQUIRE_VERBS) if (m := rx.search(self.title)) is not None]

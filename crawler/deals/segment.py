@@ -30,7 +30,9 @@ _SHARE_BUTTONS = re.compile(r"^(?:(?:Share|Post|Tweet) (?:on|to) (?:Facebook|X|T
                             r"Bluesky|Threads)\s*)+")
 # A live page's time stamp before its item: "9:05 AM ET — Corvane raised ...", "[14:20] ..."
 _TIME_STAMP = re.compile(r"^\[?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4})?\]?\s*(?:[-–—|:]\s+|(?<=\])\s*)(?=\S)")
-_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9$€£])")
+# The second branch splits sentences glued by a scrape that lost the space ("... Toronto-based Ideogram.Founded
+# by ..."): a word of lower-case letters, a stop, then a capitalised word; "Ideogram.ai" and "U.S." stay whole.
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9$€£])|(?<=[a-z]{3}[.!?])(?=[A-Z][a-z]+\s)")
 _ABBREV = re.compile(r"(?:\b(?:[A-Z]\.[A-Z]|Mr|Ms|Mrs|Dr|Prof|St|Inc|Corp|Co|Ltd|Jr|Sr|vs|approx|Gen|Sen|Rep|Gov|U\.S|U\.K|"
                      r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc)\.)$")
 
@@ -119,7 +121,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         head = text[s:m.start()]  # up to the stop itself ("Feb.", "Inc."): the match begins after it
         if _ABBREV.search(head.rstrip("\"”’)")) or not head.strip():
             continue
-        spans.append((s, m.start() + 1))
+        spans.append((s, m.start() + (1 if m.end() > m.start() else 0)))
         s = m.end()
     if s < end:
         spans.append((s, end))
