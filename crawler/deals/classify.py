@@ -136,7 +136,10 @@ _NOT_INVESTMENT = re.compile(r"\b(?:kickstarter|indiegogo|crowdfund\w*|crowd-fun
                              r"startengine|settlement|fined|penalt(?:y|ies)|consent decree|public money|public funds|taxpayers?'?|"
                              r"priced from|prices (?:start|from)|(?:properties|homes|houses|apartments|flats) for sale)\b", re.I)
 _NOT_INVESTMENT_F = folded(_NOT_INVESTMENT)
-_SERVICE_CONTRACT = re.compile(r"\b(?:contract|purchase order|tender award|supply agreement|services agreement)\b", re.I)
+# "contract-review software" or "contract management" names what a company makes, not a contract it won.
+_SERVICE_CONTRACT = re.compile(r"\b(?:contract(?![-‐]\w)(?!\s+(?:review|management|lifecycle|intelligence|analytics|"
+                               r"drafting|negotiation|analysis)\b)|purchase order|tender award|supply agreement|"
+                               r"services agreement)\b", re.I)
 _SERVICE_CONTRACT_F = folded(_SERVICE_CONTRACT)
 
 
@@ -149,7 +152,7 @@ def carries_no_deal(sentence: str) -> bool:
         return True
     return bool(_SERVICE_CONTRACT_F.search(low)) and not tx.COMPUTE_WORDS.search(sentence) and \
         not tx.INFRA_WORDS.search(sentence) and not tx.EQUITY_WORDS.search(sentence) and \
-        not tx.DEBT_WORDS.search(sentence)
+        not tx.DEBT_WORDS.search(sentence) and not tx.ACQUIRE_VERBS.search(sentence)
 
 
 def is_forecast(sentence: str) -> bool:
