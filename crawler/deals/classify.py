@@ -29,7 +29,7 @@ _DENIED_AFTER = re.compile(r"\s*(?:[\w-]+\s){0,3}?(?:(?:is|was|are|were)\s+[\"�
                            r"(?:was|were) (?:called off|scrapped|abandoned))\b", re.I)  # "a $100 million round fell apart"
 _REPORTED_HAD = re.compile(r"(\b(?:said|says|announced|confirmed|disclosed)\b[^.;]{0,60}?)\bhad\b(?=\s+(?:separately\s+|also\s+)?"
                            r"(?:raised|closed|secured|received)\b)", re.I)
-_CLOSED_RELATIVE = re.compile(r",\s*(?:which|who|whose)\b[^,;$€£¥₹]*,")
+_CLOSED_RELATIVE = re.compile(r",\s*(?:which|who|whose)\b[^,;$€£¥₹₦₱₺₫฿₩₪]*,")
 DEAL_SIZE_BEFORE = r"\b(?:deal|agreement|contract|pact|transaction|commitment|round|financing|raise)\s+(?:that is\s+|is\s+|was\s+)?(?:valued at|worth)\s+(?:about\s+|around\s+|roughly\s+|some\s+)?"
 _DEAL_SIZE = re.compile(DEAL_SIZE_BEFORE + r"$", re.I)
 # Case-sensitive twins of the cue patterns searched around every figure, run on fold(text): much faster.

@@ -31,12 +31,12 @@ _MARKER = re.compile(r"^\s*(?:#{1,4}\s*)?(?:\*\*)?(?:\d{1,2}[.)]\s+|[-•*·▪�
 _NAME = r"(?P<name>[A-Za-z0-9][\w&.'’+-]*(?:\s+(?:[A-Z0-9&][\w&.'’+-]*|of|de|la|and)){0,4})"
 # name, an optional place in brackets, a separator, an optional place between pipes, then the figure
 _HEADER = re.compile(_NAME + r"(?:\*\*)?\s*(?:\((?P<place>[^)]{1,60})\))?\s*(?:[-–—:|]|,|(?=(?:raised|raises|closed|"
-                     r"secured|landed|grabbed|bagged|picked up) (?:an? )?(?:[$€£¥₹]|undisclosed)))\s*"
+                     r"secured|landed|grabbed|bagged|picked up) (?:an? )?(?:[$€£¥₹₦₱₺₫฿₩₪]|undisclosed)))\s*"
                      r"(?:(?P<place2>[A-Z][\w .,'’-]{1,30}?)\s*\|\s*)?(?P<rest>.+)$")
 _FIGURE_FIRST = re.compile(r"(?i)^(?:(?:raised|raises|raising|secured|closed|landed|grabbed|bagged|picked up|with)\s+)?"
                            r"(?:an?\s+)?"
                            r"(?:about\s+|roughly\s+|around\s+|nearly\s+|over\s+|more than\s+|up to\s+|just over\s+)?"
-                           r"(?:[$€£¥₹]|(?-i:US|A|C|S|HK|NZ)\$|(?-i:[A-Z]{3})\s?\d|Rs\.?\s?\d|\d|undisclosed|not disclosed|"
+                           r"(?:[$€£¥₹₦₱₺₫฿₩₪]|(?-i:US|A|C|S|HK|NZ)\$|(?-i:[A-Z]{3})\s?\d|Rs\.?\s?\d|\d|undisclosed|not disclosed|"
                            r"unannounced)")
 # A header that dates its item ("$6 billion Series C in December") recalls it.
 _DATED = re.compile(r"(?i)\b(?:in|since|back in)\s+(?:(?:early|late|mid-?)\s*)?(?:january|february|march|april|may|june|"

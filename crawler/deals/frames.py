@@ -112,7 +112,7 @@ _DESCRIBED = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:start-?up|company|firm|maker|
 _SOLD_PAPER = re.compile(r"\b(?:sold|sells|selling|sell)\s+(?:\w+\s+){0,2}?$", re.I)
 _AND_VERB = re.compile(r"\s+(?:and|but|while|plus)\s+")
 _ONE_NAME = re.compile(r"[A-Z][\w&.'’-]+")
-_NEXT_FIGURE = re.compile(r"(?:[$€£¥₹]|\b(?:US|A|C|HK)\$)\s?\d")
+_NEXT_FIGURE = re.compile(r"(?:[$€£¥₹₦₱₺₫฿₩₪]|\b(?:US|A|C|HK)\$)\s?\d")
 _VALUED_AT = re.compile(r"(?i)(?:\bat (?:an?\s+)?(?:\w+\s+)?|\bvalu\w*\s+(?:\w+\s+)?(?:at\s+)?)$")
 # Where a figure's own words end and a purpose or relative clause about something else begins.
 _PURPOSE = re.compile(r"(?i)\b(?:to (?:help|cover|fund|pay|finance|repay|refinance|meet)|which|that|who)\b")
@@ -519,7 +519,7 @@ class FrameMixin(InvestorMixin):
             return cand
 
         after_full = after
-        nxt = re.search(r"[$€£¥₹]|\b\d[\d,.]*\s?(?:billion|million|bn|mn)\b", after)
+        nxt = re.search(r"[$€£¥₹₦₱₺₫฿₩₪]|\b\d[\d,.]*\s?(?:billion|million|bn|mn)\b", after)
         after = after[:nxt.start()] if nxt else after
         compute_ctx = dtype == "compute_commitment" or (
             cls == "spend" and tx.COMPUTE_WORDS.search(after) and not tx.INFRA_WORDS.search(after_head[:25]))

@@ -30,7 +30,7 @@ _LIST_PREFIX = re.compile(
     re.I,
 )
 TERM = (
-    r"(?=\.(?!\w)|[;$€£¥₹]|,\s+(?:\w+\s){0,2}?(?:reported|reports|citing)\b|\s+(?:about|citing|over)\s|,\s+(?:valuing|which|who|with|at|that|giving|bringing|according|the company|"
+    r"(?=\.(?!\w)|[;$€£¥₹₦₱₺₫฿₩₪]|,\s+(?:\w+\s){0,2}?(?:reported|reports|citing)\b|\s+(?:about|citing|over)\s|,\s+(?:valuing|which|who|with|at|that|giving|bringing|according|the company|"
     r"the startup|the people|people|said|and said|as(?! well as)|to|in|for|while|after|before|but|taking|making|up from|"
     r"including the new|alongside|both|whose|where|according|accompanied|sources|its|it|a |an )\b|"
     r"\s+(?:at an?|at about|at roughly|that values?|that valued|valuing|in (?:a|the|its|an)|to (?:help|fund|"
@@ -58,7 +58,7 @@ _JOIN_VERBS = (
 )
 _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:co-)?le(?:d|ads?) by\s+(?P<seg>.+?)" + TERM, re.I), "lead"),
-    (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+as\s+(?:co-)?leads?\b", re.I), "lead"),
+    (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+as\s+(?:co-)?leads?\b", re.I), "lead"),
     (re.compile(r"\b(?:leader|lead investor|lead backer)s? (?:of|in) the (?:round|financing|deal)\s+(?:was|were|is)\s+"
                 r"(?P<seg>.+?)" + TERM, re.I), "lead"),
     (re.compile(r"\b(?:also\s+)?(?:participating|investing|joining|taking part|lending)(?:\s+in the (?:round|financing|"
@@ -72,7 +72,7 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"due) to (?:co-)?lead)\b", re.I), "lead"),
     (re.compile(r"^(?P<seg>[^.;$€£]+?)\s+(?:led|co-led|headed|anchored)\s+(?:the|this|its)\s+(?:\w+\s){0,2}?"
                 r"(?:round|financing|investment|raise|deal|tranche|facility|loan)", re.I), "lead"),
-    (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:(?:also|both|too|all|each|again)\s+)*(?:" + _JOIN_VERBS + r")\b",
+    (re.compile(r"^(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:(?:also|both|too|all|each|again)\s+)*(?:" + _JOIN_VERBS + r")\b",
                 re.I), "inv"),
     (re.compile(r"\b(?:investors|backers|participants|lenders|funders|financiers|buyers|investors in the round|"
                 r"limited partners|LPs|"
@@ -80,18 +80,18 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"includes|such as|(?:are|were)\s+(?-i:(?=[A-Z])))\s*(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:were|are|was|is)\s+(?:also\s+)?among\s+(?:the\s+|its\s+|their\s+)?"
                 r"(?:other\s+)?(?:investors|backers|participants|lenders|limited partners|LPs)", re.I), "inv"),
-    (re.compile(r"\bwith\s+(?P<seg>(?:(?!\bwith\b|\bfrom\b)[^.;$€£¥₹])+?)\s+(?:co-)?leading\b", re.I), "lead"),
+    (re.compile(r"\bwith\s+(?P<seg>(?:(?!\bwith\b|\bfrom\b)[^.;$€£¥₹₦₱₺₫฿₩₪])+?)\s+(?:co-)?leading\b", re.I), "lead"),
     # ... "with X and Y co-leading"
     (re.compile(r"\bwith\s+(?P<seg>[^.;]+?)\s+among\s+(?:the\s+)?other\s+(?:investors|backers|participants)", re.I),
      "inv"),
-    (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+(?:also\s+)?(?:participating|joining|investing|taking part|"
+    (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:also\s+)?(?:participating|joining|investing|taking part|"
                 r"contributing|co-investing|returning|lending|chipping in|buying(?: stock| shares)?|participate|"
                 r"following on|following|alongside)\b",
                 re.I), "inv"),
-    (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:said|expected|set|likely|poised|"
+    (re.compile(r"^(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:said|expected|set|likely|poised|"
                 r"understood|reported)\s+to\s+(?:be\s+)?(?:invest|participat|join|back|contribut|take part)\w*\b", re.I),
      "inv"),
-    (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:said|expected|set|likely|poised|"
+    (re.compile(r"^(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:said|expected|set|likely|poised|"
                 r"understood|reported)\s+to\s+(?:be\s+)?(?:co-)?lead\w*\b", re.I), "lead"),
     (re.compile(r"(?<!which )(?<!that )(?<!who )\b(?:is|was|were|are|has been|have been)\s+(?:also\s+)?(?:being\s+)?"
                 r"(?:funded|backed|financed|bankrolled)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
@@ -103,10 +103,10 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan|transaction)\s+(?:\w+\s){0,2}?(?:backed|"
                 r"provided|funded|underwritten|financed|supported|arranged)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "Holloway Ventures led, with participation from ...", "Shinkai Ventures led."
-    (re.compile(r"^(?P<seg>[^.;,$€£¥₹]+?)\s+(?:led|co-led)(?:\s+(?:it|them|this one))?(?=\s*(?:[,.;]|$)|\s+(?:with|and|alongside)\b)",
+    (re.compile(r"^(?P<seg>[^.;,$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:led|co-led)(?:\s+(?:it|them|this one))?(?=\s*(?:[,.;]|$)|\s+(?:with|and|alongside)\b)",
                 re.I), "lead"),
     # "picked up $85 million in a Series B that Coatue led"
-    (re.compile(r"\b(?:round|series [a-z]\d?|seed|financing|raise|tranche)\s+(?:that|which)\s+(?P<seg>[^.;,$€£¥₹]+?)\s+"
+    (re.compile(r"\b(?:round|series [a-z]\d?|seed|financing|raise|tranche)\s+(?:that|which)\s+(?P<seg>[^.;,$€£¥₹₦₱₺₫฿₩₪]+?)\s+"
                 r"(?:co-)?led\b", re.I), "lead"),
     # "..., as did existing investor X"
     (re.compile(r",\s*as did\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
@@ -120,18 +120,18 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:round|financing|raise|deal|tranche)\s+(?:also\s+)?(?:drew|attracted|brought in|pulled in|lured)\s+"
                 r"(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "..., with X, Y and Z also in"
-    (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹]+?)\s+also in\b", re.I), "inv"),
+    (re.compile(r"\bwith\s+(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+also in\b", re.I), "inv"),
     # "from several Silicon Valley firms making bets in health care, including X, Y and Z"
     (re.compile(r"\b(?:investors|backers|funds|VCs|venture capitalists|(?:venture|investment|VC|private equity) firms|"
                 r"banks|lenders|"
-                r"firms(?=[^.;]{0,60}?\b(?:invest|back|fund)))\b[^.;$€£¥₹]{0,90}?,\s*"
+                r"firms(?=[^.;]{0,60}?\b(?:invest|back|fund)))\b[^.;$€£¥₹₦₱₺₫฿₩₪]{0,90}?,\s*"
                 r"(?:including|such as|among them)\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "raised its round from X and Y", "raised an undisclosed seed from X": the backers of a round named above
     (re.compile(r"\b(?:raised|raises|raising|secured|closed|took in|drew)\s+(?:(?:its|the|their|an?|this|that|"
                 r"undisclosed|new|fresh|round|seed|pre-seed|series\s+[a-z]\d?|funding|financing|money|capital|"
                 r"investment|amount|sum)\s+){0,4}from\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "the lender X made its first equity investment in the company"
-    (re.compile(r"^(?P<seg>[^.;$€£¥₹]+?)\s+(?:made|makes|is making)\s+(?:its|an|a|their)\s+(?:[\w-]+\s){0,2}?"
+    (re.compile(r"^(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:made|makes|is making)\s+(?:its|an|a|their)\s+(?:[\w-]+\s){0,2}?"
                 r"investment\b", re.I), "inv"),
 )
 # Words (lower-cased) every match of each pattern above contains: all groups, any word of a group.

@@ -37,7 +37,17 @@ _PREFIXES: dict[str, str] = {
     "₹": "INR", "Rs.": "INR", "Rs": "INR", "INR": "INR",
     "₩": "KRW", "KRW": "KRW", "CHF": "CHF", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK",
     "AED": "AED", "SAR": "SAR", "₪": "ILS", "ILS": "ILS", "TWD": "TWD", "NT$": "TWD",
+    # Africa, Latin America, South and South-East Asia, central Europe
+    "₦": "NGN", "NGN": "NGN", "N": "NGN", "KSh": "KES", "KES": "KES", "ZAR": "ZAR", "R": "ZAR",
+    "GH₵": "GHS", "GH¢": "GHS", "GHS": "GHS", "EGP": "EGP", "E£": "EGP", "MAD": "MAD",
+    "MXN": "MXN", "MX$": "MXN", "Mex$": "MXN", "COP": "COP", "CLP": "CLP", "ARS": "ARS",
+    "₱": "PHP", "PHP": "PHP", "IDR": "IDR", "Rp": "IDR", "Rp.": "IDR", "MYR": "MYR", "RM": "MYR",
+    "THB": "THB", "฿": "THB", "VND": "VND", "₫": "VND", "PKR": "PKR", "BDT": "BDT", "Tk": "BDT",
+    "PLN": "PLN", "TRY": "TRY", "₺": "TRY", "CZK": "CZK", "HUF": "HUF", "RON": "RON", "QAR": "QAR",
+    "KWD": "KWD",
 }
+# One- and two-letter signs that are also plain letters ("R1", "N95", "PHP 8"): a figure only with a scale word.
+_SCALE_ONLY_PREFIXES = frozenset({"n", "r", "rm", "php", "tk"})
 
 # Currency words after the number ("600 million euros").
 _SUFFIXES: dict[str, str] = {
@@ -53,7 +63,12 @@ _SUFFIXES: dict[str, str] = {
     "swiss francs": "CHF", "francs": "CHF", "chf": "CHF",
     "dirhams": "AED", "aed": "AED", "riyals": "SAR", "saudi riyals": "SAR", "sar": "SAR",
     "kronor": "SEK", "swedish kronor": "SEK", "krona": "SEK", "sek": "SEK",
-    "shekels": "ILS",
+    "shekels": "ILS", "new shekels": "ILS",
+    "naira": "NGN", "kenyan shillings": "KES", "rand": "ZAR", "cedis": "GHS", "egyptian pounds": "EGP",
+    "mexican pesos": "MXN", "colombian pesos": "COP", "chilean pesos": "CLP", "argentine pesos": "ARS",
+    "philippine pesos": "PHP", "rupiah": "IDR", "ringgit": "MYR", "baht": "THB", "dong": "VND",
+    "pakistani rupees": "PKR", "taka": "BDT", "zloty": "PLN", "złoty": "PLN", "zł": "PLN",
+    "turkish lira": "TRY", "lira": "TRY", "koruna": "CZK", "forint": "HUF",
 }
 
 _WORD_NUMBERS: dict[str, float] = {
@@ -90,7 +105,7 @@ _PREFIXED = re.compile(
     re.IGNORECASE,
 )
 _SUFFIXED = re.compile(
-    rf"(?<![\w$€£¥₹.,])(?P<num>{_NUM})(?:(?P<sep>{_RANGE_SEP})(?P<num2>{_NUM}))?"
+    rf"(?<![\w$€£¥₹₦₱₺₫฿₩₪.,])(?P<num>{_NUM})(?:(?P<sep>{_RANGE_SEP})(?P<num2>{_NUM}))?"
     rf"(?P<scale>\s?(?:{_SCALE_WORDS})\b)?\s(?P<suf>{_SUFFIX_RE})\b",
     re.IGNORECASE,
 )
@@ -228,6 +243,8 @@ def _raw_figures(text: str) -> list[Money]:
         if num2 and m.group("sep") and m.group("sep").strip() in ("-", "–", "—") and not m.group("scale2") \
                 and not m.group("scale"):
             high = _to_float(num2)
+        if m.group("pre").lower() in _SCALE_ONLY_PREFIXES and not m.group("scale"):
+            continue  # "DeepSeek's R1", "N95 masks": letters, not rand or naira
         end = m.end()
         if m.group("suf") and not re.fullmatch(r"(?i)(us\s)?dollars|usd", m.group("suf") or "") and \
                 m.group("pre") not in ("$",):

@@ -19,13 +19,13 @@ _CAPS_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z0-9&'’.]+(?: [A-Z0-9&'’.]+){0
                          r"^(?P<label2>[A-Z][A-Z0-9&'’]+(?: [A-Z0-9&'’]+){0,3})\. (?=[A-Z])")
 # ... or in its own spelling, with a place, when a figure follows: "Tallyweave (London) - £6.5 million seed."
 _ITEM_LABEL = re.compile(r"^(?P<label>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})(?: \([^)]{1,40}\))? [-–—] "
-                         r"(?=[$€£¥₹]|(?:US|A|C|S|HK)\$|[A-Z]{3} \d|Rs\.? \d|\d)")
+                         r"(?=[$€£¥₹₦₱₺₫฿₩₪]|(?:US|A|C|S|HK)\$|[A-Z]{3} \d|Rs\.? \d|\d)")
 # A newsletter bullet that opens on its subject and a dash: "- Loora - AI English tutor ... with $9M in seed funding."
 _DASH_LABEL = re.compile(r"^(?P<label>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3}) [-–—] (?=\S)")
 # Deal-sheet fields that list names: a line "Investors: X, Y" is a field, whatever its length.
 _NAMES_FIELDS = frozenset({"investors", "investor", "lead", "leads", "lead investor", "lead investors", "led by",
                            "backers", "other investors", "co-investors", "lenders", "lender", "buyer", "acquirer"})
-_FIGURE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:million|billion|bn|mn|m|k)\b|\b(?:undisclosed|not disclosed)\b", re.I)
+_FIGURE = re.compile(r"[$€£¥₹₦₱₺₫฿₩₪]\s?\d|\d\s?(?:million|billion|bn|mn|m|k)\b|\b(?:undisclosed|not disclosed)\b", re.I)
 _SHARE_BUTTONS = re.compile(r"^(?:(?:Share|Post|Tweet) (?:on|to) (?:Facebook|X|Twitter|LinkedIn|Reddit|WhatsApp|Email|"
                             r"Bluesky|Threads)\s*)+")
 # A live page's time stamp before its item: "9:05 AM ET — Corvane raised ...", "[14:20] ..."

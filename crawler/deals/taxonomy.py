@@ -182,7 +182,7 @@ PRIOR_EVENT = r"prior (?:to|rounds?|funding|raises?|valuations?|investments?|yea
 
 # --- money roles -----------------------------------------------------------------------------
 VALUATION_BEFORE = re.compile(
-    r"(?:valu(?:ing|ed|es|e)\b[^$€£¥₹.;]{0,45}?\bat|valuation (?:(?:up |rises |jumps |climbs )?to|of|at|near|around)"
+    r"(?:valu(?:ing|ed|es|e)\b[^$€£¥₹₦₱₺₫฿₩₪.;]{0,45}?\bat|valuation (?:(?:up |rises |jumps |climbs )?to|of|at|near|around)"
     r"(?: an?| the)?(?: frothy| whopping| lofty| eye-popping| staggering| hefty)?|valued at|"
     r"(?:new |post-money |pre-money )value of|"
     r"enterprise value of|market (?:cap(?:itali[sz]ation)?|value) of|worth|mark of|"
@@ -231,7 +231,7 @@ NON_DEAL_BEFORE = re.compile(
     r"doubled|tripled)(?: by)? (?:\d[\d.,]*% |\w+fold )?to|"
     r"(?:option|right) (?:of|for|to (?:draw|borrow|take)) (?:a |an )?(?:further|additional|another|second)?|accordion|"
     r"(?:launched|unveiled) (?:its|a) (?:\w+ ){0,3}fund(?: \w+)? (?:at|of|with|totall?ing))"
-    r"\b[^$€£¥₹]{0,30}$",
+    r"\b[^$€£¥₹₦₱₺₫฿₩₪]{0,30}$",
     re.I,
 )
 
