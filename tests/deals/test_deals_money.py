@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.deals.money import find_money, format_amount, to_usd
-from crawler.deals.resources import Resources
+from crawler.deals.resources import Resources, load_resources
 
 RATES = Resources.from_data(
     {"entities": []},
@@ -148,3 +148,35 @@ def test_a_bracketed_equivalent_is_one_figure_in_either_order(text: str, figure:
 def test_several_hundred_million_is_vague_not_a_hundred_million() -> None:
     [m] = find_money("worth several hundred million dollars")
     assert m.vague and to_usd(m, RATES, dt.date(2025, 6, 1)) is None
+
+
+BUNDLED = load_resources()
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "value"),
+    [
+        ("secured a ₦2.1bn credit line", "NGN", 2.1e9),
+        ("raised N450 million from local banks", "NGN", 4.5e8),
+        ("a KSh 300 million round", "KES", 3e8),
+        ("closed R50 million in growth funding", "ZAR", 5e7),
+        ("Rp 150 billion Series B", "IDR", 1.5e11),
+        ("RM20 million seed", "MYR", 2e7),
+        ("MXN 200 million facility", "MXN", 2e8),
+        ("₱500 million investment", "PHP", 5e8),
+        ("40 mln zł round", "PLN", 4e7),
+        ("₺100 million round", "TRY", 1e8),
+        ("VND 500 billion loan", "VND", 5e11),
+        ("100 million baht", "THB", 1e8),
+        ("3 billion Kenyan shillings", "KES", 3e9),
+    ],
+)
+def test_regional_currencies(text: str, currency: str, value: float) -> None:
+    (m,) = find_money(text)
+    assert (m.currency, m.value) == (currency, value)
+    assert to_usd(m, BUNDLED, dt.date(2026, 3, 1)) is not None  # the bundled rates know every one
+
+
+@pytest.mark.parametrize("text", ["DeepSeek's R1 model", "a box of N95 masks", "upgraded to PHP 8 last year"])
+def test_letter_signs_need_a_scale_word(text: str) -> None:
+    assert find_money(text) == []
