@@ -115,6 +115,21 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
     return _market_money(r, c)
 
 
+_RIVAL = re.compile(r"(?i)\b(?:competitors?|rivals?|competing)(?:\s+(?:startup|start-up|company|firm|platform))?,?\s+$")
+
+
+def _rival_of_focus(r: _Reader, c: Candidate) -> bool:
+    """"Your competitor Anvil Legal just raised $48 million" in a story about Tessera: the rival's round is
+    context for the story's company, not the story's news."""
+    if not c.company or c.deal_type == "acquisition":
+        return False
+    focus = r.focus or next(iter(r.title_names), None)
+    if focus is None or same_entity(focus, c.company):
+        return False
+    at = c.sent.text.find(c.company)
+    return at > 0 and _RIVAL.search(c.sent.text[:at]) is not None
+
+
 def accept(r: _Reader, c: Candidate) -> bool:
     if c.company is None or c.background >= 2 or _implausible(r, c):
         return False
@@ -128,6 +143,8 @@ def accept(r: _Reader, c: Candidate) -> bool:
     if c.field == "title":
         c.support = 3.0
         return True
+    if _rival_of_focus(r, c):
+        return False
     lead = c.sent.block == r.first_block or c.sent.block == (r.first_block or 0) + 1
     roundup = bool(c.sent.label) or bool(c.sent.section and not c.sent.background and c.sent.kind == "bullet")
     if c.sent.background:
@@ -293,7 +310,7 @@ def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate
              and not c.sent.background and c.sent.kind in ("body", "bullet")
              and openers.get(c.sent.block) in (c.sent.start, c.anchor)
              and c.verb in ("raise", "invest", "acquire", "spend")
-             and not _implausible(r, c)
+             and not _implausible(r, c) and not _rival_of_focus(r, c)
              and not (_total_so_far(c) and _TOTAL_CUE.search(c.sent.text))]
     # a list item's "X has raised $4 million from Y" is the item's news; elsewhere it reads as a total
     if sum(c.sent.kind == "bullet" for c in items) < 2:

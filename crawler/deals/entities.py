@@ -132,6 +132,11 @@ _APPOSITIVE_AFTER = re.compile(r",\s+(?:an?|the)\s+(?:[\w-]+,?\s+){0,4}?(?:start
                                r"platform|lab|provider|designer)\b")
 
 
+# A lower-case word that opens a sentence and raises money is a brand written its own way.
+_RAISED_AFTER = re.compile(r"\s+(?:has\s+|just\s+)?(?:raised|raises|closed|secured|secures|landed|lands|bagged|bags|"
+                           r"picked up|nabbed|snagged)\s+(?:an?\s+|its\s+)?(?:[$€£¥₹₦₱₺₫฿₩₪]|\d)")
+
+
 class NameFinder:
     """Finds names in the sentences of one article, checked against how that article writes words."""
 
@@ -148,11 +153,15 @@ class NameFinder:
                 if not toks:
                     continue
                 first = toks[0]
+                at = sent.find(first)  # after a bullet's emoji or dash: "🚀 tessellate raised ..."
                 if first[:1].islower() and first.isalpha() and len(first) >= 3 and first not in STOP and \
-                        sent.lstrip()[len(first):len(first) + 1] in (" ", ","):  # a word, not "tracker@site.io"
+                        not re.search(r"\w", sent[:at]) and \
+                        sent[at + len(first):at + len(first) + 1] in (" ", ","):  # a word, not "tracker@site.io"
                     openers.add(first)
-                    if _APPOSITIVE_AFTER.match(sent.lstrip(), len(first)):
-                        described.add(first)  # "mirelle, a Paris-based startup ...": named once, and so described
+                    if _APPOSITIVE_AFTER.match(sent, at + len(first)) or _RAISED_AFTER.match(sent, at + len(first)):
+                        # "mirelle, a Paris-based startup ...", "tessellate raised an $18M seed": named once, and
+                        # so described
+                        described.add(first)
                 words = [_word_case(tok) for tok in toks]
                 upper = [base for base, case in words if case > 0]
                 lower.update(base for base, case in words if case < 0)

@@ -8,7 +8,7 @@ page furniture that survived HTML extraction. Pure.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crawler.deals.textutil import fold
 
@@ -87,6 +87,7 @@ class Sentence:
     label: str | None = None  # "Brookfield" in "- Brookfield: the asset manager will ..."
     section: str | None = None  # the heading above it
     background: bool = False  # under a "Context"/"By the numbers" heading
+    speaker: str | None = None  # "Varga" in an interview's "Varga: We raised ...": a person talking, not a label
 
 
 def _is_ticker(line: str) -> bool:
@@ -203,4 +204,26 @@ def segment(text: str) -> list[Sentence]:
             k = "noise" if _is_noise_phrase(sent) else kind
             out.append(Sentence(sent, sa, sb, block, k, label=label, section=section,
                                 background=background or bool(label and BACKGROUND_HEADING.search(label))))
-    return out
+    return _speakers(out)
+
+
+_PERSON_WORD = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?")
+
+
+def _speakers(sents: list[Sentence]) -> list[Sentence]:
+    """A transcript's speaker tags ("Lena Varga:", then "Varga:" turn after turn) are people talking: their
+    answers are no list of companies. A speaker is introduced by a full name once ("Lena Varga:") and then
+    tagged by surname, three paragraphs or more in all; a deal sheet's "Funding:" or "CEO:" never is."""
+    blocks: dict[str, set[int]] = {}
+    full: set[str] = set()
+    for s in sents:
+        if s.label and s.kind == "body":
+            words = s.label.split()
+            blocks.setdefault(words[-1], set()).add(s.block)
+            if len(words) in (2, 3) and all(_PERSON_WORD.fullmatch(w) for w in words):
+                full.add(words[-1])
+    talking = {w for w, b in blocks.items() if len(b) >= 3 and w in full}
+    if not talking:
+        return sents
+    return [replace(s, label=None, speaker=s.label) if s.label and s.kind == "body" and s.label.split()[-1] in talking
+            else s for s in sents]
