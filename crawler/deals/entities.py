@@ -132,6 +132,9 @@ _APPOSITIVE_AFTER = re.compile(r",\s+(?:an?|the)\s+(?:[\w-]+,?\s+){0,4}?(?:start
                                r"platform|lab|provider|designer)\b")
 
 
+# "European Investment Bank", "British Business Bank", "Japan Foundation": the nationality is the name's own.
+_INSTITUTION_TAIL = frozenset({"Bank", "Fund", "Council", "Commission", "Agency", "Authority", "Institute",
+                               "Foundation", "Corporation", "Union"})
 # A lower-case word that opens a sentence and raises money is a brand written its own way.
 _RAISED_AFTER = re.compile(r"\s+(?:has\s+|just\s+)?(?:raised|raises|closed|secured|secures|landed|lands|bagged|bags|"
                            r"picked up|nabbed|snagged)\s+(?:an?\s+|its\s+)?(?:[$€£¥₹₦₱₺₫฿₩₪]|\d)")
@@ -276,12 +279,12 @@ class NameFinder:
             text = s[start:end]
             words = text.split()
             # Strip a leading nationality ("Dutch ASML") and trailing generic words.
-            while len(words) > 1 and words[0].lower() in NATIONALITIES:
+            while len(words) > 1 and words[0].lower() in NATIONALITIES and words[-1] not in _INSTITUTION_TAIL:
                 start += len(words[0]) + 1
                 words = words[1:]
             text = " ".join(words)
             end = start + len(text)
-            if words and words[0].lower() not in NATIONALITIES and not all(
+            if words and (words[0].lower() not in NATIONALITIES or words[-1] in _INSTITUTION_TAIL) and not all(
                     w.lower() in GENERIC or w.lower() in CONNECTORS for w in words):
                 out.append(Name(text, start, end, poss))
             i = j

@@ -89,6 +89,8 @@ _OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editor
                             r"Letter|Letters|Guest post|Guest column)\s*[:|–—-]", re.I)
 _GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|accelerators|servers|hardware|shares|stock|"
                     r"products|systems|capacity|equipment|licen[cs]es)\b", re.I)
+# A byline in the languages regional outlets publish in: "By", "Par", "Por", "Von", "Door", "Di", "Av", "Af".
+_BYLINE = re.compile(r"(?:By|BY|Par|Por|Von|Door|Di|Da|Av|Af|Written by|Words by|Reporting by)\s+[A-Z]")
 _INTRODUCED = re.compile(r"\b[\w.]+-(?:based|headquartered)\s+")
 _BARE_NAME_TAIL = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[.:]?\s*")
 _SECTION_WORDS = frozenset({"funds", "deals", "rounds", "rumours", "rumors", "exits", "m&a", "ipos", "debt", "also",
@@ -264,6 +266,11 @@ class _Reader(FrameMixin):
             if classify.background_level(strip_relative(sent.text), "", self.year, self.month) >= 2 or (
                     sent.block > (self.first_block or 0) + 1 and tx.STAKE_SO_FAR.search(sent.text)):
                 inv, leads = [], []  # earlier backers, or a shareholder's stake recalled further down
+        elif cur.deal_type != "equity":
+            # "The company also secured €20 million in venture debt." "... put the valuation at €600 million":
+            # a valuation is an equity round's
+            cur = next((c for c in reversed(self.cands) if c.deal_type == "equity" and c.background < 2
+                        and (c.company or c.generic_subject)), cur)
         reach = 4 if sent.kind == "bullet" and sent.label else 2  # "- Others: ..." in a brief's bullet list
         if (inv or leads or vals) and _ROUND_REF.search(sent.text) or (inv or leads) and \
                 self.syndicate_block == (id(cur), sent.block):
@@ -296,6 +303,8 @@ class _Reader(FrameMixin):
     syndicate_block: tuple[int, int] | None = None  # (deal, paragraph) investors were last attached in
 
     def heading_company(self, heading: str) -> str | None:
+        if _BYLINE.match(heading):
+            return None  # "Par Camille Roussel — 18 mars 2026": who wrote it
         head = re.split(r"\s[-–—|]\s|\(|:", heading)[0].strip()
         if not head or len(head.split()) > 4 or head.lower() in tx.FIELD_LABELS:
             return None  # "Headquarters: San Francisco" is a field of a deal sheet, not a company's section

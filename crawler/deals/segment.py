@@ -40,7 +40,8 @@ _ABBREV = re.compile(r"(?:\b(?:[A-Z]\.[A-Z]|Mr|Ms|Mrs|Dr|Prof|St|Inc|Corp|Co|Ltd
 _TAIL_START = re.compile(
     r"^\s*(?:related(?: stories| articles| posts| coverage| reading| news| content)?|read more|read next|"
     r"more from|more stories|more news|you may also like|you might also like|recommended(?: for you)?|"
-    r"further reading|also read|"
+    r"further reading|also read|à lire aussi|a lire aussi|lire aussi|lea también|leer más|leia também|leggi anche|"
+    r"mehr zum thema|auch interessant|lees ook|"
     r"leave a reply|leave a comment|comments|back to home|share this(?: article)?|about the author|"
     r"sign up for|subscribe to)\s*:?\s*$",
     re.IGNORECASE,
