@@ -48,6 +48,7 @@ _ACQ_PENDING = re.compile(r"\b(?:agreed|agrees|agreement|to acquire|to buy|to pu
                           r"approval|shareholders? vote|term sheet|to be acquired|set to)\b", re.I)
 
 
+_NAMED_JV_AFTER = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:joint[- ]venture|JV)\b", re.I)
 _JV_APPOSITIVE = re.compile(r"\b(?:joint[- ]venture|JV)(?:\s+(?:company|vehicle|entity))?(?:,\s*|\s+(?:called|named|"
                             r"dubbed|known as)\s+)", re.I)
 
@@ -515,6 +516,9 @@ def _venture_name(r: _Reader, group: list[Candidate]) -> str | None:
             names = r.chunks(s.text[m.end():m.end() + 80], "text")
             if names and names[0].start == 0:
                 return r.canon(names[0].text)
+        for c in r.chunks(s.text, "text"):  # "are forming Sunvault Compute, a joint venture that will ..."
+            if _NAMED_JV_AFTER.match(s.text, c.end) and not c.possessive:
+                return r.canon(c.text)
         for m in tx.VENTURE_NAME.finditer(s.text):
             name = re.sub(r"^The\s+", "", m.group(0).strip())
             if len(name.split()) >= 2 and name[0].isupper():

@@ -98,6 +98,9 @@ _PASSIVE = re.compile(r"\b(?:was|were|has been|have been|had been|is being|are b
                       r"will be)\s+(?:\w+ly\s+)?$", re.I)
 
 
+_APPOSITIVE_BEFORE = re.compile(r",\s+(?:an?|the)\s+$", re.I)
+_PROJECT_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:project|development|expansion|build-?out|undertaking|"
+                            r"programme|program|scheme)\b", re.I)
 _SIZED = re.compile(r",?\s*(?:in|under|through|as part of)?\s*(?:an?|the)?\s*" + classify.DEAL_SIZE_BEFORE + r"$", re.I)
 # Where the subject of a sentence ends: its first verb or auxiliary.
 _MAIN_VERB = re.compile(r"\s(?:will|to|has|have|had|is|are|was|were|agreed|agrees|signed|signs|expands?|expanded|"
@@ -384,6 +387,8 @@ class FrameMixin(InvestorMixin):
                 break
         if not verbs and not noun_type and not label:
             sized = _SIZED.search(t[:ms])
+            if sized is None and _PROJECT_AFTER.match(after):
+                sized = _APPOSITIVE_BEFORE.search(t[:ms])  # "will build a campus outside Abilene, a $3 billion project"
             return self.sized_deal(sent, t[:sized.start()], m, field_, order) if sized else None
 
         cand = Candidate(None, "equity", m, sent, field_, order)
