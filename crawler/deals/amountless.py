@@ -114,6 +114,8 @@ _RAISED_WORDS = ("rais", "secur", "close", "receiv", "bag", "land", "got", "gets
 _CAPACITY = re.compile(r"\b\d[\d.,]*\s?(?:MW|GW|megawatts?|gigawatts?)\b[^.;]{0,60}\bcapacity\b")
 _CAPACITY_DEAL = re.compile(r"(?i)\b(?:taps?|partner\w*|sign\w*|agree\w*|agreement|deal|contract|secur\w+|"
                             r"customer|lease\w*|commit\w*|reserv\w+)\b")
+_MADE_INVESTMENT = re.compile(r"\b(?:made|makes|has made|is making|making|announced|announces)\s+(?:an?\s+)?"
+                              r"(?:undisclosed\s+)?(?:strategic|minority|equity|corporate)\s+investment\s+in\s+", re.I)
 _INVESTS_IN = re.compile(r"\b(?:invest(?:s|ed|ing)?|has invested|backs|backed|led (?:a|the) round) in\s+", re.I)
 # An event the clause dates in the past: "acquired it in 2021", "bought last year".
 _DATED = re.compile(r"(?i)\b(?:(?:acqui\w+|bought|purchased|sold|taken over|raised)\s+(?:\w+\s+){0,4}?"
@@ -282,6 +284,7 @@ def _rounds(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
     company: str | None = None
     rnd: str | None = None
+    strategic: list[str] = []
     low = fold(text)
     m = (_RAISED_F.search(low) if any(w in low for w in _RAISED_WORDS) else None) or \
         (_TALKS_F.search(low) if "talks" in low or "rais" in low else None)
@@ -297,18 +300,27 @@ def _rounds(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
         inv = _INVESTS_IN.search(text)
         if inv is not None:
             company = object_after(r, text, inv.end(), field_)
+    elif (made := _MADE_INVESTMENT.search(text)) is not None and not find_money(text):
+        # "Nvidia has made a strategic investment in Photonix": the size untold, the investor the subject
+        company = object_after(r, text, made.end(), field_)
+        backer = r.chunks(text[:made.start()], field_)
+        if company and backer and not backer[-1].possessive:
+            strategic = [r.canon(backer[-1].text)]
+            rnd = tx.find_round(text)
     if not company:
         return []
     company = r.canon(company)
     if r.names.kind(company) in ("vc", "pe", "bank", "person"):
         return []
     investors, leads = r.investor_mentions(text, field_)
+    investors += [b for b in strategic if not any(same_entity(b, i) for i in investors)]
     source = _FROM.search(text, m.end() if m is not None else 0)
     if not investors and source is not None:  # "... an undisclosed amount from Lantern Capital and others"
         investors = r.name_list(re.split(r"\s(?:in exchange|to |for |as part)|[.;\[(]", text[source.end():])[0], field_)
     c = Candidate(company, "equity", _undisclosed(s), s, field_, 0, verb="raise",
                   investors=[i for i in investors if not same_entity(i, company)],
-                  leads=[i for i in leads if not same_entity(i, company)], round=rnd or tx.find_round(text))
+                  leads=[i for i in leads if not same_entity(i, company)],
+                  round=rnd or tx.find_round(text))
     c.valuation = next((x for x in find_money(text) if classify.money_role(text, x, x.start, x.end) == "valuation"
                         or _AT_VALUATION.match(text, x.end)), None)
     c.sentences.append(s)

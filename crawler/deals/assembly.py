@@ -10,7 +10,7 @@ from crawler.deals import taxonomy as tx
 from crawler.deals.entities import STOP, dedupe_names, is_location, same_entity
 from crawler.deals.frames import Candidate
 from crawler.deals.model import DealMention, Evidence
-from crawler.deals.money import Money, to_usd
+from crawler.deals.money import Money, find_money, to_usd
 
 if TYPE_CHECKING:
     from crawler.deals.parse import _Reader
@@ -399,7 +399,12 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
                 tx.UNDISCLOSED_STRUCTURE.search(r.text):
             deal_type = "debt"  # "GPU-backed financing ... the money is debt secured against the hardware"
             rnd = valuation = None
-        status = _status(same, context if deal_type == "acquisition" else "")
+        # the paragraphs around a purchase say whether it closed; not another deal's "completed a seed round"
+        own_blocks = {c.sent.block for c in same if c.field == "text"}
+        acq_context = " ".join(s.text for s in r.all_sents if s.kind != "noise" and any(
+            abs(s.block - b) <= 1 for b in own_blocks) and (s.block in own_blocks or not find_money(s.text))) \
+            if own_blocks else context
+        status = _status(same, acq_context if deal_type == "acquisition" else "")
         m = best.money
         evidence = []
         seen: set[tuple[int, int, str]] = set()

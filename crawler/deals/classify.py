@@ -110,7 +110,7 @@ def background_level(before: str, after: str, published_year: int | None, publis
             year = int(m.group("year"))
             if year < published_year:
                 part = (m.group("part") or m.group("month") or "").strip().lower()
-                spring = published_month is not None and published_month >= 4 and not m.group("month")
+                spring = published_month is not None and published_month >= 3 and not m.group("month")
                 return 2 if year < published_year - 1 or part in _LONG_AGO or spring else 1
     if published_month is not None:
         for m in _BARE_MONTH.finditer(window):

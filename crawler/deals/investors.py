@@ -20,7 +20,7 @@ AUX_TAIL = re.compile(
     re.I,
 )
 _LIST_SPLIT = re.compile(r",\s*(?:and\s+|as well as\s+|plus\s+)?|\s+and\s+|\s+as well as\s+|\s+together with\s+|"
-                         r"\s+plus\s+|\s+alongside\s+|;\s*|\s+with (?:participation|support|backing) from\s+")
+                         r"\s+plus\s+|\s+alongside\s+|;\s*|\s+with (?:the )?(?:participation|support|backing) (?:from|of)\s+")
 _LIST_PREFIX = re.compile(
     r"^\s*(?:a (?:group|consortium|syndicate) of (?:\w+,?\s){0,3}?(?:led by|including)\s+|"
     r"(?:funds|vehicles|accounts) (?:managed|advised) by\s+|"
@@ -36,7 +36,7 @@ TERM = (
     r"\s+(?:at an?|at about|at roughly|that values?|that valued|valuing|in (?:a|the|its|an)|to (?:help|fund|"
     r"expand|build|accelerate|scale|grow|develop|invest|finance|support|back)|for (?:a|the|roughly|about|its)|"
     r"as part|who|which|among|said|says|also|and others|were|are|is|has|have|had|will|would|"
-    r"according|joined|participated|took part|into|in exchange|with (?:participation|support|backing) from)\b|"
+    r"according|joined|participated|took part|into|in exchange|with (?:the )?(?:participation|support|backing) (?:from|of))\b|"
     r"\s+(?:to|for|on|in)\s+[a-z]|$)"
 )
 # Verb phrases that say the subject put money into the round ("X and Y also put in money").
@@ -97,6 +97,9 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"(?:funded|backed|financed|bankrolled)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"\b(?:participation|investments?|money|capital|backing|funding|commitments?|support|"
                 r"contributions?|(?:undisclosed |unspecified )(?:sum|amount))\s+(?:from|by)\s+(?P<seg>.+?)" + TERM, re.I),
+     "inv"),
+    # "with the participation of existing investors Team8 and Glilot": the participation of named backers
+    (re.compile(r"\bparticipation\s+of\s+(?P<seg>.+?)" + TERM, re.I),
      "inv"),
     (re.compile(r"\b(?:joined|accompanied)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     (re.compile(r"(?:^|,\s*)(?:alongside|together with|along with)\s+(?P<seg>[^,;.]+?)" + TERM, re.I), "inv"),
@@ -162,6 +165,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("to",), ("lead",)),
     (("funded", "backed", "financed", "bankrolled"), ("by",)),
     (("from", "by"),),
+    (("participation",), ("of",)),
     (("joined", "accompanied"), ("by",)),
     (("alongside", "together with", "along with"),),
     (("backed", "provided", "funded", "underwritten", "financed", "supported", "arranged"), ("by",)),

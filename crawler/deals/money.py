@@ -36,7 +36,7 @@ _PREFIXES: dict[str, str] = {
     "¥": "JPY", "JPY": "JPY", "CNY": "CNY", "RMB": "CNY", "CN¥": "CNY",
     "₹": "INR", "Rs.": "INR", "Rs": "INR", "INR": "INR",
     "₩": "KRW", "KRW": "KRW", "CHF": "CHF", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK",
-    "AED": "AED", "SAR": "SAR", "₪": "ILS", "ILS": "ILS", "TWD": "TWD", "NT$": "TWD",
+    "AED": "AED", "SAR": "SAR", "₪": "ILS", "ILS": "ILS", "NIS": "ILS", "TWD": "TWD", "NT$": "TWD",
     # Africa, Latin America, South and South-East Asia, central Europe
     "₦": "NGN", "NGN": "NGN", "N": "NGN", "KSh": "KES", "KES": "KES", "ZAR": "ZAR", "R": "ZAR",
     "GH₵": "GHS", "GH¢": "GHS", "GHS": "GHS", "EGP": "EGP", "E£": "EGP", "MAD": "MAD",
@@ -63,7 +63,7 @@ _SUFFIXES: dict[str, str] = {
     "swiss francs": "CHF", "francs": "CHF", "chf": "CHF",
     "dirhams": "AED", "aed": "AED", "riyals": "SAR", "saudi riyals": "SAR", "sar": "SAR",
     "kronor": "SEK", "swedish kronor": "SEK", "krona": "SEK", "sek": "SEK",
-    "shekels": "ILS", "new shekels": "ILS",
+    "shekels": "ILS", "new shekels": "ILS", "nis": "ILS",
     "naira": "NGN", "kenyan shillings": "KES", "rand": "ZAR", "cedis": "GHS", "egyptian pounds": "EGP",
     "mexican pesos": "MXN", "colombian pesos": "COP", "chilean pesos": "CLP", "argentine pesos": "ARS",
     "philippine pesos": "PHP", "rupiah": "IDR", "ringgit": "MYR", "baht": "THB", "dong": "VND",

@@ -90,6 +90,8 @@ _OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editor
 _GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|accelerators|servers|hardware|shares|stock|"
                     r"products|systems|capacity|equipment|licen[cs]es)\b", re.I)
 # A byline in the languages regional outlets publish in: "By", "Par", "Por", "Von", "Door", "Di", "Av", "Af".
+_TITLE_INVESTEE = re.compile(r"(?i)\b(?:invests?|investment|stake|bets?)\s+(?:[\w$.-]+\s+){0,2}?in\s+|"
+                             r"\b(?:backs|funds)\s+")
 _BYLINE = re.compile(r"(?:By|BY|Par|Por|Von|Door|Di|Da|Av|Af|Written by|Words by|Reporting by)\s+[A-Z]")
 _INTRODUCED = re.compile(r"\b[\w.]+-(?:based|headquartered)\s+")
 _BARE_NAME_TAIL = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[.:]?\s*")
@@ -530,6 +532,11 @@ class _Reader(FrameMixin):
         return sent.block, names[0], sent.start
 
     def _title_subject(self) -> str | None:
+        inv = _TITLE_INVESTEE.search(self.title)
+        if inv is not None:  # "Nvidia makes strategic investment in optical startup Photonix": Photonix's story
+            after = [n for n in self.chunks(self.title, "title") if n.start >= inv.end() and not n.possessive]
+            if after and not is_location(after[0].text) and self.names.kind(after[0].text) not in ("vc", "pe", "bank"):
+                return after[0].text
         verbs = [m for rx in (tx.RAISE_VERBS, tx.ACQUIRE_VERBS) if (m := rx.search(self.title)) is not None]
         first = min(verbs, key=lambda m: m.start()) if verbs else None
         name = self.title[:first.start()].strip() if first is not None else ""

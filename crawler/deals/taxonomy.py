@@ -14,7 +14,7 @@ _ROUND_RE = re.compile(
     r"(?!\s+(?:funds?|capital|ventures|partners|investors?|firms?|vcs?|camp|club|stage investors?|stage firms?)\b)"  # "Morava Seed Fund" is an investor
     r"(?:\s+(?:round|funding|financing|stage))?"
     r"|\bseries\s+(?P<letter>[A-Z])(?P<ext>[+1-9])?(?:[\s-]+(?P<ext2>extension|prime|expansion))?\b"
-    r"|\b(?P<growth>growth|late-stage|pre-ipo|strategic|bridge|mezzanine)\s+(?:round|funding|financing|investment)\b"
+    r"|\b(?P<growth>growth|late-stage|pre-ipo|bridge|mezzanine)\s+(?:round|funding|financing|investment)\b"
     r"(?!\s+(?:arm|unit|division|fund|vehicle))"
     r"|\b(?P<tender>tender offer|secondary (?:share )?sale|secondary round|employee share sale|share sale)\b",
     re.IGNORECASE,
