@@ -64,6 +64,7 @@ _SOLD_TO = re.compile(r"\s+(?:(?:has|have|had|is|was|will|to)\s+)?(?:been\s+|be\
 _POSSESSIVE = re.compile(r"(?:'s|’s|(?<=s)['’])\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout|acqui-?hire)\s+of\s+",
                          re.I)
 _PEOPLE_JOIN = re.compile(r"(?i)\b(?:co-?founders?|founders?|employees|staff|team members|engineers|executives)\b[^.;]{0,60}$")
+_MERGES = re.compile(r"\s+(?:(?:is|are|will|has|have|had|to|agreed to|agrees to)\s+)?(?:merg(?:es|ed|ing|e))\s+with\s+")
 _MAKES_SUBSIDIARY = re.compile(r"\b(?:will make|to make|would make|made|makes|making)\s+(?=[A-Z])")
 _SUBSIDIARY_AFTER = re.compile(r"(?i)\ba\s+wholly[- ]owned\s+subsidiary\b")
 # "Y, which X bought ...": the relative clause names the buyer
@@ -93,7 +94,7 @@ _RAISED = re.compile(
     r"(?=\s+(?:from|led by|with|by|in|at|,)|[.,;]|$)", re.I)
 _FROM = re.compile(r"\s(?:from|by)\s+")
 # Every pattern below needs one of these (lower-cased) words: a cheap test before the regexes.
-_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "scoop", "subsidiary", "folded", "merged", "absorbed",
+_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "scoop", "subsidiary", "folded", "merg", "absorbed",
               "sell", "hire", "took on", "takes on", "brought on",
               "brings on", "picked up", "picks up", "take", "took", "join", "sold",
               "rais", "secur", "closed", "closes", "receiv", "bag", "land", "gets", "got", "announc", "complet",
@@ -226,7 +227,7 @@ def _undisclosed(s: Sentence) -> Money:
 
 def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
-    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|subsidiary|folded|merged|absorbed|sell|hire|stake in|took on|takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold", text):
+    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|subsidiary|folded|merg|absorbed|sell|hire|stake in|took on|takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold", text):
         return []
     pairs: list[tuple[str, str]] = []
     for m in _ACTIVE.finditer(text):
@@ -249,6 +250,11 @@ def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
                 continue  # "Tokens.com CEO Andrew Kiguel joined ...", "its co-founders X and Y will join Z": people
             if buyer and target and r.names.kind(buyer) != "person" and r.names.kind(target) != "person":
                 pairs.append((buyer, target))
+    for m in _MERGES.finditer(text):  # "X is merging with Y": X's holders join Y's company
+        party = _subject_before(r, text, m.start(), field_)
+        other = object_after(r, text, m.end(), field_)
+        if party and other:
+            pairs.append(_merger_sides(r, party, other))
     for m in _MAKES_SUBSIDIARY.finditer(text):  # "will make Tensor Garden a wholly owned subsidiary"
         target = object_after(r, text, m.end(), field_)
         buyer = _subject_before(r, text, m.start(), field_) or r.focus
@@ -278,6 +284,20 @@ def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
         c.sentences.append(s)
         out.append(c)
     return out
+
+
+def _merger_sides(r: _Reader, party: str, other: str) -> tuple[str, str]:
+    """(buyer, target) of "party merges with other": the target is the side whose holders end with the minority
+    or whose name goes; with neither told, the subject is taken as the one merged in."""
+    whole = r.title + "\n" + r.text
+    for first, second in ((party, other), (other, party)):
+        held = re.search(re.escape(first) + r"(?:['’]s)? (?:shareholders|stockholders|holders|investors) (?:will )?"
+                         r"(?:own|hold|get|receive) (?:about |roughly |approximately |around )?(\d{1,2}(?:\.\d+)?)%", whole)
+        if held is not None:
+            return (second, first) if float(held.group(1)) < 50 else (first, second)
+        if re.search(r"(?i)(?:keep|retain|take|operate under) the " + re.escape(first) + r" (?:name|brand)", whole):
+            return first, second
+    return other, party
 
 
 def _rounds(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:

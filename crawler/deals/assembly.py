@@ -48,6 +48,7 @@ _ACQ_PENDING = re.compile(r"\b(?:agreed|agrees|agreement|to acquire|to buy|to pu
                           r"approval|shareholders? vote|term sheet|to be acquired|set to)\b", re.I)
 
 
+_JV_NAMED = re.compile(r"(?i)joint[- ]venture|\bJV\b")
 _NAMED_JV_AFTER = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:joint[- ]venture|JV)\b", re.I)
 _JV_APPOSITIVE = re.compile(r"\b(?:joint[- ]venture|JV)(?:\s+(?:company|vehicle|entity))?(?:,\s*|\s+(?:called|named|"
                             r"dubbed|known as)\s+)", re.I)
@@ -310,7 +311,7 @@ def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate
              and (c.background == 0 or c.background == 1 and c.sent.kind == "bullet" and not _DATED.search(c.sent.text))
              and not c.sent.background and c.sent.kind in ("body", "bullet")
              and openers.get(c.sent.block) in (c.sent.start, c.anchor)
-             and c.verb in ("raise", "invest", "acquire", "spend")
+             and (c.verb in ("raise", "invest", "acquire", "spend") or c.verb == "form" and c.deal_type == "joint_venture" and _JV_NAMED.search(c.sent.text) is not None)
              and not _implausible(r, c) and not _rival_of_focus(r, c)
              and not (_total_so_far(c) and _TOTAL_CUE.search(c.sent.text))]
     # a list item's "X has raised $4 million from Y" is the item's news; elsewhere it reads as a total
