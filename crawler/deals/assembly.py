@@ -117,12 +117,16 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
     return _market_money(r, c)
 
 
+_CLOSED_IN_YEAR = re.compile(r"\b(?:closed|completed|finali[sz]ed)\s+in\s+(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b")
 _RIVAL = re.compile(r"(?i)\b(?:competitors?|rivals?|competing)(?:\s+(?:startup|start-up|company|firm|platform))?,?\s+$")
 
 
-def _rival_of_focus(r: _Reader, c: Candidate) -> bool:
-    """"Your competitor Anvil Legal just raised $48 million" in a story about Tessera: the rival's round is
-    context for the story's company, not the story's news."""
+def context_only(r: _Reader, c: Candidate) -> bool:
+    """A deal the story recalls for context: "..., in a deal that closed in June 2024", or "Your competitor
+    Anvil Legal just raised $48 million" in a story about Tessera."""
+    closed = _CLOSED_IN_YEAR.search(c.sent.text)
+    if closed is not None and r.year is not None and int(closed.group(1)) < r.year:
+        return True
     if not c.company or c.deal_type == "acquisition":
         return False
     focus = r.focus or next(iter(r.title_names), None)
@@ -138,14 +142,16 @@ def accept(r: _Reader, c: Candidate) -> bool:
     amount = to_usd(c.money, r.resources, r.date)
     if amount is not None and amount < MIN_DEAL_USD:
         return False  # a share price, a ticket, a product's price: no round is this small
-    title_amount = amount is not None and any(abs(amount - v) <= 0.02 * v for v in r.title_amounts)
+    title_amount = amount is not None and any(abs(amount - v) <= 0.02 * v for v in r.title_amounts) and \
+        not r.title_no_deal  # "Shareholders sue X over $450 million acquisition": the figure is a lawsuit's
     title_company = (any(same_entity(c.company, n) for n in r.title_names) or (
         r.focus is not None and same_entity(c.company, r.focus))) and bool(_TITLE_DEAL_CUE.search(r.title)) \
-        and not tx.DENIAL.search(r.title)  # "... says it is not raising": the title is no deal support
+        and not tx.DENIAL.search(r.title) and not r.title_no_deal  # "... says it is not raising", "... sue X over
+    # its acquisition": the title is no deal support
     if c.field == "title":
         c.support = 3.0
         return True
-    if _rival_of_focus(r, c):
+    if context_only(r, c):
         return False
     lead = c.sent.block == r.first_block or c.sent.block == (r.first_block or 0) + 1
     roundup = bool(c.sent.label) or bool(c.sent.section and not c.sent.background and c.sent.kind == "bullet")
@@ -312,7 +318,7 @@ def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate
              and not c.sent.background and c.sent.kind in ("body", "bullet")
              and openers.get(c.sent.block) in (c.sent.start, c.anchor)
              and (c.verb in ("raise", "invest", "acquire", "spend") or c.verb == "form" and c.deal_type == "joint_venture" and _JV_NAMED.search(c.sent.text) is not None)
-             and not _implausible(r, c) and not _rival_of_focus(r, c)
+             and not _implausible(r, c) and not context_only(r, c)
              and not (_total_so_far(c) and _TOTAL_CUE.search(c.sent.text))]
     # a list item's "X has raised $4 million from Y" is the item's news; elsewhere it reads as a total
     if sum(c.sent.kind == "bullet" for c in items) < 2:

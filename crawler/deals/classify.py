@@ -122,7 +122,7 @@ def background_level(before: str, after: str, published_year: int | None, publis
     return 0
 
 
-_LITIGATION = re.compile(r"\b(?:sues|sued|suing|lawsuit|class action|in damages|damages of|statutory damages|"
+_LITIGATION = re.compile(r"\b(?:sues?|sued|suing|lawsuits?|class action|in damages|damages of|statutory damages|"
                          r"plaintiffs?|infringement)\b", re.I)
 _LITIGATION_F = folded(_LITIGATION)
 _PUBLIC_OFFERING = re.compile(r"(?<!pre-)\b(?:initial public offering|IPO|public offering|direct listing|went public|"
@@ -143,12 +143,12 @@ _SERVICE_CONTRACT = re.compile(r"\b(?:contract(?![-‐]\w)(?!\s+(?:review|manage
 _SERVICE_CONTRACT_F = folded(_SERVICE_CONTRACT)
 
 
-def carries_no_deal(sentence: str) -> bool:
+def carries_no_deal(sentence: str, *, listing: bool = True) -> bool:
     """A listing's proceeds and price range are public-market money, not a private deal; a lawsuit's
     claims, a crowdfunding campaign, a settlement or a customer's services contract are not money
-    raised either."""
+    raised either. ``listing=False`` leaves a listing out: "takes a stake ahead of its IPO" is still a deal."""
     low = fold(sentence)
-    if _PUBLIC_OFFERING_F.search(low) or _LITIGATION_F.search(low) or _NOT_INVESTMENT_F.search(low):
+    if (listing and _PUBLIC_OFFERING_F.search(low)) or _LITIGATION_F.search(low) or _NOT_INVESTMENT_F.search(low):
         return True
     return bool(_SERVICE_CONTRACT_F.search(low)) and not tx.COMPUTE_WORDS.search(sentence) and \
         not tx.INFRA_WORDS.search(sentence) and not tx.EQUITY_WORDS.search(sentence) and \

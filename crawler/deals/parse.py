@@ -29,6 +29,7 @@ from crawler.deals import taxonomy as tx
 from crawler.deals.amountless import amountless_deals, object_after
 from crawler.deals.assembly import (
     accept,
+    context_only,
     drop_earlier,
     drop_headline_figures,
     drop_sum_of_parts,
@@ -125,6 +126,7 @@ class _Reader(FrameMixin):
         self.cands: list[Candidate] = []
         self.title_names: list[str] = []
         self.title_amounts: list[float] = []
+        self.title_no_deal = False
         self.focus: str | None = None
         self.acq_target: str | None = None
         self.acq_buyers: list[str] = []
@@ -337,6 +339,7 @@ class _Reader(FrameMixin):
         self.title_names = [n.text for n in self.chunks(self.title, "title")]
         self.title_types = {c.deal_type for c in self.cands if c.field == "title" and c.company}
         self.title_amounts = [v for m in find_money(self.title) if (v := to_usd(m, self.resources, self.date))]
+        self.title_no_deal = classify.carries_no_deal(self.title, listing=False)
         self.focus = next((c.company for c in self.cands if c.company), None) or self._title_subject()
         title_focus = self.focus
         if not self.cands and _LIST_TITLE.search(self.title):
@@ -628,7 +631,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
             accepted = [a for a in accepted if a not in twins] + [row]  # the row's figure over "closed an angel round"
     accepted = with_entries(accepted, entries)
     accepted = [a for a in accepted if a.field == "title" or not any(x <= a.sent.start < y for x, y in reader.recap_spans)]
-    accepted = drop_headline_figures(accepted)
+    accepted = [a for a in drop_headline_figures(accepted) if a.field == "title" or not context_only(reader, a)]
     _late_syndicate(reader, accepted)
     deals = merge(reader, accepted)
     if tx.DENIAL.search(title or ""):  # "X denies report it is in talks to buy Y": the reported deal is the denied one
