@@ -98,6 +98,8 @@ _PASSIVE = re.compile(r"\b(?:was|were|has been|have been|had been|is being|are b
                       r"will be)\s+(?:\w+ly\s+)?$", re.I)
 
 
+# A list item written "Name ($40M venture debt from X)": the name, then the figure opening a bracket.
+_PAREN_ITEM = re.compile(r"(?:^|[,;:]\s*|\band\s+)(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z0-9][\w&.'’-]*){0,3})\s+\(\s*$")
 _APPOSITIVE_BEFORE = re.compile(r",\s+(?:an?|the)\s+$", re.I)
 _PROJECT_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:project|development|expansion|build-?out|undertaking|"
                             r"programme|program|scheme)\b", re.I)
@@ -647,7 +649,11 @@ class FrameMixin(InvestorMixin):
                     if re.search(r"(?i)\b(?:co-)?led by", after):
                         cand.leads = list(names)
                 cls = cand.verb = "raise"
-            company, generic = self.single_subject(subj_text, field_) if subj_text.strip() else (label, False)
+            item = _PAREN_ITEM.search(before) if cls == "none" else None
+            if item is not None and item.group("name").split()[0].lower() not in STOP:
+                company, generic = item.group("name"), False  # "Also raising: Ledgerly ($40M venture debt from X)"
+            else:
+                company, generic = self.single_subject(subj_text, field_) if subj_text.strip() else (label, False)
             if company is None and label and generic:
                 company, generic = label, False
             cand.company, cand.generic_subject = company, generic
@@ -656,6 +662,9 @@ class FrameMixin(InvestorMixin):
                 cand.deal_type = "infrastructure" if cls == "none" else "equity"
             if cand.deal_type == "financing_undisclosed_structure" and tx.EQUITY_WORDS.search(after_head):
                 cand.deal_type = "equity"
+            if item is not None:  # the bracket holds the item: "$9M seed, Khosla Ventures leading"
+                after = after.split(")")[0]
+                cand.investors, cand.leads = self.investor_mentions(after, field_)
             frm = re.match(r"^(?:\s*\([^)]*\))?\s*(?:[\w-]+\s){0,5}?from\s+(?P<seg>.+)$", after, re.I)
             if frm and not re.match(r"(?i)investors\s+led", frm.group("seg")):
                 cand.investors = self.name_list(re.split(TERM, frm.group("seg"), maxsplit=1)[0], field_)

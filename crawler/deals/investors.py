@@ -136,6 +136,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "the lender X made its first equity investment in the company"
     (re.compile(r"^(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:made|makes|is making)\s+(?:its|an|a|their)\s+(?:[\w-]+\s){0,2}?"
                 r"investment\b", re.I), "inv"),
+    # a list item's bracket: "($9M seed, Khosla Ventures leading)"
+    (re.compile(r"(?:^|,\s*)(?P<seg>[A-Z][^.;,()$]+?)\s+(?:co-)?leading\s*$"), "lead"),
 )
 # Words (lower-cased) every match of each pattern above contains: all groups, any word of a group.
 # A pattern whose words are missing from the sentence cannot match, so it is not run.
@@ -180,6 +182,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
                                                                                         "among them")),
     (("rais", "secured", "closed", "took in", "drew"), ("from",)),
     (("made", "makes", "making"), ("investment",)),
+    (("leading",),),
 )
 _INV_TABLE = tuple((pat, kind, pat.pattern.startswith("^"), tuple(frozenset(group) for group in needs))
                    for (pat, kind), needs in zip(_INV_PATTERNS, _INV_NEEDS, strict=True))

@@ -30,7 +30,7 @@ _RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("company", re.compile(r"(?i)^(?:company|startup|start-up|name|firm|business|target|borrower|recipient)$")),
     ("amount", re.compile(r"(?i)\b(?:amount|raised|size|funding|investment|deal value|money)\b")),
-    ("valuation", re.compile(r"(?i)\bvaluation\b")),
+    ("valuation", re.compile(r"(?i)\b(?:valuation|post-money|pre-money|post money|valued at)\b")),
     ("round", re.compile(r"(?i)^(?:(?:funding |deal )?round(?: type)?|stage|series|type|deal type)$")),
     ("investors", re.compile(r"(?i)\b(?:lead|leads|investors?|backers?|led by|buyer|acquirer|lenders?)\b")),
     ("when", re.compile(r"(?i)^(?:month|date|when|announced|closed|quarter)$")),
