@@ -421,7 +421,8 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
                 key = (s.start, s.end, where)
                 if key not in seen:
                     seen.add(key)
-                    evidence.append(Evidence(s.text, s.start, s.end, where))
+                    said = r.raw_title[s.start:s.end] if where == "title" else s.text
+                    evidence.append(Evidence(said, s.start, s.end, where))
         ai_words = re.search(r"\b(?:AI|artificial intelligence|machine learning|model|LLM|GPU|data cent|chatbot|"
                              r"robot|compute|inference|generative|neural|agent|TPU|tensor processing)", " ".join(e.text for e in evidence)
                              + " " + r.title)

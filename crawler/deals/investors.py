@@ -25,7 +25,7 @@ _LIST_PREFIX = re.compile(
     r"^\s*(?:a (?:group|consortium|syndicate) of (?:\w+,?\s){0,3}?(?:led by|including)\s+|"
     r"(?:funds|vehicles|accounts) (?:managed|advised) by\s+|"
     r"(?:(?:its|their|the|existing|other|new|current|returning|previous|strategic|financial|institutional)\s+)*"
-    r"(?:investors|backers|shareholders|participants|lenders|banks|partners)\s*(?:including|such as|like|"
+    r"(?:investors|backers|shareholders|participants|lenders|banks|(?-i:partners))\s*(?:including|such as|like|"
     r"led by)?\s*|including\s+|such as\s+)",
     re.I,
 )

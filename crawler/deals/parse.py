@@ -53,7 +53,7 @@ from crawler.deals.investors import strip_relative
 from crawler.deals.model import ArticleDeals
 from crawler.deals.money import Money, find_money, to_usd
 from crawler.deals.resources import Resources
-from crawler.deals.segment import Sentence, segment
+from crawler.deals.segment import Sentence, is_shouting, segment
 from crawler.deals.tables import table_deals
 
 _ACQ_WORDS = ("acquisition of", "to acquire", "acquires", "acquired", "to buy", "buys", "bought", "takeover of")
@@ -93,6 +93,8 @@ _GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|acce
 # A byline in the languages regional outlets publish in: "By", "Par", "Por", "Von", "Door", "Di", "Av", "Af".
 _TITLE_INVESTEE = re.compile(r"(?i)\b(?:invests?|investment|stake|bets?)\s+(?:[\w$.-]+\s+){0,2}?in\s+|"
                              r"\b(?:backs|funds)\s+")
+_WIRE_TAG = re.compile(r"^(?:BRIEF|UPDATE(?:\s\d+)?|EXCLUSIVE|CORRECTED|REFILE|RPT|WRAPUP(?:\s\d+)?|BUZZ|"
+                       r"INSTANT VIEW|FACTBOX|ANALYSIS)\s?-\s?(?=\S)")
 _BYLINE = re.compile(r"(?:By|BY|Par|Por|Von|Door|Di|Da|Av|Af|Written by|Words by|Reporting by)\s+[A-Z]")
 _INTRODUCED = re.compile(r"\b[\w.]+-(?:based|headquartered)\s+")
 _BARE_NAME_TAIL = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[.:]?\s*")
@@ -127,6 +129,7 @@ class _Reader(FrameMixin):
         self.title_names: list[str] = []
         self.title_amounts: list[float] = []
         self.title_no_deal = False
+        self.raw_title = title
         self.focus: str | None = None
         self.acq_target: str | None = None
         self.acq_buyers: list[str] = []
@@ -174,8 +177,8 @@ class _Reader(FrameMixin):
         out: list[Candidate] = []
         label = (sent.label or "").lower()
         moneys = find_money(t)
-        if moneys and classify.carries_no_deal(t):
-            moneys = []
+        if moneys and (classify.carries_no_deal(t) or field_ == "text" and is_shouting(t)):
+            moneys = []  # ... or a wire brief's capitals: its headline has the figure in ordinary case
         vals: list[Money] = []
         for m in moneys:
             ms, me = m.start, m.end
@@ -616,7 +619,10 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     """
     if _OPINION_TITLE.match(title or ""):
         return ArticleDeals(())  # a column argues about deals others reported; it reports none of its own
-    reader = _Reader(title or "", text or "", published, resources, url)
+    raw_title = title or ""
+    # "BRIEF-Marigold Payments gets ...": a wire's tag, blanked so offsets still index the headline as published
+    reader = _Reader(_WIRE_TAG.sub(lambda m: " " * len(m.group(0)), raw_title), text or "", published, resources, url)
+    reader.raw_title = raw_title
     cands = reader.run()
     accepted = [c for c in cands if accept(reader, c)]
     accepted = drop_sum_of_parts(reader, drop_earlier(accepted))
@@ -639,7 +645,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     return ArticleDeals(tuple(deals))
 
 
-_SYNDICATE_CUE = re.compile(r"\b(?:led by|co-led|participat\w+|also invested|joined the (?:round|financing)|"
+_SYNDICATE_CUE = re.compile(r"\b(?:led by|co-led|participat\w+|also invested|took part|takes part|taking part|chipped in|joined the (?:round|financing)|"
                             r"investors? (?:include|including|are|were)|backed by|contributions? from|supported by|"
                             r"arranged by|provided by|banks,? including|lenders,? including)\b", re.I)
 _LENDER_CUE = re.compile(r"(?i)\b(?:banks?|lenders?|creditors?|consortium|arranged|underwr\w+)\b")
@@ -662,7 +668,7 @@ def _late_syndicate(r: _Reader, accepted: list[Candidate]) -> None:
         return
     loan = target.deal_type == "debt"
     for s in r.all_sents:
-        if s.kind not in ("body", "bullet") or s.background or not _SYNDICATE_CUE.search(s.text) or \
+        if s.kind not in ("body", "bullet") or s.background or not _SYNDICATE_CUE.search(s.text) or is_shouting(s.text) or \
                 not _ROUND_WORD.search(s.text) or _LED_BY_PERSON.search(s.text) or \
                 (not loan and tx.DEBT_WORDS.search(s.text)) or (loan and not _LENDER_CUE.search(s.text)) or \
                 find_money(s.text) or tx.BACKGROUND_STRONG.search(s.text) or any(s is x for x in target.sentences):

@@ -99,6 +99,13 @@ def _is_ticker(line: str) -> bool:
     return joins >= 3 or (joins >= 2 and len(line.split()) >= 10 and not line.rstrip().endswith((".", "!", "?", '"', "”")))
 
 
+def is_shouting(sent: str) -> bool:
+    """A wire brief's capitals ("MARIGOLD PAYMENTS SAYS RAISED $90 MLN IN GROWTH ROUND"): names cannot be told
+    from words in it, and its headline says the same in ordinary case."""
+    letters = [ch for ch in sent if ch.isalpha()]
+    return len(sent.split()) >= 6 and len(letters) >= 20 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters)
+
+
 def _is_noise_phrase(sent: str) -> bool:
     low = fold(sent)
     return any(w in low for w in _NOISE_WORDS) and _NOISE_PHRASE.search(sent) is not None
