@@ -20,6 +20,7 @@ from crawler.deals import classify
 from crawler.deals import taxonomy as tx
 from crawler.deals.entities import GENERIC, is_location, same_entity
 from crawler.deals.frames import Candidate
+from crawler.deals.investors import TERM
 from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence, tail_start
 from crawler.deals.tables import NOT_A_COMPANY, TABLE_ROW_BLOCKS
@@ -32,7 +33,7 @@ _NAME = r"(?P<name>[A-Za-z0-9][\w&.'’+-]*(?:\s+(?:[A-Z0-9&][\w&.'’+-]*|of|de
 # name, an optional place in brackets, a separator, an optional place between pipes, then the figure
 _HEADER = re.compile(_NAME + r"(?:\*\*)?\s*(?:\((?P<place>[^)]{1,60})\))?\s*(?:[-–—:|]|,|(?=(?:raised|raises|closed|"
                      r"secured|landed|grabbed|bagged|picked up) (?:an? )?(?:[$€£¥₹₦₱₺₫฿₩₪]|undisclosed)))\s*"
-                     r"(?:(?P<place2>[A-Z][\w .,'’-]{1,30}?)\s*\|\s*)?(?P<rest>.+)$")
+                     r"(?:(?P<place2>[A-Z][\w .,'’-]{1,30}?)\s*[|:]\s*)?(?P<rest>.+)$")
 _FIGURE_FIRST = re.compile(r"(?i)^(?:(?:raised|raises|raising|secured|closed|landed|grabbed|bagged|picked up|with)\s+)?"
                            r"(?:an?\s+)?"
                            r"(?:about\s+|roughly\s+|around\s+|nearly\s+|over\s+|more than\s+|up to\s+|just over\s+)?"
@@ -75,6 +76,7 @@ _NOT_DEAL_COLUMNS = re.compile(r"(?i)\b(?:market (?:value|cap\w*)|revenue|sales|
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\s+[·•]\s+")
 _DEAL_WORDS = re.compile(r"(?i)\b(?:series [a-z]\d?|seed|equity|debt|financing|loan|facility|tranche|round|notes|"
                          r"credit|grant)\b")
+_FIGURE_FROM = re.compile(r"(?i)^[^,;]{0,60}?\bfrom\s+(?P<seg>[^;]+)")
 _NOT_A_NAME = frozenset("the a an this that these those our we it its their he she they i you".split())
 
 
@@ -216,6 +218,9 @@ def _entry(r: _Reader, text: str, a: int, b: int, end: int, name: str, rest: str
                      round=tx.find_round(plain) if dtype == "equity" else None, support=0.9, region=(a, end))
     cand.sentences.append(sent)
     inv, leads = r.investor_mentions(plain, "text")  # "Oxbow, $18 million in a Series A led by Felicis"
+    backers = _FIGURE_FROM.match(plain)
+    if not inv and backers is not None:  # "€3 million pre-seed from Kima Ventures and Frst, for textile design"
+        inv = r.name_list(re.split(TERM, backers.group("seg"), maxsplit=1)[0], "text")
     for label, value in fields.items():  # "lead: Thrive Capital · also: Elad Gil, Conviction · valuation: $3B"
         names = r.name_list(value, "text")
         if label in _LEAD_LABELS:

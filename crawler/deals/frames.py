@@ -261,7 +261,7 @@ class FrameMixin(InvestorMixin):
             if tx.GENERIC_SUBJECT.search(seg_s) or tx.COMPANY_NOUN.search(seg_s):
                 return None, True
             if (k > 1 and _APPOSITIVE_OPEN.match(segments[k - 1].strip())) or \
-                    re.match(r"(?i)^(?:on|in|at|by|after|before|according to|meanwhile|earlier|last)\b", seg_s) or \
+                    re.match(r"(?i)^(?:on|in|at|by|from|near|outside|after|before|according to|meanwhile|earlier|last)\b", seg_s) or \
                     (k > 0 and is_location(seg_s)):
                 continue  # the tail of an appositive ("X, the company teaching arms to handle squishy, awkward items,")
             return None, not seg_s.strip()
