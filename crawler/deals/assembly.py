@@ -293,6 +293,15 @@ def drop_earlier(cands: list[Candidate]) -> list[Candidate]:
         same_entity(f.company or "", c.company or "") and not _same_figure(f.money, c.money) for f in fresh))]
 
 
+def drop_echoes(cands: list[Candidate]) -> list[Candidate]:
+    """"The transaction attracted commitments reaching US$721 million": a sentence about "the transaction" that
+    repeats a named deal's figure is that deal told again, not an equity round beside a loan."""
+    named = [c for c in cands if not c.generic_subject and c.company]
+    return [c for c in cands if not (c.generic_subject and c.deal_type == "equity" and any(
+        n is not c and n.deal_type != "equity" and same_entity(n.company or "", c.company or "") and
+        _same_figure(n.money, c.money) for n in named))]
+
+
 _FIGURE_ONLY = re.compile(r"^[^:]{1,40}:\s*(?:(?:about|over|nearly|more than|up to)\s+)?\S*\d[\d,.]*\s*\w{0,8}\.?$")
 
 

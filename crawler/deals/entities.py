@@ -134,9 +134,9 @@ _APPOSITIVE_AFTER = re.compile(r",\s+(?:an?|the)\s+(?:[\w-]+,?\s+){0,4}?(?:start
 
 # "European Investment Bank", "British Business Bank", "Japan Foundation": the nationality is the name's own.
 _INSTITUTION_TAIL = frozenset({"Bank", "Fund", "Council", "Commission", "Agency", "Authority", "Institute",
-                               "Foundation", "Corporation", "Union"})
+                               "Foundation", "Corporation", "Union", "Network", "Association", "Alliance"})
 # A lower-case word that opens a sentence and raises money is a brand written its own way.
-_RAISED_AFTER = re.compile(r"\s+(?:has\s+|just\s+)?(?:raised|raises|closed|secured|secures|landed|lands|bagged|bags|"
+_RAISED_AFTER = re.compile(r"(?:,\s+(?:an?|the)\s+[^,]{1,60},)?\s+(?:has\s+|just\s+)?(?:raised|raises|closed|secured|secures|landed|lands|bagged|bags|"
                            r"picked up|nabbed|snagged)\s+(?:an?\s+|its\s+)?(?:[$€£¥₹₦₱₺₫฿₩₪]|\d)")
 
 

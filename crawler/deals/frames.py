@@ -75,13 +75,20 @@ _PLURAL_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:startups|start-ups|companies|f
 def clause_start(t: str, pos: int) -> int:
     start = 0
     for m in _CLAUSE_BOUNDARY.finditer(t, 0, pos):
-        start = m.end()
+        if not _in_brackets(t, m.start()):  # "Tejas Ledger (Pune; GST reconciliation) has raised": one clause
+            start = m.end()
     return start
 
 
 def clause_end(t: str, pos: int) -> int:
-    m = _CLAUSE_BOUNDARY.search(t, pos)
-    return m.start() if m else len(t)
+    for m in _CLAUSE_BOUNDARY.finditer(t, pos):
+        if not _in_brackets(t, m.start()):
+            return m.start()
+    return len(t)
+
+
+def _in_brackets(t: str, pos: int) -> bool:
+    return t.count("(", 0, pos) > t.count(")", 0, pos)
 
 
 
@@ -140,6 +147,9 @@ _INTRO_PARTICIPLE = re.compile(r"(?:Founded|Co-founded|Cofounded|Started|Spun (?
                                r"Incubated|Created|Formed|Established|Headquartered|Based|Led|Run)\b")
 _DASH_APPOSITIVE = re.compile(r"\s+[–—]\s+|\s+--\s+|(?<=\w)—(?=\w)")
 _RELATIVE_OPEN = re.compile(r"(?:which|whose|who)\s")
+# A long name with the short one the story goes on to use: "Innovative Rocket Technologies Inc. (iRocket)".
+_SHORT_NAME = re.compile(r"[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){2,}\s*\((?:the\s+)?[“\"]?(?P<short>[A-Za-z][\w&.-]{2,})[”\"]?"
+                         r"(?:\s*[–—,;-][^()]*)?\)\s*(?:(?:on|in)\s[^,]{1,30}\s*)?$")
 PARENTHESES = re.compile(r"\s*\([^)]*\)")
 # ", (NYSE: ACEL)," after a company's name: its ticker, never the subject
 TICKER = re.compile(r",?\s*\((?:NYSE|NASDAQ|Nasdaq|NYSE American|LSE|AIM|TSX|TSXV|TSX-V|ASX|CSE|NSE|BSE|OTC\w*|SIX|"
@@ -180,6 +190,9 @@ class FrameMixin(InvestorMixin):
         subj = TICKER.sub("", subj)
         subj = _WIRE_DATELINE.sub("", subj)
         subj = _DATELINE.sub("", subj)  # "PARIS - ", "SAN JOSE, June 11 (Wirepoint) - "
+        short = _SHORT_NAME.search(subj)
+        if short is not None and len(re.findall(r"\b" + re.escape(short.group("short")) + r"\b", self.text)) >= 2:
+            return short.group("short"), False  # "The HCM City Development ... Bank (HDBank – HoSE: HDB) signed"
         subj = PARENTHESES.sub("", subj)  # "Hoshizora Labs (Osaka) closed ...": the place is not the subject
         subj = _DASH_APPOSITIVE.sub(", ", subj)  # "X – the start-up doing Y – has raised": as with commas
         subj = AUX_TAIL.sub("", subj)

@@ -31,6 +31,7 @@ from crawler.deals.assembly import (
     accept,
     context_only,
     drop_earlier,
+    drop_echoes,
     drop_headline_figures,
     drop_sum_of_parts,
     merge,
@@ -625,7 +626,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     reader.raw_title = raw_title
     cands = reader.run()
     accepted = [c for c in cands if accept(reader, c)]
-    accepted = drop_sum_of_parts(reader, drop_earlier(accepted))
+    accepted = drop_echoes(drop_sum_of_parts(reader, drop_earlier(accepted)))
     entries = entry_deals(reader)
     # a list's entries count as the roundup's other deals when paragraphs open on deals of their own
     accepted += [c for c in paragraph_items(reader, cands, accepted + entries) if c not in entries]
