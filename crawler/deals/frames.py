@@ -143,6 +143,11 @@ _ANY_ROUND = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:funding |financing |inve
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 # A sentence opening on a participle phrase ("Founded by former Google researchers, the startup ...") names its
 # subject after the comma; a name inside the phrase is who founded, backed or spun it out.
+_ASIDE = re.compile(r"(?<=\w),\s+(?:an?|the|which|who|whose|that)\s[^,]{3,120}?,(?=\s)", re.I)
+_INFINITIVE = re.compile(r"\sto\s+(?!(?:date|the|a|an|its|their|about|around|over|more|nearly|roughly)\b)[a-z]+\b")
+# A clause with a deal verb of its own before the one being read: its subject is the sentence's subject.
+_OWN_DEAL_VERB = re.compile(r"\s(?:buys|bought|acquires|acquired|raises|raised|closes|closed|secures|secured|lands|"
+                            r"landed|signs|signed|sells|sold)\s")
 _INTRO_PARTICIPLE = re.compile(r"(?:Founded|Co-founded|Cofounded|Started|Spun (?:out|off)|Backed|Built|Launched|"
                                r"Incubated|Created|Formed|Established|Headquartered|Based|Led|Run)\b")
 _DASH_APPOSITIVE = re.compile(r"\s+[–—]\s+|\s+--\s+|(?<=\w)—(?=\w)")
@@ -224,6 +229,9 @@ class FrameMixin(InvestorMixin):
             seg_s = re.sub(r"(?i)\s*\b(?:today|yesterday|tonight|this (?:week|month|morning|afternoon))$", "", seg_s)
             if k == last:
                 seg_s = AUX_TAIL.sub("", " " + seg_s).strip()  # "– has today announced that it has": no subject
+            own_verb = _OWN_DEAL_VERB.search(seg_s)
+            if own_verb is not None and own_verb.start() > 0:
+                seg_s = seg_s[:own_verb.start()].strip()  # "Palisade buys Nettle AI for $210 million, raises": Palisade
             if not seg_s:
                 continue
             if k == 0 and last > 0 and _INTRO_PARTICIPLE.match(seg_s) and self.chunks(seg_s, field_):
@@ -331,6 +339,9 @@ class FrameMixin(InvestorMixin):
         before = t[L:ms]
         after = t[me:R]
         after_head = after[:70]
+        purpose = _INFINITIVE.search(after_head)
+        if purpose is not None:
+            after_head = after_head[:purpose.start()]  # "R$50 million to automate credit analysis for lenders"
         joined = _AND_VERB.search(after_head)
         if joined and any(rx.match(after_head, joined.end()) for rx in (
                 tx.RAISE_VERBS, tx.INVEST_VERBS, tx.SPEND_VERBS, tx.ACQUIRE_VERBS)):
@@ -362,7 +373,9 @@ class FrameMixin(InvestorMixin):
         if _EQUIPMENT_AFTER.match(after) and not (_DEBT_PAPER.match(after) and _ISSUE.search(before)):
             return None  # "$2bn of GPUs"; but "priced an offering of $400m of senior notes" is the company's debt
 
-        verbs = self._verbs(before)
+        # an aside about someone ("Tessaly, a startup that scores loan applications, for $90 million") has verbs
+        # of its own that are not this figure's
+        verbs = self._verbs(_ASIDE.sub(lambda a: " " * len(a.group(0)), before))
         if not verbs and L >= 2 and t[L - 2] == ":" and len(before.split()) <= 4:
             # "has closed $235 million made up of two pieces: an $85 million Series B ..., and a $150 million
             # credit facility": each piece is a deal of the verb before the colon
@@ -383,9 +396,11 @@ class FrameMixin(InvestorMixin):
         if noun_type is None and verbs:
             gap = before[verbs[-1][1]:]
             if re.search(r"\b(?:of|worth|totall?ing|for)\s+(?:\w+\s){0,2}$", gap) or _FUND_AT.search(gap):
-                # "a venture debt of ₹15 Cr": the noun nearest the figure names the kind
+                # "a venture debt of ₹15 Cr": the noun nearest the figure names the kind; not a noun in an aside
+                # about the company ("acquire Tessaly, a startup that scores loan applications, for $90 million")
+                near = gap.rsplit(",", 1)[-1]
                 hits = [(m.end(), dtype) for dtype, rx in tx.TYPE_NOUNS if dtype in ("debt", "equity")
-                        for m in rx.finditer(gap)]
+                        for m in rx.finditer(near)]
                 if hits:
                     noun_type = (max(hits)[1], 0, 0)
         if verbs and (_FUND_AT.search(before[verbs[-1][1]:]) or _OWN_FUND_AFTER.match(after)) and \
