@@ -117,6 +117,7 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
     return _market_money(r, c)
 
 
+_GRANTS = re.compile(r"(?i)\bgrants?\b|\bnon-dilutive\b")
 _CLOSED_IN_YEAR = re.compile(r"\b(?:closed|completed|finali[sz]ed)\s+in\s+(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b")
 _RIVAL = re.compile(r"(?i)\b(?:competitors?|rivals?|competing)(?:\s+(?:startup|start-up|company|firm|platform))?,?\s+$")
 
@@ -127,6 +128,9 @@ def context_only(r: _Reader, c: Candidate) -> bool:
     closed = _CLOSED_IN_YEAR.search(c.sent.text)
     if closed is not None and r.year is not None and int(closed.group(1)) < r.year:
         return True
+    if _GRANTS.search(r.title) and not _GRANTS.search(c.sent.text) and not tx.EQUITY_WORDS.search(c.sent.text) and \
+            c.deal_type != "acquisition" and not _FUND_CLOSE.search(c.sent.text):
+        return True  # "Government awards £40m in grants": "Veritas Labs receives £3.2 million" is a grant
     if not c.company or c.deal_type == "acquisition":
         return False
     focus = r.focus or next(iter(r.title_names), None)
@@ -394,6 +398,9 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
         company = max(longer, key=len) if longer else company  # "Pennant" -> "Pennant Robotics"
         valuation = next((c.valuation for c in [best, *same] if c.valuation is not None), None)
         rnd = next((c.round for c in [best, *same] if c.round), None) or _round_nearby(r, best)
+        if rnd and all(_FUND_CLOSE.search(c.sent.text) and not tx.find_round(c.sent.text[:c.money.start])
+                       for c in same):
+            rnd = None  # "closes $350 million Fund III for AI seed deals": a firm's fund has no round
         deal_type = best.deal_type
         if deal_type not in ("equity", "financing_undisclosed_structure"):
             rnd = valuation = None  # a loan, a purchase or a pledge has no round or valuation of its own

@@ -134,7 +134,8 @@ _PUBLIC_OFFERING_F = folded(_PUBLIC_OFFERING)
 # settlement, a customer's contract for services (a compute or cloud contract is a deal: see COMPUTE_WORDS).
 _NOT_INVESTMENT = re.compile(r"\b(?:kickstarter|indiegogo|crowdfund\w*|crowd-fund\w*|crowdcube|seedrs|wefunder|"
                              r"startengine|settlement|fined|penalt(?:y|ies)|consent decree|public money|public funds|taxpayers?'?|"
-                             r"priced from|prices (?:start|from)|(?:properties|homes|houses|apartments|flats) for sale)\b", re.I)
+                             r"priced from|prices (?:start|from)|(?:properties|homes|houses|apartments|flats) for sale|"
+                             r"(?:checks|cheques|tickets|ticket sizes?) (?:of|between|from|ranging))\b", re.I)
 _NOT_INVESTMENT_F = folded(_NOT_INVESTMENT)
 # "contract-review software" or "contract management" names what a company makes, not a contract it won.
 _SERVICE_CONTRACT = re.compile(r"\b(?:contract(?![-‐]\w)(?!\s+(?:review|management|lifecycle|intelligence|analytics|"

@@ -135,6 +135,8 @@ _APPOSITIVE_AFTER = re.compile(r",\s+(?:an?|the)\s+(?:[\w-]+,?\s+){0,4}?(?:start
 # "European Investment Bank", "British Business Bank", "Japan Foundation": the nationality is the name's own.
 _INSTITUTION_TAIL = frozenset({"Bank", "Fund", "Council", "Commission", "Agency", "Authority", "Institute",
                                "Foundation", "Corporation", "Union", "Network", "Association", "Alliance"})
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_LOWER_BRAND = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 # A lower-case word that opens a sentence and raises money is a brand written its own way.
 _RAISED_AFTER = re.compile(r"(?:,\s+(?:an?|the)\s+[^,]{1,60},)?\s+(?:has\s+|just\s+)?(?:raised|raises|closed|secured|secures|landed|lands|bagged|bags|"
                            r"picked up|nabbed|snagged)\s+(?:an?\s+|its\s+)?(?:[$€£¥₹₦₱₺₫฿₩₪]|\d)")
@@ -155,13 +157,14 @@ class NameFinder:
                 toks = _TOKEN.findall(sent)
                 if not toks:
                     continue
-                first = toks[0]
-                at = sent.find(first)  # after a bullet's emoji or dash: "🚀 tessellate raised ..."
-                if first[:1].islower() and first.isalpha() and len(first) >= 3 and first not in STOP and \
+                at = sent.find(toks[0])  # after a bullet's emoji or dash: "🚀 tessellate raised ..."
+                first = _POSSESSIVE_END.sub("", toks[0])  # "hey-robot's bet is ...": the brand is "hey-robot"
+                ends = at + len(toks[0])
+                if first[:1].islower() and _LOWER_BRAND.fullmatch(first) and len(first) >= 3 and first not in STOP and \
                         not re.search(r"\w", sent[:at]) and \
-                        sent[at + len(first):at + len(first) + 1] in (" ", ","):  # a word, not "tracker@site.io"
+                        sent[ends:ends + 1] in (" ", ","):  # a word, not "tracker@site.io"
                     openers.add(first)
-                    if _APPOSITIVE_AFTER.match(sent, at + len(first)) or _RAISED_AFTER.match(sent, at + len(first)):
+                    if _APPOSITIVE_AFTER.match(sent, ends) or _RAISED_AFTER.match(sent, ends):
                         # "mirelle, a Paris-based startup ...", "tessellate raised an $18M seed": named once, and
                         # so described
                         described.add(first)

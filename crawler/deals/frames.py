@@ -462,7 +462,8 @@ class FrameMixin(InvestorMixin):
         benef = None if _OWN_FUND_AFTER.match(after) else self.beneficiary(after, field_)  # "fund for AI startups"
         if cls == "raise" and benef is None and _FOR_OWN_COMPANY.match(after):
             return None  # a founder "raised $18 million for her startup": the company is named elsewhere, if at all
-        if cls == "invest" and benef is None and _ANY_ROUND.match(after) and self.name_list(subj_text, field_):
+        if cls == "invest" and benef is None and _ANY_ROUND.match(after) and self.name_list(subj_text, field_) and \
+                not any(c.possessive for c in self.chunks(obj_text, field_)):  # not "is leading hey-robot's round"
             # "Intel is also participating in a $350 million funding round": the story's company's round
             cand.company, cand.generic_subject, cand.verb = None, True, "raise"
             cand.investors = self.name_list(subj_text, field_)
