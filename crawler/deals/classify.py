@@ -17,7 +17,7 @@ _YEAR = re.compile(r"(?:\b(?<!founded in )(?<!founded )(?<!since )(?<!establishe
                    r"(?:(?P<month>" + _MONTHS + r") )?|\()(?P<year>20\d\d)\b", re.I)  # ... or "$1.5B (2025)"
 # Parts of last year far enough back that a figure dated there is never this article's news.
 _LONG_AGO = ("early", "mid-", "january", "february", "march", "april", "may", "june", "july", "august")
-_WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|" + tx.PRIOR_EVENT + r"|separately|in (?:early |mid-|late )?(?:" + _MONTHS + r")|"
+_WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|" + tx.PRIOR_EVENT + r"|in (?:early |mid-|late )?(?:" + _MONTHS + r")|"
                    r"(?:a|one|two|three|a few|several) (?:weeks?|months?) later)\b", re.I)
 _WEAK_F = folded(_WEAK)
 _MIN_DEAL_USD = 100_000.0

@@ -489,8 +489,10 @@ class FrameMixin(InvestorMixin):
         obj_names = [c for c in self.chunks(obj_text, field_) if not c.possessive]
         dtype = noun_type[0] if noun_type else None
 
-        if cls == "acquire" and dtype != "acquisition" and not obj_names and re.match(r"(?i)(?:buy|bought|purchas)",
-                                                                                         vword):
+        bought = obj_text.split(" from ")[0]  # "buy computing capacity from CoreWeave": capacity is what is bought
+        if cls == "acquire" and dtype != "acquisition" and re.match(r"(?i)(?:buy|bought|purchas)", vword) and (
+                not obj_names or (" from " in obj_text and tx.COMPUTE_WORDS.search(bought)
+                                  and not self.chunks(bought, field_))):
             cls = cand.verb = "spend"  # "agreed to buy $300 billion of computing power": a purchase, not a takeover
         if cls == "acquire" and _PASSIVE_AUX.search(subj_text) and re.match(r"\s*by\s", obj_text) and obj_names:
             # "X agreed to be bought by Y", "X was acquired by Y": the subject is the target, Y the buyer

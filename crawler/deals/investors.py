@@ -136,6 +136,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "the lender X made its first equity investment in the company"
     (re.compile(r"^(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:made|makes|is making)\s+(?:its|an|a|their)\s+(?:[\w-]+\s){0,2}?"
                 r"investment\b", re.I), "inv"),
+    # "is in talks with Apollo and Blue Owl about a private-credit loan": the would-be lenders or backers
+    (re.compile(r"\bin talks with\s+(?P<seg>[^.;]+?)\s+(?:about|over|for|on)\s", re.I), "inv"),
     # a list item's bracket: "($9M seed, Khosla Ventures leading)"
     (re.compile(r"(?:^|,\s*)(?P<seg>[A-Z][^.;,()$]+?)\s+(?:co-)?leading\s*$"), "lead"),
 )
@@ -182,6 +184,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
                                                                                         "among them")),
     (("rais", "secured", "closed", "took in", "drew"), ("from",)),
     (("made", "makes", "making"), ("investment",)),
+    (("in talks with",),),
     (("leading",),),
 )
 _INV_TABLE = tuple((pat, kind, pat.pattern.startswith("^"), tuple(frozenset(group) for group in needs))
@@ -205,7 +208,7 @@ _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w
                       r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
                       r"as did|included|includes|include|also in|funders|financiers|drew|attracted|brought in|"
                       r"pulled in|lured|cap table|buying|buyers|limited partners|LPs|new|rais\w*|secured|closed|took in|firms|VCs|undisclosed|"
-                      r"following|along|tagged|too|well|leading|subscrib\w*|providing|provides|provide)\b",
+                      r"following|along|tagged|too|well|leading|talks|subscrib\w*|providing|provides|provide)\b",
                       re.I)
 _TRIGGER_FOLDED = folded(_TRIGGER)  # on fold(text): the same answer, four times faster
 # Clause boundaries inside one sentence for subject-anchored patterns.
