@@ -42,7 +42,8 @@ _ACQ_DONE = re.compile(r"\b(?:has|have|had) (?:now |officially |just )?(?:acquir
                        r"\b(?:picked|snapped|scooped) up\b|\bthe deal (?:has )?closed\b|"
                        r"\b(?:has|have) been (?:acquired|bought|purchased|sold)\b|\bwas (?:acquired|bought|purchased|sold)\b|"
                        r"\b(?:acquires|buys|(?:takes|took|has taken) (?:an? )?(?:majority|controlling|\d+%) stake)\b|^[^,;]{0,80}\b(?:acquired|bought)\b|\bacqui-?hired\b|"
-                       r"\bannounc(?:es|ed|e) (?:the|its) (?:completed )?acquisition of\b", re.I)
+                       r"\bannounc(?:es|ed|e) (?:the|its) (?:completed )?acquisition of\b|"
+                       r",\s+(?:\w+\s+)?(?:bought|acquired|purchased)\s+(?!by\b)", re.I)  # "X, which sells Y, bought Z"
 _ACQ_PENDING = re.compile(r"\b(?:agreed|agrees|agreement|to acquire|to buy|to purchase|will acquire|will buy|"
                           r"is acquiring|is buying|expected to (?:close|complete)|subject to|pending|awaiting|"
                           r"approval|shareholders? vote|term sheet|to be acquired|set to)\b", re.I)

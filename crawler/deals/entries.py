@@ -38,14 +38,15 @@ _FIGURE_FIRST = re.compile(r"(?i)^(?:(?:raised|raises|raising|secured|closed|lan
                            r"(?:an?\s+)?"
                            r"(?:about\s+|roughly\s+|around\s+|nearly\s+|over\s+|more than\s+|up to\s+|just over\s+)?"
                            r"(?:[$€£¥₹₦₱₺₫฿₩₪]|(?-i:US|A|C|S|HK|NZ)\$|(?-i:[A-Z]{3})\s?\d|Rs\.?\s?\d|\d|undisclosed|not disclosed|"
-                           r"unannounced)")
+                           r"unannounced|(?:[a-z]+[\s-]+){1,5}(?:thousand|million|billion)\b)")
 # A header that dates its item ("$6 billion Series C in December") recalls it.
 _DATED = re.compile(r"(?i)\b(?:in|since|back in)\s+(?:(?:early|late|mid-?)\s*)?(?:january|february|march|april|may|june|"
                     r"july|august|september|october|november|december|(?:19|20)\d\d)\b|\b(?:earlier|last year|ago)\b")
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 # A capitalised month name standing alone in a header: "(Series C, January)".
-_NAMED_MONTH = re.compile(r"[(,]\s*(?:[\w -]+,\s*)?(January|February|March|April|May|June|July|August|September|"
-                          r"October|November|December)\s*\)")
+_NAMED_MONTH = re.compile(r"[(,]\s*(?:[\w -]+,\s*)?(?:announced\s+|closed\s+|on\s+)?(January|February|March|April|May|"
+                          r"June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|"
+                          r"Sept|Oct|Nov|Dec)\.?)(?:\s+\d{1,2})?\s*\)")  # "(Series C, January)", "(announced Sept. 9)"
 _YEAR = re.compile(r"(?<![\d$€£.,])((?:19|20)\d\d)(?![\d%])")
 _MONTH_CELL = re.compile(r"(?i)(?:january|february|march|april|may|june|july|august|september|october|november|"
                          r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?:\s+\d{1,2})?(?:,?\s+20\d\d)?")

@@ -211,7 +211,7 @@ class FrameMixin(InvestorMixin):
         if segments:
             # in the clause next to the verb, the subject noun phrase ends at the first auxiliary
             segments[-1] = re.sub(r"^\s*(?:and|but|while)\s+", "", segments[-1])
-            aux = re.search(r"\s(?:is|are|was|were|has|have|had|will|would|said|says|announced|plans|agreed|"
+            aux = re.search(r"(?:^|\s)(?:is|are|was|were|has|have|had|will|would|said|says|announced|plans|agreed|"
                             r"told|reported)\b", segments[-1])
             if aux:
                 segments[-1] = segments[-1][:aux.start()]
@@ -350,9 +350,10 @@ class FrameMixin(InvestorMixin):
             not tx.PHRASE_LABEL.match(sent.label) else None
         if label and label.isupper() and " " in label and not self.heading_company(label):
             label = None  # "RUMOUR MILL." heads a section; "KESTREL GRID -" names a company the title spells
-        if label and before.startswith(label):
-            before = before[len(label) + 1:]
-        if classify.is_forecast(t[L:min(R, me + 25)]):  # not "raises $40M to help utilities forecast load"
+        if sent.label and before.startswith(sent.label):
+            before = before[len(sent.label) + 1:]  # "EQUITY. Vireo Grid, ...": a section tag is no subject
+        # not "raises $40M to help utilities forecast load"; an aside ("X, which forecasts load, raised") is not the deal
+        if classify.is_forecast(_ASIDE.sub(",", t[L:min(R, me + 25)])):
             return None
         sec = tx.SECONDARY.search(before)
         if sec is None and tx.SECONDARY.search(after_head) and re.search(r"(?i)\b(?:sell\w*|sold)\s+(?:\w+\s){0,2}$", before):

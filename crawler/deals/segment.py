@@ -209,7 +209,7 @@ def segment(text: str) -> list[Sentence]:
             label = name.strip()
         for sa, sb in split_sentences(text, a, b):
             sent = text[sa:sb]
-            k = "noise" if _is_noise_phrase(sent) else kind
+            k = "noise" if _is_noise_phrase(sent) or (label and sent.rstrip(".:") == label) else kind  # "M&A."
             out.append(Sentence(sent, sa, sb, block, k, label=label, section=section,
                                 background=background or bool(label and BACKGROUND_HEADING.search(label))))
     return _speakers(out)

@@ -293,6 +293,10 @@ PLURAL_SUBJECT = re.compile(r"\b(?:each|universit(?:y|ies)|schools?|hospitals?|c
 COMPANY_NOUN = re.compile(r"\b(?:company|startup|start-up|firm|business|maker|developer|operator|provider|lab|"
                           r"platform|group|outfit|unicorn|venture|owner|spin-?out|spin-?off)\b", re.I)
 FIELD_LABELS = frozenset({
+    # a deals column's section tags: "EQUITY. X raised ...", "THE RUMOUR MILL. Y is in talks ..."
+    "equity", "venture", "venture capital", "vc", "fundraising", "debt", "credit", "m&a", "acquisitions",
+    "private equity", "rumour mill", "rumor mill", "the rumour mill", "the rumor mill", "rumours", "rumors", "exits",
+    "deals", "deal flow", "seed", "early stage", "late stage", "funds", "ipos", "ipo",
     "what", "who", "lead", "leads", "led by", "lead investor", "lead investors", "valuation", "others",
     "other investors", "investors", "participants", "backers", "amount", "size", "round", "why", "why it matters",
     "when", "where", "status", "note", "notes", "context", "background", "deal", "buyer", "seller", "target",
