@@ -123,6 +123,8 @@ _DATED = re.compile(r"(?i)\b(?:(?:acqui\w+|bought|purchased|sold|taken over|rais
                     r"(?:in (?:19|20)\d\d|last year|years? ago|in \w+ (?:19|20)\d\d)|"
                     r"(?:in|since) (?:19|20)\d\d,?\s+(?:\w+\s+){0,3}?(?:acqui\w+|bought|purchased))\b")
 # A headline over several companies' news: "Funding Daily: ...", "3 deals, an exit and ...".
+_OTHER_DEALS_LABEL = re.compile(r"(?i)[^:.]{0,30}\b(?:deals?|rounds?|elsewhere|in brief|briefly|other news|m&a|exits?)\b"
+                                r"[^:.]{0,20}:\s")
 _LIST_HEADLINE = re.compile(r"(?i)[;|]|\b(?:roundup|round-up|weekly|daily|digest|newsletter|briefing|week in|this week|"
                             r"deals|rounds|exits?)\b")
 _WE_AT_END = re.compile(r"(?:^|[\s:—–-])(?:[Ww]e|[Ww]e['’](?:ve|re)|[Oo]ur (?:company|team|startup))\s*$")
@@ -187,7 +189,8 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
             others.append(a.company)
     roundup = len(others) >= 2 or bool(_LIST_HEADLINE.search(r.title))
     found += [c for c in openings if c.deal_type == "acquisition" and (
-        roundup or any(same_entity(c.company or "", n) for n in r.title_names))]
+        roundup or any(same_entity(c.company or "", n) for n in r.title_names)
+        or _OTHER_DEALS_LABEL.match(c.sent.text))]  # "Further deals of the week: X has taken over Y"
     out: list[Candidate] = []
     for c in found:
         taken = accepted + out

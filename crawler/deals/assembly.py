@@ -38,7 +38,8 @@ _ON_RECORD = re.compile(r"\b(?:has|have|had) (?:agreed|signed)\b[^.;]*\b(?:accor
                         r"press release)|\b(?:regulatory|securities) filing (?:shows|showed)\b", re.I)
 
 
-_ACQ_DONE = re.compile(r"\b(?:has|have|had) (?:now |officially |just )?(?:acquired|bought|purchased|hired the|taken on the)\b|"
+_ACQ_DONE = re.compile(r"\b(?:has|have|had) (?:now |officially |just )?(?:acquired|bought|purchased|hired the|taken on the|"
+                       r"taken over)\b|"
                        r"\b(?:picked|snapped|scooped) up\b|\bthe deal (?:has )?closed\b|"
                        r"\b(?:has|have) been (?:acquired|bought|purchased|sold)\b|\bwas (?:acquired|bought|purchased|sold)\b|"
                        r"\b(?:acquires|buys|(?:takes|took|has taken) (?:an? )?(?:majority|controlling|\d+%) stake)\b|^[^,;]{0,80}\b(?:acquired|bought)\b|\bacqui-?hired\b|"

@@ -51,6 +51,10 @@ _COMPUTE_WORDS = re.compile(r"(?i)\b(?:compute|computing|capacity|GPUs?|cloud|da
 _CONTRACT_AFTER = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?(?:contract|order|tender|deal to supply)s?\b")
 
 
+_MARKET_VALUE = re.compile(r"(?i)\bmarket (?:value|valuation|capitali[sz]ation|cap)\s+(?:of\s+)?(?:about\s+|around\s+|"
+                           r"roughly\s+|nearly\s+|some\s+)?$")
+
+
 def money_role(sentence: str, money: Money, start: int, end: int, *, label: str | None = None) -> str:
     """``valuation``, ``nondeal`` (revenue, price, fine, per-unit, vague) or ``deal`` for a figure.
 
@@ -68,6 +72,8 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
         return "nondeal"  # "has won a five-year contract worth up to $95 million": revenue, not funding
     if _DEAL_SIZE_F.search(low_before):
         return "deal"  # "in an agreement valued at $10 billion": the deal's size, not a company's value
+    if _MARKET_VALUE.search(before):
+        return "nondeal"  # "giving it a market value of about $1.3 billion": what the stock says, not a round's price
     if _VALUATION_AFTER_F.match(fold(after)) or _VALUATION_BEFORE_F.search(low_before):
         return "valuation"
     if tx.NON_DEAL_AFTER.match(after) or (_WON_BEFORE.search(before) and _CONTRACT_AFTER.match(after)

@@ -143,6 +143,12 @@ _ANY_ROUND = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:funding |financing |inve
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
 # A sentence opening on a participle phrase ("Founded by former Google researchers, the startup ...") names its
 # subject after the comma; a name inside the phrase is who founded, backed or spun it out.
+# A listed company selling new shares to named buyers: "a securities purchase agreement with X for a private placement"
+_PLACEMENT = re.compile(r"(?i)\b(?:private placement|securities purchase agreement|share subscription agreement|"
+                        r"subscription agreement|placement of (?:[\d.,]+ (?:million|billion) )?(?:new )?shares)\b")
+_PURCHASE_AGREEMENT = re.compile(r"(?i)\b(?:securities|share|stock) purchase agreement\b")
+_PLACEMENT_WITH = re.compile(r"(?i)\b(?:agreement|placement)\s+with\s+(?P<seg>.+?)\s+(?:for|to|under|in|at)\s")
+_SUBJECT_END = re.compile(r"(?i)\s(?:said|says|announced|has|had|have|entered|signed|agreed|will|is|was)\b")
 _ASIDE = re.compile(r"(?<=\w),\s+(?:an?|the|which|who|whose|that)\s[^,]{3,120}?,(?=\s)", re.I)
 _INFINITIVE = re.compile(r"\sto\s+(?!(?:date|the|a|an|its|their|about|around|over|more|nearly|roughly)\b)[a-z]+\b")
 # A clause with a deal verb of its own before the one being read: its subject is the sentence's subject.
@@ -376,6 +382,9 @@ class FrameMixin(InvestorMixin):
 
         # an aside about someone ("Tessaly, a startup that scores loan applications, for $90 million") has verbs
         # of its own that are not this figure's
+        placement = _PLACEMENT.search(before)
+        if placement is not None and not tx.ACQUIRE_VERBS.search(_PURCHASE_AGREEMENT.sub("", before[:placement.start()])):
+            return self._placement(sent, before, placement, m, field_, order)
         verbs = self._verbs(_ASIDE.sub(lambda a: " " * len(a.group(0)), before))
         if not verbs and L >= 2 and t[L - 2] == ":" and len(before.split()) <= 4:
             # "has closed $235 million made up of two pieces: an $85 million Series B ..., and a $150 million
@@ -702,6 +711,19 @@ class FrameMixin(InvestorMixin):
                 cand.investors = self.name_list(re.split(TERM, frm.group("seg"), maxsplit=1)[0], field_)
             return cand
         return None
+
+    def _placement(self, sent: Sentence, before: str, placement: re.Match[str], m: Money, field_: str,
+                   order: int) -> Candidate:
+        """"X said it had entered into a securities purchase agreement with Nvidia and SoftBank for a private
+        placement of ... shares, for gross proceeds of $60 million": X sells new shares; the buyers invest."""
+        said = _SUBJECT_END.search(before[:placement.start()])
+        company, generic = self.single_subject(before[:said.start()] if said else "", field_)
+        cand = Candidate(company, "equity", m, sent, field_, order, verb="raise", generic_subject=generic or not company)
+        buyers = _PLACEMENT_WITH.search(before)
+        if buyers is not None:
+            cand.investors = self.name_list(buyers.group("seg"), field_)
+        cand.background = classify.background_level(before, "", self.year, self.month)
+        return cand
 
     def sized_deal(self, sent: Sentence, head: str, m: Money, field_: str, order: int) -> Candidate | None:
         """"X will use a million Google TPUs, in an agreement valued at $N": the sentence before the size

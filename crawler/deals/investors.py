@@ -41,7 +41,7 @@ TERM = (
 )
 # Verb phrases that say the subject put money into the round ("X and Y also put in money").
 _JOIN_VERBS = (
-    r"(?:participated|took part|chipped in|joined in|joined(?=\s*(?:[.;,]|$|\s+(?:the|this|that|as|in|its|their)\s+(?:[\w-]+\s+)?"
+    r"(?:participated|took part|take part|takes part|chipped in|joined in|joined(?=\s*(?:[.;,]|$|\s+(?:the|this|that|as|in|its|their)\s+(?:[\w-]+\s+)?"
     r"(?:round|financing|raise|deal|investment|investors?|backers?|funding|cap table|syndicate)\b))|"
     r"(?:are|is|were|was) (?:also )?(?:taking part|participating|investing|joining in)|"
     r"invested(?:\s+(?:as well|too|again|alongside))?|came in|came (?:along|back)|re-?upped|"
@@ -138,6 +138,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"investment\b", re.I), "inv"),
     # "is in talks with Apollo and Blue Owl about a private-credit loan": the would-be lenders or backers
     (re.compile(r"\bin talks with\s+(?P<seg>[^.;]+?)\s+(?:about|over|for|on)\s", re.I), "inv"),
+    # "Lead investor is the Berlin venture capital company Project A Ventures": a translated release's lead
+    (re.compile(r"\blead investors? (?:is|are|was|were)\s+(?P<seg>.+?)" + TERM, re.I), "lead"),
     # a list item's bracket: "($9M seed, Khosla Ventures leading)"
     (re.compile(r"(?:^|,\s*)(?P<seg>[A-Z][^.;,()$]+?)\s+(?:co-)?leading\s*$"), "lead"),
 )
@@ -152,7 +154,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("investors", "backers"), ("joined",)),
     (("lead",),),
     (("led", "headed", "anchored"),),
-    (("particip", "took part", "chipped in", "joined", "invested", "came ", "upped", "returned", "contributed",
+    (("particip", "took part", "take part", "takes part", "chipped in", "joined", "invested", "came ", "upped", "returned", "contributed",
       "followed on", "piled in", "doubled down", "put ", "added ", "wrote ", "backed the", "provid", "tagged along",
       "subscrib",
       " in too", " in as well",
@@ -185,6 +187,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("rais", "secured", "closed", "took in", "drew"), ("from",)),
     (("made", "makes", "making"), ("investment",)),
     (("in talks with",),),
+    (("lead investor",),),
     (("leading",),),
 )
 _INV_TABLE = tuple((pat, kind, pat.pattern.startswith("^"), tuple(frozenset(group) for group in needs))
