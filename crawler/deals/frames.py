@@ -149,6 +149,9 @@ _PLACEMENT = re.compile(r"(?i)\b(?:private placement|securities purchase agreeme
 _PURCHASE_AGREEMENT = re.compile(r"(?i)\b(?:securities|share|stock) purchase agreement\b")
 _PLACEMENT_WITH = re.compile(r"(?i)\b(?:agreement|placement)\s+with\s+(?P<seg>.+?)\s+(?:for|to|under|in|at)\s")
 _SUBJECT_END = re.compile(r"(?i)\s(?:said|says|announced|has|had|have|entered|signed|agreed|will|is|was)\b")
+_ARTICLE_END = re.compile(r"\b(?:a|an|the|its|their)\s+$", re.I)
+_ROUND_OF = re.compile(r"(?i)\s*(?:[\w-]+\s+){0,3}?(?:round|financing|raise|investment)\s+(?:of|for|in|into)\s+"
+                       r"(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}?(?=[A-Z])")
 _ASIDE = re.compile(r"(?<=\w),\s+(?:an?|the|which|who|whose|that)\s[^,]{3,120}?,(?=\s)", re.I)
 _INFINITIVE = re.compile(r"\sto\s+(?!(?:date|the|a|an|its|their|about|around|over|more|nearly|roughly)\b)[a-z]+\b")
 # A clause with a deal verb of its own before the one being read: its subject is the sentence's subject.
@@ -318,6 +321,8 @@ class FrameMixin(InvestorMixin):
         for cls, rx in (("acquire", tx.ACQUIRE_VERBS), ("raise", tx.RAISE_VERBS), ("invest", tx.INVEST_VERBS),
                         ("spend", tx.SPEND_VERBS), ("form", tx.FORM_VERBS)):
             for vm in rx.finditer(before):
+                if cls == "raise" and _ARTICLE_END.search(before, 0, vm.start()):
+                    continue  # "announces a fundraising of", "a raise": a noun, not the verb ("the purchase of" is)
                 found.append((vm.start(), 1 if cls == "acquire" else 0, vm.end(), cls, vm.group(0)))
         return [(a, b, c, d) for a, _, b, c, d in sorted(found)]
 
@@ -625,6 +630,14 @@ class FrameMixin(InvestorMixin):
             if cand.deal_type in ("infrastructure",):
                 cand.deal_type = "financing_undisclosed_structure" if "financ" in after_head.lower() else "equity"
             return cand  # "will lend $1 billion to X": X borrows
+        round_of = _ROUND_OF.match(after) if cls == "invest" else None
+        if round_of is not None:  # "is leading the $6.5 million seed round of Ferrowave": Ferrowave's round
+            names = self.chunks(after[round_of.end():round_of.end() + 60], field_)
+            if names and names[0].start == 0 and not names[0].possessive:
+                investors = self.name_list(subj_text, field_)
+                cand.company, cand.investors, cand.deal_type = names[0].text, investors, "equity"
+                cand.leads = list(investors) if re.match(r"(?i)(?:co-)?le(?:d|ads?|ading)$", vword) else []
+                return cand
         if cls == "invest" and poss_obj and re.match(r"(?i)(?:co-)?le(?:d|ads?|ading)$", vword):
             investors = self.name_list(subj_text, field_)
             cand.company, cand.investors, cand.leads = poss_obj[-1].text, investors, list(investors)

@@ -92,6 +92,8 @@ _OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editor
 _GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|accelerators|servers|hardware|shares|stock|"
                     r"products|systems|capacity|equipment|licen[cs]es)\b", re.I)
 # A byline in the languages regional outlets publish in: "By", "Par", "Por", "Von", "Door", "Di", "Av", "Af".
+_ABOUT_LINE = re.compile(r"(?m)^\s*About (?P<name>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})\s*:?\s*$")
+_COMPOUND_ADJECTIVE = re.compile(r"[A-Z]{2,}-[a-z]+(?:-[a-z]+)*")
 _TITLE_INVESTEE = re.compile(r"(?i)\b(?:invests?|investment|stake|bets?)\s+(?:[\w$.-]+\s+){0,2}?in\s+|"
                              r"\b(?:backs|funds)\s+")
 _WIRE_TAG = re.compile(r"^(?:BRIEF|UPDATE(?:\s\d+)?|EXCLUSIVE|CORRECTED|REFILE|RPT|WRAPUP(?:\s\d+)?|BUZZ|"
@@ -344,7 +346,8 @@ class _Reader(FrameMixin):
         self.title_types = {c.deal_type for c in self.cands if c.field == "title" and c.company}
         self.title_amounts = [v for m in find_money(self.title) if (v := to_usd(m, self.resources, self.date))]
         self.title_no_deal = classify.carries_no_deal(self.title, listing=False)
-        self.focus = next((c.company for c in self.cands if c.company), None) or self._title_subject()
+        self.focus = next((c.company for c in self.cands if c.company), None) or self._title_subject() or \
+            self._about_name()
         title_focus = self.focus
         if not self.cands and _LIST_TITLE.search(self.title):
             title_focus = None  # "The Cap Table: a tender at X, a robotics round, and more": no one company
@@ -538,6 +541,11 @@ class _Reader(FrameMixin):
             return None
         return sent.block, names[0], sent.start
 
+    def _about_name(self) -> str | None:
+        """A press release that calls itself "the platform" until its boilerplate: "About Ledgerline"."""
+        about = _ABOUT_LINE.search(self.text)
+        return about.group("name").strip() if about else None
+
     def _title_subject(self) -> str | None:
         inv = _TITLE_INVESTEE.search(self.title)
         if inv is not None:  # "Nvidia makes strategic investment in optical startup Photonix": Photonix's story
@@ -553,7 +561,8 @@ class _Reader(FrameMixin):
                 and not _DESCRIBES.search(name):
             return name
         names = [n for n in self.chunks(self.title, "title") if not n.possessive
-                 and not _DESCRIBES.match(self.title, n.end)]  # "Contract-review AI firm ...": a description
+                 and not _DESCRIBES.match(self.title, n.end)  # "Contract-review AI firm ...": a description
+                 and not _COMPOUND_ADJECTIVE.fullmatch(n.text)]  # "AI-powered freight audit"
         return names[0].text if names else None
 
     def _resolve(self, c: Candidate, focus: str | None) -> None:
