@@ -345,7 +345,10 @@ class _Reader(FrameMixin):
         self.title_names = [n.text for n in self.chunks(self.title, "title")]
         self.title_types = {c.deal_type for c in self.cands if c.field == "title" and c.company}
         self.title_amounts = [v for m in find_money(self.title) if (v := to_usd(m, self.resources, self.date))]
-        self.title_no_deal = classify.carries_no_deal(self.title, listing=False)
+        # ... or one that recalls a deal ("Q&A: A week after X's $250 million raise, Y's CEO says ...")
+        recalled = [c for c in self.cands if c.field == "title"]
+        self.title_no_deal = classify.carries_no_deal(self.title, listing=False) or (
+            all(c.background >= 1 for c in recalled) and bool(recalled or tx.BACKGROUND_STRONG.search(self.title)))
         self.focus = next((c.company for c in self.cands if c.company), None) or self._title_subject() or \
             self._about_name()
         title_focus = self.focus

@@ -254,7 +254,7 @@ BACKGROUND_STRONG = re.compile(
     r"up from|double (?:its|the) (?:valuation|previous)|in all of|on track to|"
     r"last (?:[\w-]+ )?(?:round|raise|funding round|financing)|historically|over the past|over the last|over the years|over its lifetime|in its lifetime|all told|most recently|"
     r"in recent years|its last|recent valuation|before the (?:merger|acquisition|takeover|sale|deal|buyout)|"
-    r"total (?:funding|financing|investment|capital raised|raised)|"
+    r"total (?:funding|financing|investment|capital raised|raised)|in (?:\w+ )?(?:years|decades)\b|"
     r"(?:follows|following|after|on the heels of) (?:\w+\s+){0,3}?(?:valuation|round|raise|acquisition|purchase)|"
     r"(?:follows|following|on the heels of) (?:its|their|the)\s+(?:\w+\s+){0,2}?(?:acquisition|purchase|deal) of)\b",
     re.I,
