@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from crawler.deals import classify
 from crawler.deals import taxonomy as tx
 from crawler.deals.entities import is_location, same_entity
-from crawler.deals.frames import PLACE_BASED, Candidate, strip_dateline
+from crawler.deals.frames import PLACE_BASED, TICKER, Candidate, strip_dateline
 from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence
 from crawler.deals.textutil import fold, folded
@@ -372,6 +372,9 @@ def _subject_before(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     """The name that a verb at ``pos`` belongs to: the last name of its clause ("WordPress.com parent
     Automattic has acquired"), or the article's focus for "The company ..."."""
     clause = text[:pos]
+    if "(" in clause:  # "Cisco (NASDAQ: CSCO) today announced ...": the name, not its ticker
+        bare = TICKER.sub("", clause)
+        text, pos, clause = bare + text[pos:], len(bare), bare
     undated = strip_dateline(clause)  # "AUSTIN, Texas, Feb. 13, 2026 /Wire/ -- Quorra Systems, Inc. ..."
     if undated != clause:
         text, pos = undated + text[pos:], len(undated)

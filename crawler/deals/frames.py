@@ -149,6 +149,8 @@ _PLACEMENT = re.compile(r"(?i)\b(?:private placement|securities purchase agreeme
 _PURCHASE_AGREEMENT = re.compile(r"(?i)\b(?:securities|share|stock) purchase agreement\b")
 _PLACEMENT_WITH = re.compile(r"(?i)\b(?:agreement|placement)\s+with\s+(?P<seg>.+?)\s+(?:for|to|under|in|at)\s")
 _SUBJECT_END = re.compile(r"(?i)\s(?:said|says|announced|has|had|have|entered|signed|agreed|will|is|was)\b")
+# A press release's boilerplate heading: "About Ledgerline".
+ABOUT_LINE = re.compile(r"(?m)^\s*About (?P<name>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})\s*:?\s*$")
 _ARTICLE_END = re.compile(r"\b(?:a|an|the|its|their)\s+$", re.I)
 _ROUND_OF = re.compile(r"(?i)\s*(?:[\w-]+\s+){0,3}?(?:round|financing|raise|investment)\s+(?:of|for|in|into)\s+"
                        r"(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}?(?=[A-Z])")
@@ -271,7 +273,9 @@ class FrameMixin(InvestorMixin):
                 nonposs = [c for k, c in enumerate(nonposs)
                            if k == 0 or not _PLACE_PREP.fullmatch(seg_s[nonposs[k - 1].end:c.start])]
             if nonposs and _UNNAMED.match(seg_s) and tx.COMPANY_NOUN.search(seg_s[nonposs[-1].end:]):
-                return None, False  # "A Paris-based legal-AI startup raised ...": the company is not named
+                # "A Paris-based legal-AI startup raised ...": the company is not named, unless a release names
+                # itself in its About block ("A Boston startup ... has closed" over "About Tallowmere")
+                return None, bool(ABOUT_LINE.search(self.text))
             if nonposs and _PLURAL_AFTER.match(seg_s, nonposs[-1].end):
                 return None, False  # "Robotics startups raised $4.1 billion": a sector's total, no one company
             if nonposs and k > 0 and all(is_location(c.text) for c in nonposs):
@@ -548,6 +552,13 @@ class FrameMixin(InvestorMixin):
             cand.investors, cand.leads = list(buyers), list(buyers)
             return cand
 
+        payer = self.name_list(subj_text, field_) if cls == "spend" and self.acq_target and \
+            re.match(r"(?i)pa(?:y|ys|id|ying)$", vword) else []
+        if payer and any(same_entity(p, b) for p in payer for b in self.acq_buyers) and not tx.COMPUTE_WORDS.search(after):
+            # "Under the terms of the agreement, Cisco will pay approximately $410 million in cash": the price
+            cand.company, cand.deal_type = self.acq_target, "acquisition"
+            cand.investors, cand.leads = list(self.acq_buyers), list(self.acq_buyers)
+            return cand
         if cls == "spend" and tx.COMPANY_NOUN.search(after_head) and re.match(r"^\s*for\b", after_head) \
                 and self.acq_target:
             buyers = self.name_list(subj_text, field_) or list(self.acq_buyers)

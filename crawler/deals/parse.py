@@ -49,7 +49,7 @@ from crawler.deals.entities import (
 )
 from crawler.deals.entries import entry_deals, with_entries
 from crawler.deals.firstperson import FIRST_PERSON, PRONOUN, self_name
-from crawler.deals.frames import PARENTHESES, Candidate, FrameMixin, clause_start
+from crawler.deals.frames import ABOUT_LINE, PARENTHESES, TICKER, Candidate, FrameMixin, clause_start
 from crawler.deals.investors import strip_relative
 from crawler.deals.model import ArticleDeals
 from crawler.deals.money import Money, find_money, to_usd
@@ -92,7 +92,6 @@ _OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editor
 _GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|accelerators|servers|hardware|shares|stock|"
                     r"products|systems|capacity|equipment|licen[cs]es)\b", re.I)
 # A byline in the languages regional outlets publish in: "By", "Par", "Por", "Von", "Door", "Di", "Av", "Af".
-_ABOUT_LINE = re.compile(r"(?m)^\s*About (?P<name>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})\s*:?\s*$")
 _COMPOUND_ADJECTIVE = re.compile(r"[A-Z]{2,}-[a-z]+(?:-[a-z]+)*")
 _TITLE_INVESTEE = re.compile(r"(?i)\b(?:invests?|investment|stake|bets?)\s+(?:[\w$.-]+\s+){0,2}?in\s+|"
                              r"\b(?:backs|funds)\s+")
@@ -546,7 +545,7 @@ class _Reader(FrameMixin):
 
     def _about_name(self) -> str | None:
         """A press release that calls itself "the platform" until its boilerplate: "About Ledgerline"."""
-        about = _ABOUT_LINE.search(self.text)
+        about = ABOUT_LINE.search(self.text)
         return about.group("name").strip() if about else None
 
     def _title_subject(self) -> str | None:
@@ -573,8 +572,10 @@ class _Reader(FrameMixin):
             if focus and any(same_entity(focus, i) for i in c.investors):
                 # "Intel is also participating in a $350 million round" under "Intel partners with SambaNova":
                 # the round is the other company's
-                focus = next((n for n in self.title_names if not any(same_entity(n, i) for i in c.investors)
-                              and not is_location(n)), None)
+                about = self._about_name()  # "Underscore VC Leads $9 Million Seed Round ..." over "About Tallowmere"
+                focus = about if about and not any(same_entity(about, i) for i in c.investors) else next(
+                    (n for n in self.title_names if not any(same_entity(n, i) for i in c.investors)
+                     and not is_location(n)), None)
             c.company = focus
         if c.company is not None:
             if is_location(c.company):
@@ -592,6 +593,8 @@ class _Reader(FrameMixin):
             field_ = "title" if s is title else "text"
             if not any(w in s.text for w in _ACQ_WORDS):
                 continue  # the pattern below needs one of these words (case-sensitive)
+            if classify.background_level(s.text, "", self.year, self.month) >= 2:
+                continue  # "the biggest deal since Zynga acquired NaturalMotion in 2014": not this story's purchase
             m = re.search(r"(?:(?P<buyer>[A-Z][\w:.&-]*(?:\s[A-Z][\w:.&-]*)*)(?:'s|’s)\s+(?:[\w$.-]+\s){0,3}?)?"
                           r"(?:acquisition of|to acquire|acquires|acquired|to buy|buys|bought|takeover of)\s+",
                           s.text)
@@ -603,8 +606,8 @@ class _Reader(FrameMixin):
                 # "acquires Machine Learning company Ocurate": the name after the description
                 self.acq_target = object_after(self, s.text, m.end(), field_) or names[0].text
                 buyer = m.group("buyer")
-                if not buyer:
-                    subj = self.chunks(s.text[:m.start()], field_)
+                if not buyer:  # "Cisco (NASDAQ: CSCO) today announced its intent to acquire": Cisco, not its ticker
+                    subj = self.chunks(TICKER.sub("", s.text[:m.start()]), field_)
                     buyer = subj[-1].text if subj else None
                 self.acq_buyers = [self.canon(buyer)] if buyer else []
                 self.acq_sent = s
