@@ -119,7 +119,7 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
     return _market_money(r, c)
 
 
-_GRANTS = re.compile(r"(?i)\bgrants?\b|\bnon-dilutive\b")
+_GRANTS = re.compile(r"(?i)\bgrants?\b|\bnon-dilutive\b|\baward(?:s|ed)?\b(?!-)")
 _CLOSED_IN_YEAR = re.compile(r"\b(?:closed|completed|finali[sz]ed)\s+in\s+(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b")
 _RIVAL = re.compile(r"(?i)\b(?:competitors?|rivals?|competing)(?:\s+(?:startup|start-up|company|firm|platform))?,?\s+$")
 
@@ -127,12 +127,14 @@ _RIVAL = re.compile(r"(?i)\b(?:competitors?|rivals?|competing)(?:\s+(?:startup|s
 def context_only(r: _Reader, c: Candidate) -> bool:
     """A deal the story recalls for context: "..., in a deal that closed in June 2024", or "Your competitor
     Anvil Legal just raised $48 million" in a story about Tessera."""
+    if (_GRANTS.search(r.title) or _GRANTS.search(c.sent.text)) and not tx.EQUITY_WORDS.search(c.sent.text) and \
+            c.deal_type not in ("acquisition", "debt") and not _FUND_CLOSE.search(c.sent.text):
+        return True  # "Government awards £40m in grants": "Veritas Labs receives £3.2 million" is a grant
+    if c.field == "title":
+        return False
     closed = _CLOSED_IN_YEAR.search(c.sent.text)
     if closed is not None and r.year is not None and int(closed.group(1)) < r.year:
         return True
-    if _GRANTS.search(r.title) and not _GRANTS.search(c.sent.text) and not tx.EQUITY_WORDS.search(c.sent.text) and \
-            c.deal_type != "acquisition" and not _FUND_CLOSE.search(c.sent.text):
-        return True  # "Government awards £40m in grants": "Veritas Labs receives £3.2 million" is a grant
     if not c.company or c.deal_type == "acquisition":
         return False
     focus = r.focus or next(iter(r.title_names), None)

@@ -32,7 +32,7 @@ _LIST_PREFIX = re.compile(
 TERM = (
     r"(?=\.(?!\w)|[;$€£¥₹₦₱₺₫฿₩₪]|,\s+(?:\w+\s){0,2}?(?:reported|reports|citing)\b|\s+(?:about|citing|over)\s|,\s+(?:valuing|which|who|with|at|that|giving|bringing|according|the company|"
     r"the startup|the people|people|said|and said|as(?! well as)|to|in|for|while|after|before|but|taking|making|up from|"
-    r"including the new|alongside|both|whose|where|according|accompanied|sources|its|it|a |an )\b|"
+    r"including the new|alongside|both|whose|where|according|accompanied|sources|its|it|a |an )\b|\s+with\s+(?=[A-Z])|"
     r"\s+(?:at an?|at about|at roughly|that values?|that valued|valuing|in (?:a|the|its|an)|to (?:help|fund|"
     r"expand|build|accelerate|scale|grow|develop|invest|finance|support|back)|for (?:a|the|roughly|about|its)|"
     r"as part|who|which|among|said|says|also|and others|were|are|is|has|have|had|will|would|"
@@ -136,6 +136,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "the lender X made its first equity investment in the company"
     (re.compile(r"^(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:made|makes|is making)\s+(?:its|an|a|their)\s+(?:[\w-]+\s){0,2}?"
                 r"investment\b", re.I), "inv"),
+    # "led by Seedcamp with LocalGlobe and a handful of angels": the backers after the lead
+    (re.compile(r"\bled by [^,;.]+?\s+with\s+(?P<seg>[A-Z][^.;]+?)" + TERM), "inv"),
     # "is in talks with Apollo and Blue Owl about a private-credit loan": the would-be lenders or backers
     (re.compile(r"\bin talks with\s+(?P<seg>[^.;]+?)\s+(?:about|over|for|on)\s", re.I), "inv"),
     # "Lead investor is the Berlin venture capital company Project A Ventures": a translated release's lead
@@ -186,6 +188,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
                                                                                         "among them")),
     (("rais", "secured", "closed", "took in", "drew"), ("from",)),
     (("made", "makes", "making"), ("investment",)),
+    (("led by",), ("with",)),
     (("in talks with",),),
     (("lead investor",),),
     (("leading",),),
@@ -227,6 +230,9 @@ _LEAD_IN = re.compile(r"^\s*(?:(?:and|but|meanwhile|also|separately|in addition|
                       r"on the investor side|existing|returning|new)\b,?\s*)+", re.I)
 # Words that stand for investors in general ("backed by top VCs"), never a name.
 _GENERIC_BACKERS = frozenset({"others", "investors", "vcs", "backers", "angels", "insiders", "funds"})
+
+
+_HANDLE = re.compile(r"(?<![\w.])@(?=[A-Za-z0-9])")
 
 
 def _words(name: str) -> set[str]:
@@ -294,6 +300,8 @@ class InvestorMixin:
         """Investors and leads named in one sentence, in pattern order (first pattern wins a phrase)."""
         inv: list[str] = []
         leads: list[str] = []
+        if "@" in t:
+            t = _HANDLE.sub("", t)  # "led by @Seedcamp with @LocalGlobe": a social post's handles are the names
         low = fold(t)
         if not _TRIGGER_FOLDED.search(low):
             return inv, leads

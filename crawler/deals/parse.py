@@ -95,6 +95,7 @@ _GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|acce
 _COMPOUND_ADJECTIVE = re.compile(r"[A-Z]{2,}-[a-z]+(?:-[a-z]+)*")
 _TITLE_INVESTEE = re.compile(r"(?i)\b(?:invests?|investment|stake|bets?)\s+(?:[\w$.-]+\s+){0,2}?in\s+|"
                              r"\b(?:backs|funds)\s+")
+_FOR_NAME = re.compile(r"\s*(?:[\w-]+\s+){0,3}?for\s+(?=[A-Z])")
 _WIRE_TAG = re.compile(r"^(?:BRIEF|UPDATE(?:\s\d+)?|EXCLUSIVE|CORRECTED|REFILE|RPT|WRAPUP(?:\s\d+)?|BUZZ|"
                        r"INSTANT VIEW|FACTBOX|ANALYSIS)\s?-\s?(?=\S)")
 _BYLINE = re.compile(r"(?:By|BY|Par|Por|Von|Door|Di|Da|Av|Af|Written by|Words by|Reporting by)\s+[A-Z]")
@@ -170,6 +171,11 @@ class _Reader(FrameMixin):
             if c.company is not None and not PRONOUN.match(c.company):
                 continue
             if FIRST_PERSON.search(c.sent.text[:c.money.start]):  # money spans index the sentence
+                named = _FOR_NAME.match(c.sent.text, c.money.end)
+                names = self.chunks(c.sent.text[named.end():named.end() + 60], "text") if named else []
+                if names and names[0].start == 0 and self.names.kind(names[0].text) not in ("vc", "pe", "bank", "person"):
+                    c.company, c.generic_subject = names[0].text, False  # "we've closed a $4.2M pre-seed for Gristmill"
+                    continue
                 me = self.self_company()
                 if me:
                     c.company, c.generic_subject = me, False
@@ -653,7 +659,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
             accepted = [a for a in accepted if a not in twins] + [row]  # the row's figure over "closed an angel round"
     accepted = with_entries(accepted, entries)
     accepted = [a for a in accepted if a.field == "title" or not any(x <= a.sent.start < y for x, y in reader.recap_spans)]
-    accepted = [a for a in drop_headline_figures(accepted) if a.field == "title" or not context_only(reader, a)]
+    accepted = [a for a in drop_headline_figures(accepted) if not context_only(reader, a)]
     _late_syndicate(reader, accepted)
     deals = merge(reader, accepted)
     if tx.DENIAL.search(title or ""):  # "X denies report it is in talks to buy Y": the reported deal is the denied one
