@@ -30,7 +30,8 @@ SCORED = ("eval/dev", "eval/real-dev", "seeds")
 FUNDUS = SHARED / "peers" / "news-sites" / "fundus"
 # The project's own labelled sets (written for DealRadar); scored with the same score.py.
 OWN_SETS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
-            "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17")
+            "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17",
+            "heldout18", "heldout19", "heldout20", "heldout21")
 
 
 def _articles() -> list[dict]:
