@@ -141,9 +141,8 @@ _LENDER = re.compile(r"\b(?:Bank|Banque|Credit|Lending|Lender|Capital|Finance|In
 # A round with no company after the figure: "a $350 million funding round" (whose, the story says).
 _ANY_ROUND = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:funding |financing |investment |equity )?round\b(?!\s+(?:for|in|of)\s+[A-Z])")
 _APPOSITIVE_OPEN = re.compile(r"(?i)(?:the|a|an)\s")
-# A sentence opening on a participle phrase ("Founded by former Google researchers, the startup ...") names its
-# subject after the comma; a name inside the phrase is who founded, backed or spun it out.
-# A listed company selling new shares to named buyers: "a securities purchase agreement with X for a private placement"
+# A listed company selling new shares to named buyers: "a securities purchase agreement with X for a private
+# placement"; the subject of the sentence issues them.
 _PLACEMENT = re.compile(r"(?i)\b(?:private placement|securities purchase agreement|share subscription agreement|"
                         r"subscription agreement|placement of (?:[\d.,]+ (?:million|billion) )?(?:new )?shares)\b")
 _PURCHASE_AGREEMENT = re.compile(r"(?i)\b(?:securities|share|stock) purchase agreement\b")
@@ -151,14 +150,20 @@ _PLACEMENT_WITH = re.compile(r"(?i)\b(?:agreement|placement)\s+with\s+(?P<seg>.+
 _SUBJECT_END = re.compile(r"(?i)\s(?:said|says|announced|has|had|have|entered|signed|agreed|will|is|was)\b")
 # A press release's boilerplate heading: "About Ledgerline".
 ABOUT_LINE = re.compile(r"(?m)^\s*About (?P<name>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})\s*:?\s*$")
+# A raise word after an article is a noun: "announces a fundraising of".
 _ARTICLE_END = re.compile(r"\b(?:a|an|the|its|their)\s+$", re.I)
+# "the $6.5 million seed round of Ferrowave": the round's company after the noun.
 _ROUND_OF = re.compile(r"(?i)\s*(?:[\w-]+\s+){0,3}?(?:round|financing|raise|investment)\s+(?:of|for|in|into)\s+"
                        r"(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}?(?=[A-Z])")
+# An aside about someone: ", a startup that scores loan applications,".
 _ASIDE = re.compile(r"(?<=\w),\s+(?:an?|the|which|who|whose|that)\s[^,]{3,120}?,(?=\s)", re.I)
+# A purpose clause after a figure: "to automate credit checks for lenders".
 _INFINITIVE = re.compile(r"\sto\s+(?!(?:date|the|a|an|its|their|about|around|over|more|nearly|roughly)\b)[a-z]+\b")
 # A clause with a deal verb of its own before the one being read: its subject is the sentence's subject.
 _OWN_DEAL_VERB = re.compile(r"\s(?:buys|bought|acquires|acquired|raises|raised|closes|closed|secures|secured|lands|"
                             r"landed|signs|signed|sells|sold)\s")
+# A sentence opening on a participle phrase ("Founded by former Google researchers, the startup ...") names its
+# subject after the comma; a name inside the phrase is who founded, backed or spun it out.
 _INTRO_PARTICIPLE = re.compile(r"(?:Founded|Co-founded|Cofounded|Started|Spun (?:out|off)|Backed|Built|Launched|"
                                r"Incubated|Created|Formed|Established|Headquartered|Based|Led|Run)\b")
 _DASH_APPOSITIVE = re.compile(r"\s+[–—]\s+|\s+--\s+|(?<=\w)—(?=\w)")

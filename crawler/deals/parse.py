@@ -91,14 +91,19 @@ _OPINION_TITLE = re.compile(r"\s*(?:Opinion|Op-ed|Op-Ed|Column|Commentary|Editor
                             r"Letter|Letters|Guest post|Guest column)\s*[:|–—-]", re.I)
 _GOODS = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s)?(?:chips|GPUs?|processors|accelerators|servers|hardware|shares|stock|"
                     r"products|systems|capacity|equipment|licen[cs]es)\b", re.I)
-# A byline in the languages regional outlets publish in: "By", "Par", "Por", "Von", "Door", "Di", "Av", "Af".
+# "AI-powered freight audit" in a headline: an adjective, no company.
 _COMPOUND_ADJECTIVE = re.compile(r"[A-Z]{2,}-[a-z]+(?:-[a-z]+)*")
+# "Nvidia makes strategic investment in optical startup Photonix": the headline's story is Photonix's.
 _TITLE_INVESTEE = re.compile(r"(?i)\b(?:invests?|investment|stake|bets?)\s+(?:[\w$.-]+\s+){0,2}?in\s+|"
                              r"\b(?:backs|funds)\s+")
+# "we've closed a $4.2M pre-seed for Gristmill": the company after the figure in a first-person post.
 _FOR_NAME = re.compile(r"\s*(?:[\w-]+\s+){0,3}?for\s+(?=[A-Z])")
+# A wire service's headline tag: "BRIEF-Marigold Payments gets ...".
 _WIRE_TAG = re.compile(r"^(?:BRIEF|UPDATE(?:\s\d+)?|EXCLUSIVE|CORRECTED|REFILE|RPT|WRAPUP(?:\s\d+)?|BUZZ|"
                        r"INSTANT VIEW|FACTBOX|ANALYSIS)\s?-\s?(?=\S)")
+# A byline in the languages regional outlets publish in: "By", "Par", "Por", "Von", "Door", "Di", "Av", "Af".
 _BYLINE = re.compile(r"(?:By|BY|Par|Por|Von|Door|Di|Da|Av|Af|Written by|Words by|Reporting by)\s+[A-Z]")
+# "Toronto-based Ideogram": how a story introduces a company.
 _INTRODUCED = re.compile(r"\b[\w.]+-(?:based|headquartered)\s+")
 _BARE_NAME_TAIL = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[.:]?\s*")
 _SECTION_WORDS = frozenset({"funds", "deals", "rounds", "rumours", "rumors", "exits", "m&a", "ipos", "debt", "also",
