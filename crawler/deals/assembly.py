@@ -90,6 +90,8 @@ def _status(group: list[Candidate], context: str) -> str:
 
 #: Smaller figures are prices, not deals.
 MIN_DEAL_USD = 10_000.0
+#: Smaller valuations are typos or per-share prices.
+MIN_VALUATION_USD = 100_000.0
 
 
 # A public body as a deal's company: "European Parliament", "Ministry of Energy", "Loan Programs Office".
@@ -567,5 +569,7 @@ def _val(r: _Reader, m: Money | None) -> float | None:
     if m is None:
         return None
     v = to_usd(m, r.resources, r.date)
+    if v is not None and v < MIN_VALUATION_USD:
+        return None  # "will value Nxtra Data at about $3.1 billon" (sic): no company is worth $3
     return round(v, 2) if v is not None else None
 

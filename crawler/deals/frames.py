@@ -159,6 +159,7 @@ _ROUND_OF = re.compile(r"(?i)\s*(?:[\w-]+\s+){0,3}?(?:round|financing|raise|inve
 _ASIDE = re.compile(r"(?<=\w),\s+(?:an?|the|which|who|whose|that)\s[^,]{3,120}?,(?=\s)", re.I)
 # A purpose clause after a figure: "to automate credit checks for lenders".
 _INFINITIVE = re.compile(r"\sto\s+(?!(?:date|the|a|an|its|their|about|around|over|more|nearly|roughly)\b)[a-z]+\b")
+_FOR_ITS_ARM = re.compile(r"(?i)\s*for its (?:[\w-]+\s+){0,3}?(?:arm|unit|subsidiary|division|affiliate)(?:\s*(?:[—–-]+|,)\s*|\s*$)")
 # A clause with a deal verb of its own before the one being read: its subject is the sentence's subject.
 _OWN_DEAL_VERB = re.compile(r"\s(?:buys|bought|acquires|acquired|raises|raised|closes|closed|secures|secured|lands|"
                             r"landed|signs|signed|sells|sold)\s")
@@ -336,6 +337,11 @@ class FrameMixin(InvestorMixin):
         return [(a, b, c, d) for a, _, b, c, d in sorted(found)]
 
     def beneficiary(self, after: str, field_: str) -> str | None:
+        arm = _FOR_ITS_ARM.match(after[:90])
+        if arm is not None:  # "has raised $1 billion for its data center arm — Nxtra Data — from ...": the arm's
+            names = self.chunks(after[arm.end():arm.end() + 60], field_)
+            if names and names[0].start == 0:
+                return names[0].text
         by = _BENEFICIARY_BY.search(after[:120])
         if by:
             names = self.chunks(after[by.end():by.end() + 60], field_)
@@ -483,7 +489,9 @@ class FrameMixin(InvestorMixin):
         cand.verb = cls
         cand.background = classify.background_level(before, _own_words(after), self.year, self.month)
         cand.round = tx.find_round(vword + " " + obj_text + " " + after)
-        benef = None if _OWN_FUND_AFTER.match(after) else self.beneficiary(after, field_)  # "fund for AI startups"
+        # ("... for its data center arm — Nxtra Data — from ...": the dashes end no clause for the arm's name)
+        benef = None if _OWN_FUND_AFTER.match(after) else self.beneficiary(
+            t[me:me + 120] if _FOR_ITS_ARM.match(after) else after, field_)  # "fund for AI startups"
         if cls == "raise" and benef is None and _FOR_OWN_COMPANY.match(after):
             return None  # a founder "raised $18 million for her startup": the company is named elsewhere, if at all
         if cls == "invest" and benef is None and _ANY_ROUND.match(after) and self.name_list(subj_text, field_) and \
@@ -635,7 +643,7 @@ class FrameMixin(InvestorMixin):
             cand.deal_type, cand.investors = "compute_commitment", [self.canon(benef)]
             return cand
         if cls in ("invest", "raise") and benef and not (cls == "raise" and not self._raises_for_others(
-                subj_text, after, field_)):
+                subj_text, after, field_) and not _FOR_ITS_ARM.match(after)):
             founder = cls == "raise" and bool(_ROLE_THEN_NAME.search(subj_text) or _PERSON_PRONOUN.search(subj_text))
             investors = [] if founder else self.name_list(subj_text, field_)  # a founder raises, she does not invest
             cand.company = benef
@@ -658,6 +666,13 @@ class FrameMixin(InvestorMixin):
             investors = self.name_list(subj_text, field_)
             cand.company, cand.investors, cand.leads = poss_obj[-1].text, investors, list(investors)
             cand.deal_type = "equity"
+            return cand
+        if cls == "invest" and re.match(r"(?i)(?:back|fund)", vword) and obj_names and obj_names[0].start <= 1 and \
+                re.match(r"\s*(?:in|with)\b", obj_text[obj_names[0].end:]):
+            # "Blackstone backs Neysa in up to $1.2B financing": the one backed raises, whatever it will build
+            investors = self.name_list(subj_text, field_)
+            cand.company, cand.investors, cand.deal_type = obj_names[0].text, investors, dtype if dtype in (
+                "debt", "equity") else "equity"
             return cand
         if cls in ("invest", "spend") or (dtype == "infrastructure" and cls != "raise"):
             if dtype == "debt" and re.match(r"(?i)sign", vword):  # "signs a ¥5 billion loan facility with Y"
