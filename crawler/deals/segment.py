@@ -99,11 +99,18 @@ def _is_ticker(line: str) -> bool:
     return joins >= 3 or (joins >= 2 and len(line.split()) >= 10 and not line.rstrip().endswith((".", "!", "?", '"', "”")))
 
 
+_LOWER = re.compile(r"[^\W\d_A-Z]", re.UNICODE)
+_UPPER = re.compile(r"[A-Z]")
+
+
 def is_shouting(sent: str) -> bool:
     """A wire brief's capitals ("MARIGOLD PAYMENTS SAYS RAISED $90 MLN IN GROWTH ROUND"): names cannot be told
     from words in it, and its headline says the same in ordinary case."""
-    letters = [ch for ch in sent if ch.isalpha()]
-    return len(sent.split()) >= 6 and len(letters) >= 20 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters)
+    lower = len(_LOWER.findall(sent))
+    if lower > 12:
+        return False  # ordinary prose: settled without counting the capitals
+    upper = len(_UPPER.findall(sent))
+    return len(sent.split()) >= 6 and upper + lower >= 20 and upper >= 0.9 * (upper + lower)
 
 
 def _is_noise_phrase(sent: str) -> bool:
