@@ -156,7 +156,8 @@ _ARTICLE_END = re.compile(r"\b(?:a|an|the|its|their)\s+$", re.I)
 _ROUND_OF = re.compile(r"(?i)\s*(?:[\w-]+\s+){0,3}?(?:round|financing|raise|investment)\s+(?:of|for|in|into)\s+"
                        r"(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}?(?=[A-Z])")
 # An aside about someone: ", a startup that scores loan applications,".
-_ASIDE = re.compile(r"(?<=\w),\s+(?:an?|the|which|who|whose|that)\s[^,]{3,120}?,(?=\s)", re.I)
+_ASIDE = re.compile(r"(?<=\w),\s+(?:an?|the|which|who|whose|that)\s(?![^,]*\b(?:said|says|announced|told|reported|"
+                    r"added|noted|confirmed)\b)[^,]{3,120}?,(?=\s)", re.I)  # not ", the companies announced,"
 # A purpose clause after a figure: "to automate credit checks for lenders".
 _INFINITIVE = re.compile(r"\sto\s+(?!(?:date|the|a|an|its|their|about|around|over|more|nearly|roughly)\b)[a-z]+\b")
 _FOR_ITS_ARM = re.compile(r"(?i)\s*for its (?:[\w-]+\s+){0,3}?(?:arm|unit|subsidiary|division|affiliate)(?:\s*(?:[—–-]+|,)\s*|\s*$)")
