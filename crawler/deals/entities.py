@@ -298,7 +298,7 @@ class NameFinder:
         hit = self.resources.lookup(name)
         if hit is not None:
             return hit.name
-        trimmed = re.sub(r"(?:,?\s+(?:Inc\.?|Corp\.?|Corporation|Ltd\.?|LLC|plc|S\.A\.|SAS|GmbH|AG))+$", "",
+        trimmed = re.sub(r"(?:,?\s+(?:Inc\.?|Corp\.?|Corporation|Ltd\.?|LLC|plc|S\.A\.|SAS|GmbH|AG|Co\.?))+$", "",
                          name)
         if trimmed != name:
             hit = self.resources.lookup(trimmed)

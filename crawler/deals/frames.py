@@ -166,10 +166,13 @@ _OWN_DEAL_VERB = re.compile(r"\s(?:buys|bought|acquires|acquired|raises|raised|c
                             r"landed|signs|signed|sells|sold)\s")
 # A sentence opening on a participle phrase ("Founded by former Google researchers, the startup ...") names its
 # subject after the comma; a name inside the phrase is who founded, backed or spun it out.
+_INTRO_PREPOSITION = re.compile(r"(?:Alongside|Besides|Beside|In addition to|Along with|Together with|As well as|"
+                                r"On top of|At the same time as)\b")
 _INTRO_PARTICIPLE = re.compile(r"(?:Founded|Co-founded|Cofounded|Started|Spun (?:out|off)|Backed|Built|Launched|"
                                r"Incubated|Created|Formed|Established|Headquartered|Based|Led|Run)\b")
 _DASH_APPOSITIVE = re.compile(r"\s+[–—]\s+|\s+--\s+|(?<=\w)—(?=\w)")
 _RELATIVE_OPEN = re.compile(r"(?:which|whose|who)\s")
+_LEGAL_SUFFIX = re.compile(r",\s*(?:Inc|Ltd|LLC|Corp|Co|GmbH|S\.A|AG|plc|Pty Ltd|Pte\.? Ltd)\.?(?=[,\s]|$)")
 # A long name with the short one the story goes on to use: "Innovative Rocket Technologies Inc. (iRocket)".
 _SHORT_NAME = re.compile(r"[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){2,}\s*\((?:the\s+)?[“\"]?(?P<short>[A-Za-z][\w&.-]{2,})[”\"]?"
                          r"(?:\s*[–—,;-][^()]*)?\)\s*(?:(?:on|in)\s[^,]{1,30}\s*)?$")
@@ -217,6 +220,7 @@ class FrameMixin(InvestorMixin):
         if short is not None and len(re.findall(r"\b" + re.escape(short.group("short")) + r"\b", self.text)) >= 2:
             return short.group("short"), False  # "The HCM City Development ... Bank (HDBank – HoSE: HDB) signed"
         subj = PARENTHESES.sub("", subj)  # "Hoshizora Labs (Osaka) closed ...": the place is not the subject
+        subj = _LEGAL_SUFFIX.sub("", subj)  # "Kizuna Robotics Co., Ltd., which develops ...": one name
         subj = _DASH_APPOSITIVE.sub(", ", subj)  # "X – the start-up doing Y – has raised": as with commas
         subj = AUX_TAIL.sub("", subj)
         said = re.search(r"\b(?:said|says|announced|confirmed|reported|disclosed|revealed|told \w+)"
@@ -252,7 +256,8 @@ class FrameMixin(InvestorMixin):
                 seg_s = seg_s[:own_verb.start()].strip()  # "Palisade buys Nettle AI for $210 million, raises": Palisade
             if not seg_s:
                 continue
-            if k == 0 and last > 0 and _INTRO_PARTICIPLE.match(seg_s) and self.chunks(seg_s, field_):
+            if k == 0 and last > 0 and (_INTRO_PARTICIPLE.match(seg_s) and self.chunks(seg_s, field_)
+                                        or _INTRO_PREPOSITION.match(seg_s)):  # "Alongside the debt, the company"
                 tail = segments[last].strip()
                 return None, bool(tx.GENERIC_SUBJECT.search(tail) or tx.COMPANY_NOUN.search(tail))
             rel = re.match(r"(?i)^(?:of|in|under|for|through) which\s+", seg_s)

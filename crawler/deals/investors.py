@@ -140,6 +140,10 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bled by [^,;.]+?\s+with\s+(?P<seg>[A-Z][^.;]+?)" + TERM), "inv"),
     # "is in talks with Apollo and Blue Owl about a private-credit loan": the would-be lenders or backers
     (re.compile(r"\bin talks with\s+(?P<seg>[^.;]+?)\s+(?:about|over|for|on)\s", re.I), "inv"),
+    # "through a third-party allotment of shares to JAFCO Group, SBI Investment and others": the subscribers
+    (re.compile(r"\ballotment of (?:new )?shares to\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    # "JAFCO Group acted as lead investor"
+    (re.compile(r"^(?P<seg>[^.;,$€£¥₹₦₱₺₫฿₩₪]+?)\s+acted as (?:the )?lead(?: investor)?\b", re.I), "lead"),
     # "Lead investor is the Berlin venture capital company Project A Ventures": a translated release's lead
     (re.compile(r"\blead investors? (?:is|are|was|were)\s+(?P<seg>.+?)" + TERM, re.I), "lead"),
     # a list item's bracket: "($9M seed, Khosla Ventures leading)"
@@ -190,6 +194,8 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("made", "makes", "making"), ("investment",)),
     (("led by",), ("with",)),
     (("in talks with",),),
+    (("allotment",),),
+    (("acted as",),),
     (("lead investor",),),
     (("leading",),),
 )
@@ -214,7 +220,7 @@ _TRIGGER = re.compile(r"\b(?:le(?:d|ad\w*)|co-le\w+|join\w*|particip\w*|invest\w
                       r"capital|support|commitments?|participants|leader|underwritten|re-?invested|co-invested|"
                       r"as did|included|includes|include|also in|funders|financiers|drew|attracted|brought in|"
                       r"pulled in|lured|cap table|buying|buyers|limited partners|LPs|new|rais\w*|secured|closed|took in|firms|VCs|undisclosed|"
-                      r"following|along|tagged|too|well|leading|talks|subscrib\w*|providing|provides|provide)\b",
+                      r"following|along|tagged|too|well|leading|talks|allotment|acted|subscrib\w*|providing|provides|provide)\b",
                       re.I)
 _TRIGGER_FOLDED = folded(_TRIGGER)  # on fold(text): the same answer, four times faster
 # Clause boundaries inside one sentence for subject-anchored patterns.
