@@ -48,9 +48,11 @@ from crawler.deals.entities import (
     same_entity,
 )
 from crawler.deals.entries import entry_deals, with_entries
+from crawler.deals.features import candidate_features
 from crawler.deals.firstperson import FIRST_PERSON, PRONOUN, self_name
 from crawler.deals.frames import ABOUT_LINE, PARENTHESES, TICKER, Candidate, FrameMixin, clause_start
 from crawler.deals.investors import strip_relative
+from crawler.deals.learned import THRESHOLD, bundled_model
 from crawler.deals.model import ArticleDeals
 from crawler.deals.money import Money, find_money, to_usd
 from crawler.deals.resources import Resources
@@ -651,7 +653,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     reader = _Reader(_WIRE_TAG.sub(lambda m: " " * len(m.group(0)), raw_title), text or "", published, resources, url)
     reader.raw_title = raw_title
     cands = reader.run()
-    accepted = [c for c in cands if accept(reader, c)]
+    accepted = [c for c in cands if _accepted(reader, c)]
     accepted = drop_echoes(drop_sum_of_parts(reader, drop_earlier(accepted)))
     entries = entry_deals(reader)
     # a list's entries count as the roundup's other deals when paragraphs open on deals of their own
@@ -670,6 +672,18 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     if tx.DENIAL.search(title or ""):  # "X denies report it is in talks to buy Y": the reported deal is the denied one
         deals = [d for d in deals if d.status != "rumored"]
     return ArticleDeals(tuple(deals))
+
+
+def _accepted(r: _Reader, c: Candidate) -> bool:
+    """The hand rules' decision weighed with the learned scorer's (``learned.py``): the model has the
+    last word, so a structural fact the rules over- or under-weigh for a new writer is corrected."""
+    rule = accept(r, c)
+    if c.company is None:
+        return False
+    keep = bundled_model().probability(candidate_features(r, c, rule)) >= THRESHOLD
+    if keep and not rule:
+        c.support = c.support or 1.0  # ranks with the rules' plain lead-paragraph figures when merged
+    return keep
 
 
 _SYNDICATE_CUE = re.compile(r"\b(?:led by|co-led|participat\w+|also invested|took part|takes part|taking part|chipped in|joined the (?:round|financing)|"

@@ -1,0 +1,119 @@
+"""Numbers that describe a candidate figure, for the learned acceptance scorer. Pure.
+
+Every feature is a structural fact the hand rules also look at (where the sentence sits, how the title
+supports it, what the verb is, whether it reads as background or a total so far). None names a phrase of
+a particular article, so a model over them can only learn how much each fact weighs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING
+
+from crawler.deals import taxonomy as tx
+from crawler.deals.entities import same_entity
+from crawler.deals.frames import Candidate
+from crawler.deals.money import to_usd
+
+if TYPE_CHECKING:
+    from crawler.deals.parse import _Reader
+
+VERBS = ("raise", "invest", "acquire", "spend", "form")
+DEAL_TYPES = ("equity", "acquisition", "debt", "compute_commitment", "infrastructure", "joint_venture",
+              "financing_undisclosed_structure")
+KINDS = ("body", "bullet", "heading", "title")
+
+_FUTURE = re.compile(r"\b(?:will|plans? to|planning to|aims? to|seeks? to|looking to|hopes? to|intends? to|"
+                     r"could|would|may|might)\b", re.I)
+_PERFECT = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?:raised|secured|closed|received|invested|acquired|bought|"
+                      r"landed|completed|announced)\b", re.I)
+_NEWS_VERB = re.compile(r"\b(?:raises|raised|secures|secured|closes|closed|lands|landed|announces|announced|"
+                        r"acquires|buys|bags|nabs|gets|receives|received|completes|completed)\b", re.I)
+_QUOTE = re.compile(r"[\"“”]")
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.I)
+_LIST_TITLE = re.compile(r"[;|]|\b(?:roundup|round-up|weekly|week|digest|newsletter|briefing|deals|rounds|"
+                         r"fundings|startups|recap|top \d+|\d+ (?:startups|companies|deals))\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def candidate_features(r: _Reader, c: Candidate, rule: bool) -> dict[str, float]:
+    """The candidate's features; ``rule`` is what the hand rules decided for it."""
+    s = c.sent
+    text = s.text
+    company = c.company or ""
+    amount = to_usd(c.money, r.resources, r.date)
+    in_title = any(same_entity(company, n) for n in r.title_names) if company else False
+    focus = bool(company and r.focus and same_entity(company, r.focus))
+    title_amount = amount is not None and any(abs(amount - v) <= 0.02 * v for v in r.title_amounts)
+    first = r.first_block or 0
+    depth = max(0, s.block - first) if c.field == "text" else 0
+    companies = {x.company for x in r.cands if x.company}
+    same_figure = sum(1 for x in r.cands if x is not c and x.money.text == c.money.text)
+    mentions = r.text.count(company) if company else 0
+    year_here = [int(y) for y in _YEAR.findall(text)]
+    old_year = bool(r.year and any(y < r.year for y in year_here))
+    at = text.find(company) if company else -1
+    start = c.money.start - s.start if c.field == "text" and c.money.start >= s.start else c.money.start
+    kind = r.names.kind(company) if company else None
+    slug = re.sub(r"[^a-z0-9]", "", (r.url or "").lower())
+    key = re.sub(r"[^a-z0-9]", "", company.lower())
+    same_company = [x for x in r.cands if x is not c and x.company and company and same_entity(x.company, company)]
+    f: dict[str, float] = {
+        "rule": float(rule),
+        "support": c.support,
+        "title": float(c.field == "title"),
+        "background": float(c.background),
+        "sent_background": float(s.background),
+        "depth": float(min(depth, 8)),
+        "lead": float(c.field == "title" or depth <= 1),
+        "label": float(bool(s.label)),
+        "section": float(bool(s.section)),
+        "generic_subject": float(c.generic_subject),
+        "in_title": float(in_title),
+        "focus": float(focus),
+        "title_amount": float(title_amount),
+        "title_no_deal": float(r.title_no_deal),
+        "title_has_money": float(bool(r.title_amounts)),
+        "title_type_match": float(c.deal_type in r.title_types),
+        "title_types": float(bool(r.title_types)),
+        "n_companies": float(min(len(companies), 10)),
+        "n_cands": float(min(len(r.cands), 20)),
+        "same_figure": float(min(same_figure, 5)),
+        "mentions": float(min(mentions, 10)),
+        "investors": float(min(len(c.investors), 6)),
+        "leads": float(bool(c.leads)),
+        "round": float(bool(c.round)),
+        "valuation": float(c.valuation is not None),
+        "log_usd": math.log10(amount) if amount and amount > 0 else 0.0,
+        "vague": float(c.money.vague),
+        "future": float(bool(_FUTURE.search(text))),
+        "perfect": float(bool(_PERFECT.search(text))),
+        "news_verb": float(bool(_NEWS_VERB.search(text))),
+        "quote": float(bool(_QUOTE.search(text))),
+        "first_person": float(bool(_FIRST_PERSON.search(text))),
+        "old_year": float(old_year),
+        "stake_so_far": float(bool(tx.STAKE_SO_FAR.search(text))),
+        "background_strong": float(bool(tx.BACKGROUND_STRONG.search(text))),
+        "rumor": float(bool(tx.RUMOR.search(text))),
+        "denial": float(bool(tx.DENIAL.search(r.title))),
+        "sent_len": float(min(len(text) // 40, 10)),
+        "company_before_money": float(0 <= at < start),
+        "company_at_start": float(at == 0),
+        "company_in_url": float(len(key) >= 3 and key in slug),
+        "company_known_backer": float(kind in ("vc", "pe", "bank", "cloud", "sovereign")),
+        "company_known": float(kind is not None),
+        "figures_in_sentence": float(min(sum(1 for x in r.cands if x.sent is s), 5)),
+        "same_company_cands": float(min(len(same_company), 6)),
+        "same_company_title": float(any(x.field == "title" for x in same_company)),
+        "list_title": float(bool(_LIST_TITLE.search(r.title))),
+    }
+    for v in VERBS:
+        f["verb=" + v] = float(c.verb == v)
+    f["verb=other"] = float(c.verb not in VERBS)
+    for t in DEAL_TYPES:
+        f["type=" + t] = float(c.deal_type == t)
+    kind = "title" if c.field == "title" else s.kind
+    for k in KINDS:
+        f["kind=" + k] = float(kind == k)
+    return f
