@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from crawler.deals import classify
 from crawler.deals import taxonomy as tx
 from crawler.deals.entities import is_location, same_entity
-from crawler.deals.frames import PLACE_BASED, TICKER, Candidate, strip_dateline
+from crawler.deals.frames import PARENTHESES, PLACE_BASED, TICKER, Candidate, strip_dateline
 from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence
 from crawler.deals.textutil import fold, folded
@@ -368,10 +368,19 @@ def _capacity(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     return [c]
 
 
+# A list item's name, its description in brackets or after a comma, and a dash: "Paperstack (...) — "
+_ITEM_HEAD = re.compile(r"^\s*([^,—–]{2,40}?)(?:,[^—–]{0,60})?\s+[—–]\s*$")
+
+
 def _subject_before(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     """The name that a verb at ``pos`` belongs to: the last name of its clause ("WordPress.com parent
     Automattic has acquired"), or the article's focus for "The company ..."."""
     clause = text[:pos]
+    item = _ITEM_HEAD.match(PARENTHESES.sub("", clause))
+    if item is not None:  # "Paperstack (AI for prior authorisations) — acquired by Waystar": a list item's name
+        names = r.chunks(item.group(1), field_)
+        if len(names) == 1 and names[0].start == 0 and names[0].end >= len(item.group(1).rstrip()) - 1:
+            return names[0].text
     if "(" in clause:  # "Cisco (NASDAQ: CSCO) today announced ...": the name, not its ticker
         bare = TICKER.sub("", clause)
         text, pos, clause = bare + text[pos:], len(bare), bare

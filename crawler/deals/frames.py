@@ -36,6 +36,8 @@ _BENEFICIARY_BY = re.compile(r"\b(?:developed|built|operated|owned|run)\s+by\s+"
 _BENEFICIARY = re.compile(
     r"^[\s,]*(?:\([^)]*\)\s*)?(?:[\w'’-]+\s){0,4}?(?:in|into|to back|to fund|to finance|for|to|toward|towards)\s+"
     r"(?:the\s+)?", re.I)
+_FOR_STAKE = re.compile(r"^[\s,]*(?:for|in exchange for|to (?:buy|take|acquire))\s+(?:an?|the|its)\s+(?:[\w%.-]+\s+){0,2}?"
+                        r"(?:stake|holding|shareholding|equity)\s+in\s+(?:the\s+)?")
 _LOWER_DESCRIPTION = re.compile(r"(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+|[A-Z]{2,5}\s+){0,3}" + tx.DESCRIBED_NOUN + r"\s+")
 # "San Diego-based ", "Edmonton-based, " before a name: where it is, not who
 PLACE_BASED = re.compile(r"^\s*(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered),?\s+")
@@ -70,6 +72,13 @@ class Candidate:
 
 _PLURAL_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:startups|start-ups|companies|firms|labs|players|makers|developers|"
                            r"investors|banks|funds|businesses)\b")
+
+
+# A clause whose subject is "it" after a conjunction ("..., and this week it"), and a name's own verb
+_LATE_PRONOUN = re.compile(r"^\s*(?:and|but|so)\s+(?:(?:this|that|last|on|in|earlier|now|then)\b(?:[a-z0-9\s-]|"
+                           r"Monday|Tuesday|Wednesday|Thursday|Friday){0,30}?)?(?:\s*\bit)?\s*$")
+_NAME_OPENING = re.compile(r"[A-Z][\w&.-]+(?: [A-Z][\w&.-]+){0,2}")
+_SUBJECT_VERB = re.compile(r"\s+(?:says|said|has|had|is|was|now|also|reports|reported|added|adds|expects|counts)\b")
 
 
 def clause_start(t: str, pos: int) -> int:
@@ -230,6 +239,12 @@ class FrameMixin(InvestorMixin):
         if said:
             subj = AUX_TAIL.sub("", subj[:said.start()])  # "X, the ..., has today announced that it has raised"
         segments = [s for s in re.split(r",\s*", subj) if s.strip()]
+        if len(segments) > 1 and _LATE_PRONOUN.search(segments[-1]):
+            # "Quillmark says it now has 200 customers, and this week it closed": the sentence's own subject
+            head = _NAME_OPENING.match(segments[0])
+            if head and _SUBJECT_VERB.match(segments[0], head.end()) and head.group(0).lower() not in STOP and \
+                    len(re.findall(r"\b" + re.escape(head.group(0)) + r"\b", self.text)) >= 2:
+                return head.group(0), False  # a name the story repeats, not "Boring says"
         if segments:
             # in the clause next to the verb, the subject noun phrase ends at the first auxiliary
             segments[-1] = re.sub(r"^\s*(?:and|but|while)\s+", "", segments[-1])
@@ -346,6 +361,11 @@ class FrameMixin(InvestorMixin):
         arm = _FOR_ITS_ARM.match(after[:90])
         if arm is not None:  # "has raised $1 billion for its data center arm — Nxtra Data — from ...": the arm's
             names = self.chunks(after[arm.end():arm.end() + 60], field_)
+            if names and names[0].start == 0:
+                return names[0].text
+        stake = _FOR_STAKE.match(after[:90])
+        if stake is not None:  # "invested $35 million for a minority stake in Pellucid Optics": whose shares
+            names = self.chunks(after[stake.end():stake.end() + 60], field_)
             if names and names[0].start == 0:
                 return names[0].text
         by = _BENEFICIARY_BY.search(after[:120])
@@ -727,7 +747,10 @@ class FrameMixin(InvestorMixin):
                                       r"underwritten|financed)\b", after)
                 poss = re.search(r"(?:\b(?P<its>its|their)|(?P<name>\S)(?:'s|’s)|^\s*(?P<art>an?|the))\s+"
                                  r"(?:new\s+|latest\s+|fresh\s+)?$", before, re.I)
-                if not (done_after and poss and noun_type and noun_type[0] in ("equity", "debt")):
+                # a headline's "Inside Kalder's $3.5M seed": the named company's round, however the title goes on
+                headline_round = field_ == "title" and poss is not None and poss.group("name") is not None and \
+                    bool(noun_type) and noun_type[0] == "equity" and tx.find_round(after_head) is not None
+                if not (done_after and poss and noun_type and noun_type[0] in ("equity", "debt")) and not headline_round:
                     return None
                 # "An $80 million Series B round was led by X": the story's company's round (the subject is generic)
                 subj_text = "the company " if poss.group("art") else \

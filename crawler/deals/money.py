@@ -28,7 +28,7 @@ SCALES: dict[str, float] = {
 # Prefix symbols and codes, longest first so "US$" wins over "$".
 _PREFIXES: dict[str, str] = {
     "US$": "USD", "U.S.$": "USD", "USD": "USD", "US $": "USD",
-    "A$": "AUD", "AU$": "AUD", "AUD": "AUD",
+    "A$": "AUD", "AU$": "AUD", "AUD": "AUD", "$A": "AUD", "$AU": "AUD", "$NZ": "NZD", "$US": "USD",  # "$A45 million"
     "C$": "CAD", "CA$": "CAD", "CAD": "CAD",
     "NZ$": "NZD", "NZD": "NZD", "S$": "SGD", "SGD": "SGD", "HK$": "HKD", "HKD": "HKD",
     "R$": "BRL", "$": "USD",

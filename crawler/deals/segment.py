@@ -22,6 +22,10 @@ _ITEM_LABEL = re.compile(r"^(?P<label>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,
                          r"(?=[$€£¥₹₦₱₺₫฿₩₪]|(?:US|A|C|S|HK)\$|[A-Z]{3} \d|Rs\.? \d|\d)")
 # A newsletter bullet that opens on its subject and a dash: "- Loora - AI English tutor ... with $9M in seed funding."
 _DASH_LABEL = re.compile(r"^(?P<label>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3}) [-–—] (?=\S)")
+# ... or with a description between the name and the dash: "- Scribewell, note-taking for clinics — $33 million
+# Series B", "- Paperstack (AI for prior authorisations) — acquired by Waystar"
+_DESCRIBED_LABEL = re.compile(r"^(?P<label>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})(?:, [^,—–:]{3,60}?| \([^)]{3,60}\)) "
+                              r"[–—] (?=\S)")
 # Deal-sheet fields that list names: a line "Investors: X, Y" is a field, whatever its length.
 _NAMES_FIELDS = frozenset({"investors", "investor", "lead", "leads", "lead investor", "lead investors", "led by",
                            "backers", "other investors", "co-investors", "lenders", "lender", "buyer", "acquirer"})
@@ -118,8 +122,12 @@ def _is_noise_phrase(sent: str) -> bool:
     return any(w in low for w in _NOISE_WORDS) and _NOISE_PHRASE.search(sent) is not None
 
 
+# Emoji and pictographs after a line's own punctuation
+_TRAILING_SYMBOLS = re.compile(r"(?:\s*[\u2190-\u2bff\u2600-\u27bf\ufe0f\u200d\U0001f000-\U0001faff])+$")
+
+
 def _is_heading(line: str) -> bool:
-    stripped = line.strip()
+    stripped = _TRAILING_SYMBOLS.sub("", line.strip())  # "... seed round! ⚡": a social post's sentence
     if not stripped or len(stripped) > 110 or stripped[-1] in ".!?\"”;,":
         return False
     label = _LABEL.match(stripped)
@@ -208,7 +216,8 @@ def segment(text: str) -> list[Sentence]:
         if bullet is not None:
             kind = "bullet"
             a += bullet.end()
-            lab = (_LABEL.match(text[a:b]) or _DASH_LABEL.match(text[a:b])) if a < b else None
+            lab = (_LABEL.match(text[a:b]) or _DASH_LABEL.match(text[a:b]) or _DESCRIBED_LABEL.match(text[a:b])) \
+                if a < b else None
             if lab is not None:
                 label = lab.group("label").strip()
         elif (lab := _LABEL.match(stripped) or _CAPS_LABEL.match(stripped) or _ITEM_LABEL.match(stripped)) is not None and \

@@ -106,7 +106,7 @@ RAISE_VERBS = re.compile(
     r"obtain(?:ed|s)?|announc(?:ed|es|ing|e)|complet(?:ed|es|ing|e)|attract(?:ed|s)?|wins?|won|scor(?:ed|es)|"
     r"draws?|drew|finaliz(?:ed|es|ing|e)|finalis(?:ed|es|ing|e)|unveil(?:ed|s)?|reach(?:ed|es)?|hits?|"
     r"is seeking|seeks|seeking|seek|sought|in talks to raise|in talks|tap(?:ped|s)?|lock(?:ed|s)? in|snag(?:ged|s)?|"
-    r"pric(?:ed|es|ing)|issu(?:ed|es|ing)|confirm(?:ed|s)|collect(?:s|ed|ing)?|add(?:s|ed)|adding|"
+    r"pric(?:ed|es|ing)|issu(?:ed|es|ing)|confirm(?:ed|s)|collect(?:s|ed|ing)?|add(?:s|ed)|adding|top(?:s|ped|ping)? up|"
     r"extend(?:s|ed|ing)? (?:its |their |the )?(?:series [a-z]|seed|pre-seed|round|funding)(?: round)?|"
     r"(?:near(?:s|ing)|closing in on|finali[sz]ing) (?:a|an|the|its) (?:[\w-]+ ){0,3}?(?:round|funding|financing|raise))\b",
     re.I,
