@@ -85,7 +85,7 @@ def collect(examples: Iterable[tuple[str, dict[str, Any], list[dict[str, Any]]]]
     rows: list[tuple[str, dict[str, float], int, int]] = []
     gold: list[dict[str, Any]] = []
     current = [""]
-    rule_accept = parse_module.accept
+    rule_accept = parse_module.rule_decision
     scored_accept = parse_module._accepted
 
     def record(r: Any, c: Any) -> bool:

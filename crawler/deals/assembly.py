@@ -300,7 +300,7 @@ def drop_earlier(cands: list[Candidate]) -> list[Candidate]:
     news elsewhere is its earlier deal, not a second new one; the same figure again is the same deal."""
     fresh = [c for c in cands if c.background == 0]
     return [c for c in cands if not (c.background == 1 and _DATED.search(c.sent.text) and any(
-        same_entity(f.company or "", c.company or "") and not _same_figure(f.money, c.money) for f in fresh))]
+        same_entity(f.company or "", c.company or "") and not same_figure(f.money, c.money) for f in fresh))]
 
 
 def drop_echoes(cands: list[Candidate]) -> list[Candidate]:
@@ -309,7 +309,7 @@ def drop_echoes(cands: list[Candidate]) -> list[Candidate]:
     named = [c for c in cands if not c.generic_subject and c.company]
     return [c for c in cands if not (c.generic_subject and c.deal_type == "equity" and any(
         n is not c and n.deal_type != "equity" and same_entity(n.company or "", c.company or "") and
-        _same_figure(n.money, c.money) for n in named))]
+        same_figure(n.money, c.money) for n in named))]
 
 
 _FIGURE_ONLY = re.compile(r"^[^:]{1,40}:\s*(?:(?:about|over|nearly|more than|up to)\s+)?\S*\d[\d,.]*\s*\w{0,8}\.?$")
@@ -320,7 +320,7 @@ def drop_headline_figures(cands: list[Candidate]) -> list[Candidate]:
     label; the story under it says who raised that figure, and that company's deal is the one."""
     def told_below(c: Candidate) -> bool:
         return any(o is not c and o.field == "text" and 0 < o.sent.start - c.sent.end <= 400 and
-                   o.company and not same_entity(o.company, c.company or "") and _same_figure(o.money, c.money)
+                   o.company and not same_entity(o.company, c.company or "") and same_figure(o.money, c.money)
                    for o in cands)
     return [c for c in cands if not (c.field == "text" and _FIGURE_ONLY.match(c.sent.text) and told_below(c))]
 
@@ -384,7 +384,7 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
                 best, amount = exact[0], to_usd(exact[0].money, r.resources, r.date)
         same = [c for c in g if c.background <= max(best.background, 1) and (
             (a := to_usd(c.money, r.resources, r.date)) is None or amount is None
-            or abs(a - amount) <= 0.05 * max(amount, 1.0) or _same_figure(c.money, best.money))] or [best]
+            or abs(a - amount) <= 0.05 * max(amount, 1.0) or same_figure(c.money, best.money))] or [best]
         investors = dedupe_names([i for c in same for i in c.investors])
         leads = dedupe_names([i for c in same for i in c.leads])
         if not leads and len(investors) == 1 and best.deal_type in ("equity", "debt") and best.verb in (
@@ -520,7 +520,7 @@ def _more_precise(a: Money, b: Money) -> bool:
     return digits(a) > digits(b)
 
 
-def _same_figure(a: Money, b: Money) -> bool:
+def same_figure(a: Money, b: Money) -> bool:
     """"₹1,800 crore" in the title and "₹1,800 crore (about $216 million)" in the body: one figure, though
     the body's own dollar equivalent and the configured rate differ."""
     return a.currency == b.currency and not a.vague and not b.vague and \

@@ -50,6 +50,10 @@ _NAMED_MONTH = re.compile(r"[(,]\s*(?:[\w -]+,\s*)?(?:announced\s+|closed\s+|on\
 _YEAR = re.compile(r"(?<![\d$€£.,])((?:19|20)\d\d)(?![\d%])")
 _MONTH_CELL = re.compile(r"(?i)(?:january|february|march|april|may|june|july|august|september|october|november|"
                          r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?:\s+\d{1,2})?(?:,?\s+20\d\d)?")
+# Words that make a list one of deals: money raised, lent or paid for a company
+_FUNDING_CUE = re.compile(r"(?i)\b(?:rais\w*|fund\w*|round\w*|financ\w*|invest\w*|backed|backers?|seed|pre-seed|series|"
+                          r"led by|lead|deals?|acqui\w*|bought|buys?|merger|m&a|debt|loan|venture|vc|capital|"
+                          r"secured|closed|landed|bagged|stake|valuation)\b")
 _UNDISCLOSED = re.compile(r"(?i)\b(?:undisclosed|not disclosed|unannounced)\b")
 _ACQUIRED = re.compile(r"(?i)\b(?:acqui\w+|bought|buyout|takeover|merger|m&a)\b")
 _NOT_A_ROUND = re.compile(r"(?i)\b(?:grants?|award(?:ed)?|prize|contracts?|revenue|ipo|listing|valuation of)\b")
@@ -182,6 +186,8 @@ def entry_deals(r: _Reader) -> list[Candidate]:
     if 2 * len(dated) >= len(headers):
         r.recap_spans = [(h[0], h[1]) for h in headers]  # no reading of these lines is news
         return []  # "1. Databricks: $10 billion in December": a recap of the period, not this week's news
+    if not _FUNDING_CUE.search(r.title) and 2 * sum(1 for h in headers if _FUNDING_CUE.search(h[3])) < len(headers):
+        return []  # a list of figures that neither its headline nor half its items call money raised: a ranking
     out: list[Candidate] = []
     spans = [headers[k + 1][0] - headers[k][1] for k in range(len(headers) - 1)]
     for k, (a, b, name, rest) in enumerate(headers):
@@ -209,6 +215,8 @@ def _entry(r: _Reader, text: str, a: int, b: int, end: int, name: str, rest: str
         if not figs:
             return None
         f = figs[0]
+        if classify.money_role(plain, f, f.start, f.end) != "deal":
+            return None  # "1. Orrin — $40 billion valuation", "— $12M in revenue": a ranking's figure, no round
         at = line.find(f.text) - lead  # money spans index the entry's sentence
         money = Money(max(at, 0), max(at, 0) + len(f.text), f.text, f.currency, f.value, f.high, f.qualifier, f.usd,
                       f.vague)

@@ -32,6 +32,8 @@ _NEWS_VERB = re.compile(r"\b(?:raises|raised|secures|secured|closes|closed|lands
                         r"acquires|buys|bags|nabs|gets|receives|received|completes|completed)\b", re.I)
 _QUOTE = re.compile(r"[\"“”]")
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.I)
+_TOTAL = re.compile(r"(?i)\b(?:in total|in all|to date|so far|cumulative\w*|combined|altogether|bring(?:s|ing)? (?:the|its) "
+                    r"(?:total|tally)|tak(?:es|ing) (?:the|its) total|total(?:ling|ing)?)\b")
 _LIST_TITLE = re.compile(r"[;|]|\b(?:roundup|round-up|weekly|week|digest|newsletter|briefing|deals|rounds|"
                          r"fundings|startups|recap|top \d+|\d+ (?:startups|companies|deals))\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -59,8 +61,16 @@ def candidate_features(r: _Reader, c: Candidate, rule: bool) -> dict[str, float]
     slug = re.sub(r"[^a-z0-9]", "", (r.url or "").lower())
     key = re.sub(r"[^a-z0-9]", "", company.lower())
     same_company = [x for x in r.cands if x is not c and x.company and company and same_entity(x.company, company)]
+    others = [to_usd(x.money, r.resources, r.date) for x in r.cands if x is not c and x.money.text != c.money.text]
+    parts = [v for v in others if v]
+    sums = amount is not None and any(abs(a + b - amount) <= 0.02 * amount for i, a in enumerate(parts)
+                                      for b in parts[i + 1:])
+    near = text[max(0, c.money.start - s.start - 60 if c.field == "text" else 0):][:160]
     f: dict[str, float] = {
         "rule": float(rule),
+        "total_cue": float(bool(_TOTAL.search(near))),
+        "sum_of_others": float(sums),
+        "loose": float(c.loose),
         "support": c.support,
         "title": float(c.field == "title"),
         "background": float(c.background),

@@ -68,6 +68,7 @@ class Candidate:
     sentences: list[Sentence] = field(default_factory=list)
     anchor: int | None = None  # start of the earlier sentence that named the company "it" refers to
     region: tuple[int, int] | None = None  # a list entry's lines in the text: its header and its story
+    loose: bool = False  # a deal figure no frame read: only the learned scorer may take it (parse.py)
 
 
 _PLURAL_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:startups|start-ups|companies|firms|labs|players|makers|developers|"

@@ -341,7 +341,10 @@ class InvestorMixin:
                     if key in seen:
                         continue
                     seen.add(key)
-                    inv_names = self.name_list(m.group("seg"), field_)
+                    seg = m.group("seg")
+                    if clause.count("(", 0, m.start("seg")) > clause.count(")", 0, m.start("seg")):
+                        seg = seg.split(")", 1)[0]  # "Dockline ($22M Series A, led by X), Harrowgate ...": the bracket ends it
+                    inv_names = self.name_list(seg, field_)
                     if kind == "joined":
                         inv_names += self.name_list(m.group("seg2"), field_)
                     inv += inv_names

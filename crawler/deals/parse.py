@@ -36,6 +36,7 @@ from crawler.deals.assembly import (
     drop_sum_of_parts,
     merge,
     paragraph_items,
+    same_figure,
     undisclosed_acquisition,
 )
 from crawler.deals.entities import (
@@ -150,6 +151,7 @@ class _Reader(FrameMixin):
         self.jv_sponsors: list[str] = []
         self.title_types: set[str] = set()
         self.jv_name: str | None = None
+        self.loose: list[Candidate] = []  # deal figures no frame read (loose_candidate)
         self.recap_spans: list[tuple[int, int]] = []  # lines of a list that recaps a past period (entries.py)
 
     # ---------------------------------------------------------------- names
@@ -195,6 +197,7 @@ class _Reader(FrameMixin):
         if moneys and (classify.carries_no_deal(t) or field_ == "text" and is_shouting(t)):
             moneys = []  # ... or a wire brief's capitals: its headline has the figure in ordinary case
         vals: list[Money] = []
+        loose_here: list[Candidate] = []
         for m in moneys:
             ms, me = m.start, m.end
             if label in _NO_FIGURE_LABELS or label.startswith(("total", "sum of", "combined")):
@@ -235,6 +238,8 @@ class _Reader(FrameMixin):
             if cand is not None:
                 self.joint_venture(cand, t, field_)
                 out.append(cand)
+            elif field_ == "text" and sent.kind in ("body", "bullet") and not sent.background:
+                loose_here.append(self.loose_candidate(sent, t, m, order))
         if len(vals) > 1:  # pre- and post-money both given: the post-money figure first
             rank = {"post": 0, None: 1, "pre": 2}
             vals.sort(key=lambda v: rank[classify.valuation_basis(t, v.start, v.end)])
@@ -251,21 +256,47 @@ class _Reader(FrameMixin):
         elif label in ("others", "investors", "other investors", "backers", "participants", "co-investors", "with",
                        "also"):
             inv += self.name_list(t[len(sent.label or "") + 1:], field_)
-        for c in out:
-            c.sentences.append(sent)
+        every = sorted(out + loose_here, key=lambda c: c.money.start)  # a loose figure keeps its own backers
+        for c in out + loose_here:
+            if c not in loose_here:
+                c.sentences.append(sent)
             if c.valuation is None and vals:
                 c.valuation = vals[0]
             if c.deal_type in _NO_SYNDICATE and c.investors:
                 continue  # a provider, builder or buyer: the round's investors are not its counterparties
             for n in inv:
-                if not same_entity(n, c.company or "") and n not in c.investors and _nearest(out, t, n) is c:
+                if not same_entity(n, c.company or "") and n not in c.investors and _nearest(every, t, n) is c:
                     c.investors.append(n)
             for n in leads:
-                if not same_entity(n, c.company or "") and n not in c.leads and _nearest(out, t, n) is c:
+                if not same_entity(n, c.company or "") and n not in c.leads and _nearest(every, t, n) is c:
                     c.leads.append(n)
+        self.loose += loose_here
         if not out:
             self._attach(sent, inv, leads, vals)
         return out
+
+    def loose_candidate(self, sent: Sentence, t: str, m: Money, order: int) -> Candidate:
+        """A deal-sized figure in a sentence no frame could read ("Medrift ($18 million Series A, led by
+        a16z), Caelum ... all announced rounds"): its likeliest company is the sentence's first name that is
+        no backer, place or person, else the label, the paragraph's or the story's focus. The rules never
+        accept it; the learned scorer weighs it with ``loose`` set."""
+        company = None
+        for n in self.chunks(t[:m.start], "text"):
+            if n.possessive and n.end < m.start - 3 or is_location(n.text) or _AFTER_PREPOSITION.search(t[:n.start]) or \
+                    self.names.kind(n.text) in ("vc", "pe", "bank", "media", "person", "regulator", "sovereign"):
+                continue
+            company = n.text
+            break
+        if company is None and sent.label and sent.label.lower() not in tx.FIELD_LABELS:
+            company = sent.label
+        company = company or self.focus
+        dtype = "acquisition" if tx.ACQUIRE_VERBS.search(t) or _SALE_WORDS.search(t) else "debt" if tx.DEBT_WORDS.search(t) else "equity"
+        c = Candidate(self.canon(company) if company else None, dtype, m, sent, "text", order, verb="loose",
+                      round=tx.find_round(t[m.end:m.end + 60]), loose=True)
+        c.background = classify.background_level(t[clause_start(t, m.start):m.start], t[m.end:m.end + 40].split(",")[0],
+                                                 self.year, self.month)
+        c.sentences.append(sent)
+        return c
 
     def _attach(self, sent: Sentence, inv: list[str], leads: list[str], vals: list[Money]) -> None:
         """Investor lists and valuations in a sentence without a deal figure go to the deal in focus."""
@@ -654,6 +685,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     reader.raw_title = raw_title
     cands = reader.run()
     accepted = [c for c in cands if _accepted(reader, c)]
+    loose = [c for c in reader.loose if _accepted(reader, c)]
     accepted = drop_echoes(drop_sum_of_parts(reader, drop_earlier(accepted)))
     entries = entry_deals(reader)
     # a list's entries count as the roundup's other deals when paragraphs open on deals of their own
@@ -664,6 +696,8 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
         twins = [a for a in accepted if same_entity(row.company or "", a.company or "") and a.deal_type == row.deal_type]
         if row.company and (not twins or all(a.money.vague and not row.money.vague for a in twins)):
             accepted = [a for a in accepted if a not in twins] + [row]  # the row's figure over "closed an angel round"
+    # a loose figure only where no reading of the article told that figure already
+    accepted += [c for c in loose if not any(same_figure(a.money, c.money) for a in [*accepted, *entries])]
     accepted = with_entries(accepted, entries)
     accepted = [a for a in accepted if a.field == "title" or not any(x <= a.sent.start < y for x, y in reader.recap_spans)]
     accepted = [a for a in drop_headline_figures(accepted) if not context_only(reader, a)]
@@ -674,10 +708,19 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     return ArticleDeals(tuple(deals))
 
 
+_AFTER_PREPOSITION = re.compile(r"(?i)\b(?:from|by|with|of|at|in|for|to|into|via|including|and)\s+(?:the\s+)?$")
+_SALE_WORDS = re.compile(r"(?i)\b(?:acquisition|takeover|buyout|merger|sold (?:itself )?to|sells? (?:itself )?to)\b")
+
+
+def rule_decision(r: _Reader, c: Candidate) -> bool:
+    """The hand rules' verdict on a candidate; a loose figure (``loose_candidate``) they never take."""
+    return accept(r, c) and not c.loose
+
+
 def _accepted(r: _Reader, c: Candidate) -> bool:
     """The hand rules' decision weighed with the learned scorer's (``learned.py``): the model has the
     last word, so a structural fact the rules over- or under-weigh for a new writer is corrected."""
-    rule = accept(r, c)
+    rule = rule_decision(r, c)
     if c.company is None:
         return False
     keep = bundled_model().probability(candidate_features(r, c, rule)) >= THRESHOLD

@@ -93,3 +93,17 @@ def test_the_model_keeps_a_lead_round_and_drops_a_total_to_date() -> None:
     model = bundled_model()
     p = {c.money.text: model.probability(candidate_features(reader, c, False)) for c in cands if c.field == "text"}
     assert p["$12 million"] > 0.5 > p["$30 million"]
+
+
+def test_a_figure_no_frame_reads_is_loose_and_only_the_model_may_take_it() -> None:
+    from crawler.deals.parse import rule_decision
+
+    body = ("It was a busy week. Dockline ($22 million Series A, led by Ironspring Ventures) and Pallas Route, "
+            "which raised a $41 million Series B led by Norwest, both announced rounds.")
+    reader = _Reader("Two freight startups raise money", body, None, RESOURCES, None)
+    framed = reader.run()
+    assert "$41 million" in {c.money.text for c in framed}
+    loose = [c for c in reader.loose if c.money.text == "$22 million"]
+    assert loose and loose[0].company == "Dockline" and loose[0].investors == ["Ironspring Ventures"]
+    assert not rule_decision(reader, loose[0])
+    assert candidate_features(reader, loose[0], False)["loose"] == 1.0
