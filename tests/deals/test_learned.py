@@ -99,7 +99,7 @@ def test_a_figure_no_frame_reads_is_loose_and_only_the_model_may_take_it() -> No
     from crawler.deals.parse import rule_decision
 
     body = ("It was a busy week. Dockline ($22 million Series A, led by Ironspring Ventures) and Pallas Route, "
-            "which raised a $41 million Series B led by Norwest, both announced rounds.")
+            "which raised a $41 million Series B led by Norwest, both announced rounds.\n\nDockline schedules trucks.")
     reader = _Reader("Two freight startups raise money", body, None, RESOURCES, None)
     framed = reader.run()
     assert "$41 million" in {c.money.text for c in framed}
