@@ -15,6 +15,7 @@ from crawler.deals import taxonomy as tx
 from crawler.deals.entities import same_entity
 from crawler.deals.frames import Candidate
 from crawler.deals.money import to_usd
+from crawler.deals.textutil import fold, folded
 
 if TYPE_CHECKING:
     from crawler.deals.parse import _Reader
@@ -30,13 +31,48 @@ _PERFECT = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?:raised|secured|closed
                       r"landed|completed|announced)\b", re.I)
 _NEWS_VERB = re.compile(r"\b(?:raises|raised|secures|secured|closes|closed|lands|landed|announces|announced|"
                         r"acquires|buys|bags|nabs|gets|receives|received|completes|completed)\b", re.I)
-_QUOTE = re.compile(r"[\"“”]")
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.I)
-_TOTAL = re.compile(r"(?i)\b(?:in total|in all|to date|so far|cumulative\w*|combined|altogether|bring(?:s|ing)? (?:the|its) "
-                    r"(?:total|tally)|tak(?:es|ing) (?:the|its) total|total(?:ling|ing)?)\b")
+_TOTAL = re.compile(r"\b(?:in total|in all|to date|so far|cumulative\w*|combined|altogether|bring(?:s|ing)? (?:the|its) "
+                    r"(?:total|tally)|tak(?:es|ing) (?:the|its) total|total(?:ling|ing)?)\b", re.I)
 _LIST_TITLE = re.compile(r"[;|]|\b(?:roundup|round-up|weekly|week|digest|newsletter|briefing|deals|rounds|"
                          r"fundings|startups|recap|top \d+|\d+ (?:startups|companies|deals))\b", re.I)
+# Sentence-level cues, run once per sentence on its folded text (the case-sensitive twins are several times faster)
+_SENTENCE_CUES = {name: folded(rx) for name, rx in (
+    ("future", _FUTURE), ("perfect", _PERFECT), ("news_verb", _NEWS_VERB), ("first_person", _FIRST_PERSON),
+    ("background_strong", tx.BACKGROUND_STRONG), ("rumor", tx.RUMOR))}
+_TOTAL_FOLDED = folded(_TOTAL)
+_QUOTE = re.compile(r"[\"“”]")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _sentence_facts(r: _Reader, text: str) -> dict[str, float]:
+    facts = r.feature_cache.get(text)
+    if facts is None:
+        low = fold(text)
+        facts = {name: float(bool(rx.search(low))) for name, rx in _SENTENCE_CUES.items()}
+        facts["quote"] = float(bool(_QUOTE.search(text)))
+        facts["stake_so_far"] = float(bool(tx.STAKE_SO_FAR.search(text)))
+        facts["old_year"] = float(bool(r.year and any(int(y) < r.year for y in _YEAR.findall(text))))
+        facts["sent_len"] = float(min(len(text) // 40, 10))
+        r.feature_cache[text] = facts
+    return facts
+
+
+def _article_facts(r: _Reader) -> tuple[dict[str, float], list[tuple[Candidate, float | None]], str]:
+    """What every candidate of the article shares: title facts, the candidates' dollar figures, the URL slug."""
+    hit = r.feature_cache.get(_ARTICLE)
+    if hit is None:
+        companies = {x.company for x in r.cands if x.company}
+        facts = {"title_no_deal": float(r.title_no_deal), "title_has_money": float(bool(r.title_amounts)),
+                 "title_types": float(bool(r.title_types)), "n_companies": float(min(len(companies), 10)),
+                 "n_cands": float(min(len(r.cands), 20)), "denial": float(bool(tx.DENIAL.search(r.title))),
+                 "list_title": float(bool(_LIST_TITLE.search(r.title)))}
+        figures = [(x, to_usd(x.money, r.resources, r.date)) for x in r.cands]
+        hit = r.feature_cache[_ARTICLE] = (facts, figures, re.sub(r"[^a-z0-9]", "", (r.url or "").lower()))
+    return hit
+
+
+_ARTICLE = "\x00article"  # the cache key of the article-wide facts (no sentence is this string)
 
 
 def candidate_features(r: _Reader, c: Candidate, rule: bool) -> dict[str, float]:
@@ -44,31 +80,26 @@ def candidate_features(r: _Reader, c: Candidate, rule: bool) -> dict[str, float]
     s = c.sent
     text = s.text
     company = c.company or ""
+    article, figures, slug = _article_facts(r)
     amount = to_usd(c.money, r.resources, r.date)
     in_title = any(same_entity(company, n) for n in r.title_names) if company else False
     focus = bool(company and r.focus and same_entity(company, r.focus))
     title_amount = amount is not None and any(abs(amount - v) <= 0.02 * v for v in r.title_amounts)
     first = r.first_block or 0
     depth = max(0, s.block - first) if c.field == "text" else 0
-    companies = {x.company for x in r.cands if x.company}
     same_figure = sum(1 for x in r.cands if x is not c and x.money.text == c.money.text)
     mentions = r.text.count(company) if company else 0
-    year_here = [int(y) for y in _YEAR.findall(text)]
-    old_year = bool(r.year and any(y < r.year for y in year_here))
     at = text.find(company) if company else -1
-    start = c.money.start - s.start if c.field == "text" and c.money.start >= s.start else c.money.start
     kind = r.names.kind(company) if company else None
-    slug = re.sub(r"[^a-z0-9]", "", (r.url or "").lower())
     key = re.sub(r"[^a-z0-9]", "", company.lower())
     same_company = [x for x in r.cands if x is not c and x.company and company and same_entity(x.company, company)]
-    others = [to_usd(x.money, r.resources, r.date) for x in r.cands if x is not c and x.money.text != c.money.text]
-    parts = [v for v in others if v]
+    parts = [v for x, v in figures if v and x is not c and x.money.text != c.money.text]
     sums = amount is not None and any(abs(a + b - amount) <= 0.02 * amount for i, a in enumerate(parts)
                                       for b in parts[i + 1:])
-    near = text[max(0, c.money.start - s.start - 60 if c.field == "text" else 0):][:160]
+    near = text[max(0, c.money.start - 60):c.money.end + 100]  # money spans index the sentence
     f: dict[str, float] = {
         "rule": float(rule),
-        "total_cue": float(bool(_TOTAL.search(near))),
+        "total_cue": float(bool(_TOTAL_FOLDED.search(fold(near)))),
         "sum_of_others": float(sums),
         "loose": float(c.loose),
         "support": c.support,
@@ -83,12 +114,7 @@ def candidate_features(r: _Reader, c: Candidate, rule: bool) -> dict[str, float]
         "in_title": float(in_title),
         "focus": float(focus),
         "title_amount": float(title_amount),
-        "title_no_deal": float(r.title_no_deal),
-        "title_has_money": float(bool(r.title_amounts)),
         "title_type_match": float(c.deal_type in r.title_types),
-        "title_types": float(bool(r.title_types)),
-        "n_companies": float(min(len(companies), 10)),
-        "n_cands": float(min(len(r.cands), 20)),
         "same_figure": float(min(same_figure, 5)),
         "mentions": float(min(mentions, 10)),
         "investors": float(min(len(c.investors), 6)),
@@ -97,18 +123,7 @@ def candidate_features(r: _Reader, c: Candidate, rule: bool) -> dict[str, float]
         "valuation": float(c.valuation is not None),
         "log_usd": math.log10(amount) if amount and amount > 0 else 0.0,
         "vague": float(c.money.vague),
-        "future": float(bool(_FUTURE.search(text))),
-        "perfect": float(bool(_PERFECT.search(text))),
-        "news_verb": float(bool(_NEWS_VERB.search(text))),
-        "quote": float(bool(_QUOTE.search(text))),
-        "first_person": float(bool(_FIRST_PERSON.search(text))),
-        "old_year": float(old_year),
-        "stake_so_far": float(bool(tx.STAKE_SO_FAR.search(text))),
-        "background_strong": float(bool(tx.BACKGROUND_STRONG.search(text))),
-        "rumor": float(bool(tx.RUMOR.search(text))),
-        "denial": float(bool(tx.DENIAL.search(r.title))),
-        "sent_len": float(min(len(text) // 40, 10)),
-        "company_before_money": float(0 <= at < start),
+        "company_before_money": float(0 <= at < c.money.start),
         "company_at_start": float(at == 0),
         "company_in_url": float(len(key) >= 3 and key in slug),
         "company_known_backer": float(kind in ("vc", "pe", "bank", "cloud", "sovereign")),
@@ -116,8 +131,9 @@ def candidate_features(r: _Reader, c: Candidate, rule: bool) -> dict[str, float]
         "figures_in_sentence": float(min(sum(1 for x in r.cands if x.sent is s), 5)),
         "same_company_cands": float(min(len(same_company), 6)),
         "same_company_title": float(any(x.field == "title" for x in same_company)),
-        "list_title": float(bool(_LIST_TITLE.search(r.title))),
     }
+    f.update(article)
+    f.update(_sentence_facts(r, text))
     for v in VERBS:
         f["verb=" + v] = float(c.verb == v)
     f["verb=other"] = float(c.verb not in VERBS)

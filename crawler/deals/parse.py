@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from crawler.deals import classify
 from crawler.deals import taxonomy as tx
@@ -151,6 +152,7 @@ class _Reader(FrameMixin):
         self.jv_sponsors: list[str] = []
         self.title_types: set[str] = set()
         self.jv_name: str | None = None
+        self.feature_cache: dict[str, Any] = {}  # features.py: facts shared by a sentence's or the article's candidates
         self.loose: list[Candidate] = []  # deal figures no frame read (loose_candidate)
         self.recap_spans: list[tuple[int, int]] = []  # lines of a list that recaps a past period (entries.py)
 
