@@ -31,7 +31,8 @@ FUNDUS = SHARED / "peers" / "news-sites" / "fundus"
 # The project's own labelled sets (written for DealRadar); scored with the same score.py.
 OWN_SETS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
             "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17",
-            "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24")
+            "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25",
+            "heldout26")
 
 
 def _articles() -> list[dict]:
