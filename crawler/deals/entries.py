@@ -54,6 +54,11 @@ _MONTH_CELL = re.compile(r"(?i)(?:january|february|march|april|may|june|july|aug
 _FUNDING_CUE = re.compile(r"(?i)\b(?:rais\w*|fund\w*|round\w*|financ\w*|invest\w*|backed|backers?|seed|pre-seed|series|"
                           r"led by|lead|deals?|acqui\w*|bought|buys?|merger|m&a|debt|loan|venture|vc|capital|"
                           r"secured|closed|landed|bagged|stake|valuation)\b")
+# A headline ranking companies by value or investors by activity, and one that reports this period's deals
+_RANKING_TITLE = re.compile(r"(?i)\b(?:most valuable|valuations?\b|richest|league tables?|most active|ranked|ranking|"
+                            r"unicorns? (?:list|to watch)|(?:top|leading) (?:\d+ )?(?:investors|backers|vcs|funds))")
+_NEWS_TITLE = re.compile(r"(?i)\b(?:rais\w*|this week|today|new rounds?|funding round|closes|secures|lands)\b")
+_BACKER_KINDS = frozenset({"vc", "pe", "bank", "sovereign"})
 _UNDISCLOSED = re.compile(r"(?i)\b(?:undisclosed|not disclosed|unannounced)\b")
 _ACQUIRED = re.compile(r"(?i)\b(?:acqui\w+|bought|buyout|takeover|merger|m&a)\b")
 _NOT_A_ROUND = re.compile(r"(?i)\b(?:grants?|award(?:ed)?|prize|contracts?|revenue|ipo|listing|valuation of)\b")
@@ -175,6 +180,8 @@ def entry_deals(r: _Reader) -> list[Candidate]:
         if not line.strip() or len(line) > 250 or (columns and _NOT_DEAL_COLUMNS.search(columns)):
             continue  # ... or a row of a table of market values, revenue or prices
         found = _header(r, line)
+        if found is not None and r.names.kind(found[0]) in _BACKER_KINDS:
+            found = None  # "2 | Andreessen Horowitz | 61 | 29 | ...": a table of investors, not of companies
         stop = start + len(line)
         if found is None and (sheet := _sheet_header(text, stop, line)) is not None:
             found, stop = sheet[:2], sheet[2]  # the entry's sentence runs to its figure's field line
@@ -186,6 +193,9 @@ def entry_deals(r: _Reader) -> list[Candidate]:
     if 2 * len(dated) >= len(headers):
         r.recap_spans = [(h[0], h[1]) for h in headers]  # no reading of these lines is news
         return []  # "1. Databricks: $10 billion in December": a recap of the period, not this week's news
+    if _RANKING_TITLE.search(r.title) and not _NEWS_TITLE.search(r.title):
+        r.recap_spans = [(h[0], h[1]) for h in headers]  # "The 10 most valuable AI startups": the items' figures
+        return []  # and the rounds they recall are the ranking's evidence, not news
     if not _FUNDING_CUE.search(r.title) and 2 * sum(1 for h in headers if _FUNDING_CUE.search(h[3])) < len(headers):
         return []  # a list of figures that neither its headline nor half its items call money raised: a ranking
     out: list[Candidate] = []

@@ -47,6 +47,9 @@ def _squash(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+_SITE_SECTION = re.compile(r"(?i)\s+(?:blog|news|newsroom|press|insights|engineering|team|hq|journal|updates)$")
+
+
 def self_name(url: str | None, title: str, text: str, names: list[str]) -> str | None:
     """The company an article speaks for, from its address, sign-off or boilerplate; None if unknown."""
     label = site_label(url)
@@ -56,7 +59,7 @@ def self_name(url: str | None, title: str, text: str, names: list[str]) -> str |
             sq = _squash(n)
             if sq and (sq == squashed or (len(sq) >= 4 and squashed.startswith(sq)) or
                        (len(squashed) >= 4 and sq.startswith(squashed))):
-                return n
+                return _SITE_SECTION.sub("", n) or n  # "TALLYROUTE BLOG" names Tallyroute's blog
     byline = _BYLINE.search(text[:400])  # "Priya Raman · CEO at Soundmark · 6 min read"
     if byline:
         return byline.group("name")

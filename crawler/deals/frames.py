@@ -239,6 +239,9 @@ class FrameMixin(InvestorMixin):
                          r"the startup|it has|it had))?\s*$", subj, re.I)
         if said:
             subj = AUX_TAIL.sub("", subj[:said.start()])  # "X, the ..., has today announced that it has raised"
+        colon = subj.rfind(": ")
+        if colon > 0 and subj[colon + 2:].strip():
+            subj = subj[colon + 2:]  # "Fuel for the fleet: we've closed", "Exclusive: Acme raises": the clause after it
         segments = [s for s in re.split(r",\s*", subj) if s.strip()]
         if len(segments) > 1 and _LATE_PRONOUN.search(segments[-1]):
             # "Quillmark says it now has 200 customers, and this week it closed": the sentence's own subject
@@ -489,12 +492,13 @@ class FrameMixin(InvestorMixin):
         aside = _DASH_ASIDE.search(t[:L]) if L > 0 and not subj_text.strip() else None
         if aside is not None:  # "Orrery Systems — the chip startup I wrote about — picked up $85 million"
             subj_text = aside.group("subj")
-        elif re.fullmatch(r"\s*(?:and|but|while|then|,)?\s*", subj_text) and L > 0:
+        elif re.fullmatch(r"\s*(?:and|but|while|then|,)?\s*", subj_text) and L > 0 and not t[:L].rstrip().endswith(":"):
             subj_text = t[clause_start(t, L - 1):L]
             first = re.search(tx.RAISE_VERBS.pattern + "|" + tx.INVEST_VERBS.pattern, subj_text, re.I)
             if first:
                 subj_text = subj_text[:first.start()]
-        if label and (not self.chunks(subj_text, field_) or tx.GENERIC_SUBJECT.search(subj_text)):
+        if label and (not self.chunks(subj_text, field_) or tx.GENERIC_SUBJECT.search(subj_text)) and \
+                not tx.is_phrase_label(label):
             subj_text = label
         obj_text = before[verbs[-1][1]:] if verbs else ""
         passive = _PASSIVE.search(before[:subj_end]) if cls == "invest" and re.search(
@@ -764,13 +768,14 @@ class FrameMixin(InvestorMixin):
                     if re.search(r"(?i)\b(?:co-)?led by", after):
                         cand.leads = list(names)
                 cls = cand.verb = "raise"
+            named = label if label and not tx.is_phrase_label(label) else None  # not "Fuel for the fleet: we've"
             item = _PAREN_ITEM.search(before) if cls == "none" else None
             if item is not None and item.group("name").split()[0].lower() not in STOP:
                 company, generic = item.group("name"), False  # "Also raising: Ledgerly ($40M venture debt from X)"
             else:
-                company, generic = self.single_subject(subj_text, field_) if subj_text.strip() else (label, False)
-            if company is None and label and generic:
-                company, generic = label, False
+                company, generic = self.single_subject(subj_text, field_) if subj_text.strip() else (named, False)
+            if company is None and named and generic:
+                company, generic = named, False
             cand.company, cand.generic_subject = company, generic
             cand.deal_type = dtype or "equity"
             if cand.deal_type == "infrastructure":

@@ -426,10 +426,12 @@ class _Reader(FrameMixin):
                     label_company = self.heading_company(sent.label) or (
                         sent.label.title() if " " not in sent.label and sent.label.lower() not in tx.FIELD_LABELS
                         and sent.label.lower() not in _SECTION_WORDS else None)
+                elif tx.is_phrase_label(sent.label):
+                    pass  # "Fuel for the fleet: we've closed ...": a kicker, not a name
                 elif names:
                     label_company = names[-1].text
                 elif not is_location(sent.label) and sent.label[0].isupper() and len(sent.label.split()) <= 4 \
-                        and not tx.find_round(sent.label) and not tx.PHRASE_LABEL.match(sent.label):
+                        and not tx.find_round(sent.label):
                     label_company = sent.label  # "- Iliad: the telecoms group will invest ..."
             if sent.kind == "bullet" and sent.block not in block_focus and (prev_sent is None or
                                                                              prev_sent.block != sent.block):

@@ -97,6 +97,13 @@ UNDISCLOSED_STRUCTURE = re.compile(r"\b(?:debt,? (?:or )?equity|equity,? (?:or )
                                    r"(?:split|divided|structured))\b", re.I)
 # Labels that are phrases, not names: "The math:", "Why it matters:", "Our view:"
 PHRASE_LABEL = re.compile(r"(?:The|A|An|Our|My|Why|How|What|This|That|Bottom|Big|Key|Quick|One)\b")
+# Lower-case words that make a label a phrase rather than a name ("Fuel for the fleet", "Deal of the week")
+_PHRASE_WORDS = re.compile(r"\b(?!(?:and|of|de|la|du|der|von|van|for)\b)[a-z]{3,}\b")
+
+
+def is_phrase_label(label: str) -> bool:
+    """Whether a line's "X: ..." label is a kicker or a phrase, not a name ("Fuel for the fleet: we've closed")."""
+    return bool(PHRASE_LABEL.match(label) or _PHRASE_WORDS.search(re.sub(r"\([^)]*\)", "", label)))
 
 # --- verbs ---------------------------------------------------------------------------------
 # The company is the subject: "X raised $5M", "X secures $5B investment from Y".
