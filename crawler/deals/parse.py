@@ -115,6 +115,9 @@ _SECTION_WORDS = frozenset({"funds", "deals", "rounds", "rumours", "rumors", "ex
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _OF_SHARES = re.compile(r"\s+(?:worth\s+)?(?:of|in)\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
 _RAISED_JUST_BEFORE = re.compile(r"(?i)\b(?:raised|raises|raising|secured|closed)\s+(?:\w+\s+){0,2}$")
+_PARTS_CUE = re.compile(r"(?i)\b(?:comprising|comprised of|made up of|consisting of|split (?:into|between)|"
+                        r"divided (?:into|between)|in the form of)\b")
+_AND_PART = re.compile("")  # stands for "the next part of the same total"
 _TYPED_PART = re.compile(r"(?i)\b(equity|debt|loans?|credit|venture debt)\s*\(\s*$")
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _SHEET_OPENER = re.compile(r"((?:[A-Z][\w.&'’-]*\s+){0,2}[A-Z][\w.&'’-]*)\s+(?:is|are|was|has|[a-z]{2,}[^s\W]s)\b")
@@ -200,6 +203,7 @@ class _Reader(FrameMixin):
             moneys = []  # ... or a wire brief's capitals: its headline has the figure in ordinary case
         vals: list[Money] = []
         loose_here: list[Candidate] = []
+        parts_of: list[Candidate] = []  # totals told in parts, each part a deal of its own
         for m in moneys:
             ms, me = m.start, m.end
             if label in _NO_FIGURE_LABELS or label.startswith(("total", "sum of", "combined")):
@@ -231,6 +235,27 @@ class _Reader(FrameMixin):
                                   round=whole.round if whole and dtype == "equity" else None)
                 piece.background = whole.background if whole else 0
                 out.append(piece)
+                continue
+            whole = next((c for c in reversed(out) if c.money.end <= ms), None)
+            cue = _PARTS_CUE.search(t, whole.money.end, ms) if whole is not None else None
+            if cue is None and parts_of and whole is not None and re.search(r"\band\b", t[whole.money.end:ms]):
+                cue, whole = _AND_PART, parts_of[-1]  # "... and a A$10 million debt facility from X": the next part
+            if whole is not None and cue is not None:
+                # "raised A$30 million, made up of a A$20 million Series B ... and a A$10 million debt facility":
+                # a total told in parts. A named round's total is the one deal ("$60 million in Series B funding,
+                # comprising $48 million in equity and $12 million in venture debt"); otherwise each part is one.
+                if whole in out and cue is not _AND_PART and whole.deal_type != "acquisition" and \
+                        not tx.find_round(t[whole.money.end:cue.start()]):  # a price paid in cash and stock stays one
+                    out.remove(whole)
+                if whole not in out:
+                    tail = t[me:me + 60].split(",")[0]
+                    dtype = "debt" if tx.DEBT_WORDS.search(tail) else "equity"
+                    piece = Candidate(whole.company, dtype, m, sent, field_, order, verb="raise",
+                                      generic_subject=whole.generic_subject,
+                                      round=tx.find_round(tail) if dtype == "equity" else None)
+                    piece.background = whole.background
+                    out.append(piece)
+                    parts_of.append(whole)
                 continue
             cand = self.frame(sent, t, m, ms, me, field_, order)
             if cand is None and label in _AMOUNT_LABELS:  # a deal sheet's "- Amount: $310 million"
