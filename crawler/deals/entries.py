@@ -66,8 +66,10 @@ _CELL_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w .&'’-]{0,30}?):\s*")
 _BOUGHT_BY = re.compile(r"(?i)\b(?:acquired|bought|purchased) by\s+([^·|,;]+)")
 _LINE_LABEL = re.compile(r"^(?P<label>[A-Z][\w .&'’-]{0,30}?):\s+")
 _LEAD_LABELS = frozenset({"lead", "leads", "lead investor", "lead investors", "led by", "co-leads", "lead backer"})
-_INVESTOR_LABELS = frozenset({"also", "with", "investors", "investor", "other investors", "backers", "participants",
-                              "co-investors", "others", "lender", "lenders", "buyer", "acquirer", "acquired by"})
+# Line labels whose names are a deal's backers ("Also in: X, Y and Z")
+INVESTOR_LABELS = frozenset({"also", "with", "investors", "investor", "other investors", "backers", "participants",
+                             "co-investors", "others", "lender", "lenders", "buyer", "acquirer", "acquired by", "also in",
+                             "also investing", "also participating", "other backers", "joining", "returning investors"})
 # Block numbers of entry headers, past any real paragraph's and any table row's.
 ENTRY_BLOCKS = 20_000
 # "Oxbow, $18 million in a Series A led by Felicis, for ...": an item is one line, its figure first
@@ -245,7 +247,7 @@ def _entry(r: _Reader, text: str, a: int, b: int, end: int, name: str, rest: str
         if label in _LEAD_LABELS:
             leads += names
             inv += names
-        elif label in _INVESTOR_LABELS:
+        elif label in INVESTOR_LABELS:
             inv += names
         elif label == "valuation" and (vals := find_money(value)):
             cand.valuation = vals[0]
@@ -272,7 +274,7 @@ def _story(r: _Reader, cand: Candidate, text: str, start: int, end: int) -> None
             cand.leads += [n for n in names if n not in cand.leads]
             cand.investors += [n for n in names if n not in cand.investors]
             continue
-        if label in _INVESTOR_LABELS:
+        if label in INVESTOR_LABELS:
             cand.investors += [n for n in r.name_list(tail, "text") if n not in cand.investors]
             _, marked = r.investor_mentions(tail, "text")  # "Investors: Frst (lead), Kima Ventures"
             cand.leads += [n for n in marked if n not in cand.leads]
@@ -284,8 +286,8 @@ def _story(r: _Reader, cand: Candidate, text: str, start: int, end: int) -> None
             cand.valuation = figs[0]
             cand.sentences.append(s)
             continue
-        if classify.background_level(s.text, "", r.year, r.month) >= 2 or tx.BACKGROUND_STRONG.search(s.text):
-            continue  # "It has raised $31 million to date from X": earlier backers
+        if figs and (classify.background_level(s.text, "", r.year, r.month) >= 2 or tx.BACKGROUND_STRONG.search(s.text)):
+            continue  # "It has raised $31 million to date from X": earlier backers (not "previous investor X joined")
         for f in figs:
             if cand.valuation is None and classify.money_role(s.text, f, f.start, f.end, label=s.label) == "valuation":
                 cand.valuation = f

@@ -42,7 +42,8 @@ TERM = (
 # Verb phrases that say the subject put money into the round ("X and Y also put in money").
 _JOIN_VERBS = (
     r"(?:participated|took part|take part|takes part|chipped in|joined in|joined(?=\s*(?:[.;,]|$|\s+(?:the|this|that|as|in|its|their)\s+(?:[\w-]+\s+)?"
-    r"(?:round|financing|raise|deal|investment|investors?|backers?|funding|cap table|syndicate)\b))|"
+    r"(?:round|financing|raise|deal|investment|investors?|backers?|funding|cap table|syndicate|series\s+[a-z]\d?|seed|"
+    r"pre-seed|tranche|extension)\b))|"
     r"(?:are|is|were|was) (?:also )?(?:taking part|participating|investing|joining in)|"
     r"invested(?:\s+(?:as well|too|again|alongside))?|came in|came (?:along|back)|re-?upped|"
     r"(?:returned|contributed)(?=\s*(?:[.,;]|$)|\s+(?:to (?:invest|back|fund|the round)|as (?:investors?|backers?)|"
@@ -70,7 +71,7 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"shareholders)\s+(?P<seg2>.+?)" + TERM, re.I), "joined"),
     (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:is|are|was|were)\s+(?:leading|co-leading|(?:expected|set|poised|likely|"
                 r"due) to (?:co-)?lead)\b", re.I), "lead"),
-    (re.compile(r"^(?P<seg>[^.;$€£]+?)\s+(?:led|co-led|headed|anchored)\s+(?:the|this|its)\s+(?:\w+\s){0,2}?"
+    (re.compile(r"^(?P<seg>[^.;$€£]+?)\s+(?:led|co-led|headed|anchored)\s+(?:the|this|its)\s+(?:[\w'’-]+\s){0,3}?"
                 r"(?:round|financing|investment|raise|deal|tranche|facility|loan)", re.I), "lead"),
     (re.compile(r"^(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:(?:also|both|too|all|each|again)\s+)*(?:" + _JOIN_VERBS + r")\b",
                 re.I), "inv"),
@@ -148,6 +149,9 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\blead investors? (?:is|are|was|were)\s+(?P<seg>.+?)" + TERM, re.I), "lead"),
     # a list item's bracket: "($9M seed, Khosla Ventures leading)"
     (re.compile(r"(?:^|,\s*)(?P<seg>[A-Z][^.;,()$]+?)\s+(?:co-)?leading\s*$"), "lead"),
+    # "Index Ventures wrote the lead check", "ARCH Venture Partners and GV split the lead"
+    (re.compile(r"(?:^|[,;:]\s*(?:which\s+|and\s+)?|\bwhich\s+)(?P<seg>[^.;:,$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:wrote|writes|cut|took|"
+                r"takes|split|splits|shared|shares)\s+the\s+lead\b", re.I), "lead"),
 )
 # Words (lower-cased) every match of each pattern above contains: all groups, any word of a group.
 # A pattern whose words are missing from the sentence cannot match, so it is not run.
@@ -198,6 +202,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("acted as",),),
     (("lead investor",),),
     (("leading",),),
+    (("wrote", "writes", "cut", "took", "takes", "split", "shared", "shares"), ("the lead",)),
 )
 _INV_TABLE = tuple((pat, kind, pat.pattern.startswith("^"), tuple(frozenset(group) for group in needs))
                    for (pat, kind), needs in zip(_INV_PATTERNS, _INV_NEEDS, strict=True))

@@ -49,6 +49,7 @@ from crawler.deals.entities import (
     is_title_case,
     same_entity,
 )
+from crawler.deals.entries import INVESTOR_LABELS as ENTRY_INVESTOR_LABELS
 from crawler.deals.entries import entry_deals, with_entries
 from crawler.deals.features import candidate_features
 from crawler.deals.firstperson import FIRST_PERSON, PRONOUN, self_name
@@ -280,8 +281,7 @@ class _Reader(FrameMixin):
             names = self.name_list(t[len(sent.label or "") + 1:].split(" with ")[0].split(",")[0], field_)
             leads += names
             inv += names
-        elif label in ("others", "investors", "other investors", "backers", "participants", "co-investors", "with",
-                       "also"):
+        elif label in ENTRY_INVESTOR_LABELS:
             inv += self.name_list(t[len(sent.label or "") + 1:], field_)
         every = sorted(out + loose_here, key=lambda c: c.money.start)  # a loose figure keeps its own backers
         for c in out + loose_here:
@@ -731,6 +731,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     accepted = [a for a in accepted if a.field == "title" or not any(x <= a.sent.start < y for x, y in reader.recap_spans)]
     accepted = [a for a in drop_headline_figures(accepted) if not context_only(reader, a)]
     _late_syndicate(reader, accepted)
+    _adopt_twins(accepted, cands)
     deals = merge(reader, accepted)
     if tx.DENIAL.search(title or ""):  # "X denies report it is in talks to buy Y": the reported deal is the denied one
         deals = [d for d in deals if d.status != "rumored"]
@@ -759,14 +760,36 @@ def _accepted(r: _Reader, c: Candidate) -> bool:
 
 
 _SYNDICATE_CUE = re.compile(r"\b(?:led by|co-led|participat\w+|also invested|took part|takes part|taking part|chipped in|joined the (?:round|financing)|"
-                            r"investors? (?:include|including|are|were)|backed by|contributions? from|supported by|"
+                            r"(?:investors?|backers?) (?:include|including|are|were)|also in:|backed by|contributions? from|supported by|"
                             r"arranged by|provided by|banks,? including|lenders,? including)\b", re.I)
 _LENDER_CUE = re.compile(r"(?i)\b(?:banks?|lenders?|creditors?|consortium|arranged|underwr\w+)\b")
 
 
-_ROUND_WORD = re.compile(r"(?i)\b(?:round|funding|financing|investment|raise|seed|series [a-z]|participat\w+|"
+_ROUND_WORD = re.compile(r"(?i)\b(?:round|funding|financing|investment|raise|seed|series [a-z]|participat\w+|backers|"
                          r"transaction|facility|loan)\b")
 _LED_BY_PERSON = re.compile(r"(?i)\bled by (?:its |the )?(?:chief|ceo|founder|co-founder|president|chairman|managing)")
+
+
+def _adopt_twins(accepted: list[Candidate], cands: list[Candidate]) -> None:
+    """A figure told twice ("raises $8.8M seed" over "has raised nearly nine million dollars in a seed round led
+    by Hustle Fund"), once taken and once left as background: the backers, round and valuation the left one
+    names are the taken one's."""
+    for c in cands:
+        if c in accepted or not c.company or not (c.investors or c.round or c.valuation):
+            continue
+        usd = c.money.usd or c.money.value
+        for a in accepted:
+            other = a.money.usd or a.money.value
+            named = same_entity(a.company or "", c.company) or bool(a.company and a.company in c.sent.text)
+            if a.deal_type != c.deal_type or a.money.currency != c.money.currency or not named \
+                    or not usd or abs(other - usd) > 0.05 * max(other, usd):
+                continue
+            own = c.sent.text  # only the backers its own sentence names: later ones may be another item's
+            a.investors += [n for n in c.investors if n in own and n not in a.investors and not same_entity(n, a.company or "")]
+            a.leads += [n for n in c.leads if n in own and n not in a.leads and not same_entity(n, a.company or "")]
+            a.round = a.round or c.round
+            a.valuation = a.valuation or c.valuation
+            break
 
 
 def _late_syndicate(r: _Reader, accepted: list[Candidate]) -> None:

@@ -41,6 +41,9 @@ _ABBREV = re.compile(r"(?:\b(?:[A-Z]\.[A-Z]|Mr|Ms|Mrs|Dr|Prof|St|Inc|Corp|Co|Ltd
                      r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc)\.)$")
 
 # A line that starts a trailing block of other stories: everything after it is furniture.
+# Tail-start lines a page also puts above its story, and how long a line of prose runs at least
+_TOP_BAR = re.compile(r"(?i)^\s*(?:share this(?: article| story| post)?|comments|sign up for|subscribe to)\b")
+_PROSE = 250
 _TAIL_START = re.compile(
     r"^\s*(?:related(?: stories| articles| posts| coverage| reading| news| content)?|read more|read next|"
     r"more from|more stories|more news|you may also like|you might also like|recommended(?: for you)?|"
@@ -163,10 +166,18 @@ def tail_start(text: str) -> int | None:
     """Where a trailing block of other stories begins ("Related", "Read more"), or None."""
     pos = 0
     for line in text.split("\n"):
-        if _TAIL_START.match(line.strip()):
+        if _starts_tail(line.strip(), text, pos + len(line)):
             return pos
         pos += len(line) + 1
     return None
+
+
+def _starts_tail(stripped: str, text: str, end: int) -> bool:
+    """A "Related"/"Read more" line ends the story; a page's top bar ("Share this article" above a press
+    release) does not, and tells itself apart by the paragraphs of prose that follow it."""
+    if not _TAIL_START.match(stripped):
+        return False
+    return not (_TOP_BAR.match(stripped) and any(len(ln) >= _PROSE for ln in text[end:].split("\n")))
 
 
 def segment(text: str) -> list[Sentence]:
@@ -186,7 +197,7 @@ def segment(text: str) -> list[Sentence]:
         block += 1
         a = line_start + (len(line) - len(line.lstrip()))
         b = a + len(stripped)
-        if tail or _TAIL_START.match(stripped):
+        if tail or _starts_tail(stripped, text, line_start + len(line)):
             tail = True
             out.append(Sentence(stripped, a, b, block, "noise"))
             continue
