@@ -129,6 +129,9 @@ def candidate_features(r: _Reader, c: Candidate, rule: bool) -> dict[str, float]
         "company_known_backer": float(kind in ("vc", "pe", "bank", "cloud", "sovereign")),
         "company_known": float(kind is not None),
         "figures_in_sentence": float(min(sum(1 for x in r.cands if x.sent is s), 5)),
+        "rank_in_sentence": float(min(sum(1 for x in r.cands if x.sent is s and x.money.start < c.money.start), 4)),
+        "earlier_same_deal": float(min(sum(1 for x in same_company if x.deal_type == c.deal_type and x.field == c.field
+                                           and (x.order, x.money.start) < (c.order, c.money.start)), 4)),
         "same_company_cands": float(min(len(same_company), 6)),
         "same_company_title": float(any(x.field == "title" for x in same_company)),
     }
