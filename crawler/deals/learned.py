@@ -5,8 +5,9 @@ ensemble, trained on every labelled set the project may use (``benchmarks/train_
 the same structural facts jointly, the rules' own decision among them. Its probability decides; a
 candidate without a company is never a deal.
 
-The model is a JSON file shipped with the package: no scikit-learn at run time, the same answer on
-every machine.
+The model is a JSON file shipped with the package, read once by ``load_resources`` and handed to the
+parser inside its ``Resources`` (the parser itself does no I/O): no scikit-learn at run time, the same
+answer on every machine.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ from crawler.deals.features import candidate_features
 from crawler.deals.firstperson import FIRST_PERSON, PRONOUN, self_name
 from crawler.deals.frames import ABOUT_LINE, PARENTHESES, TICKER, Candidate, FrameMixin, clause_start
 from crawler.deals.investors import strip_relative
-from crawler.deals.learned import THRESHOLD, bundled_model
+from crawler.deals.learned import THRESHOLD
 from crawler.deals.model import ArticleDeals
 from crawler.deals.money import Money, find_money, to_usd
 from crawler.deals.resources import Resources
@@ -753,7 +753,10 @@ def _accepted(r: _Reader, c: Candidate) -> bool:
     rule = rule_decision(r, c)
     if c.company is None:
         return False
-    keep = bundled_model().probability(candidate_features(r, c, rule)) >= THRESHOLD
+    model = r.resources.acceptance
+    if model is None:
+        return rule
+    keep = model.probability(candidate_features(r, c, rule)) >= THRESHOLD
     if keep and not rule:
         c.support = c.support or 1.0  # ranks with the rules' plain lead-paragraph figures when merged
     return keep

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from crawler.bundled import bundled
+from crawler.deals.learned import TreeModel, bundled_model
 
 #: Aliases shorter than this match case-sensitively only ("GV" must not match "gv").
 CASE_FOLD_MIN = 4
@@ -49,6 +50,7 @@ class Resources:
     exact: Mapping[str, Entity]
     folded: Mapping[str, Entity]
     rate_tables: tuple[RateTable, ...]
+    acceptance: TreeModel | None = None  # the learned scorer (learned.py); None: the hand rules alone decide
 
     def lookup(self, name: str) -> Entity | None:
         """The entity a surface name refers to, or None when no list knows it."""
@@ -185,4 +187,5 @@ def load_resources(aliases_path: Path | str | None = None, rates_path: Path | st
             _read_yaml(aliases_path) if aliases_path is not None else None,
             _read_yaml(rates_path) if rates_path is not None else None,
         ))
-    return Resources.from_data(_bundled("aliases.yaml"), _bundled("currency_rates.yaml"), *extra)
+    base = Resources.from_data(_bundled("aliases.yaml"), _bundled("currency_rates.yaml"), *extra)
+    return replace(base, acceptance=bundled_model())

@@ -107,3 +107,15 @@ def test_a_figure_no_frame_reads_is_loose_and_only_the_model_may_take_it() -> No
     assert loose and loose[0].company == "Dockline" and loose[0].investors == ["Ironspring Ventures"]
     assert not rule_decision(reader, loose[0])
     assert candidate_features(reader, loose[0], False)["loose"] == 1.0
+
+
+def test_resources_carry_the_model_and_without_it_the_rules_decide() -> None:
+    from dataclasses import replace
+
+    from crawler.deals import parse_article
+
+    assert RESOURCES.acceptance is bundled_model()
+    title, body = "Quarrel Labs raises $12 million", "Quarrel Labs raised $12 million led by Foxglove on Tuesday."
+    with_model = parse_article(title, body, None, resources=RESOURCES)
+    rules_only = parse_article(title, body, None, resources=replace(RESOURCES, acceptance=None))
+    assert [d.company for d in with_model.deals] == [d.company for d in rules_only.deals] == ["Quarrel Labs"]
