@@ -39,6 +39,8 @@ TERM = (
     r"according|joined|participated|took part|into|in exchange|with (?:the )?(?:participation|support|backing) (?:from|of))\b|"
     r"\s+(?:to|for|on|in)\s+[a-z]|$)"
 )
+# A legal form after a name, with its abbreviation stops ("Co., Ltd.", "Corp.", "Inc."), which would end the list early
+_CORPORATE_SUFFIX = re.compile(r",?\s+(?:Co\.,?\s+Ltd|Co|Corp|Inc|Ltd|L\.P|S\.A|N\.V|B\.V|Pte\.?\s+Ltd)\.(?=[\s,;)]|$)")
 # Verb phrases that say the subject put money into the round ("X and Y also put in money").
 _JOIN_VERBS = (
     r"(?:participated|took part|take part|takes part|chipped in|joined in|joined(?=\s*(?:[.;,]|$|\s+(?:the|this|that|as|in|its|their)\s+(?:[\w-]+\s+)?"
@@ -149,6 +151,11 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\blead investors? (?:is|are|was|were)\s+(?P<seg>.+?)" + TERM, re.I), "lead"),
     # a list item's bracket: "($9M seed, Khosla Ventures leading)"
     (re.compile(r"(?:^|,\s*)(?P<seg>[A-Z][^.;,()$]+?)\s+(?:co-)?leading\s*$"), "lead"),
+    # "the third-party allotment was subscribed by JAFCO Group, SMBC Venture Capital and ..."
+    (re.compile(r"\b(?:subscribed|taken up|underwritten)\s+(?:for\s+)?by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
+    # "... about $600 million, with Kleiner Perkins expected to lead": a rumoured round's lead
+    (re.compile(r"\bwith\s+(?P<seg>[^.;,$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:expected|set|poised|likely|due|tipped)\s+to\s+(?:co-)?lead\b",
+                re.I), "lead"),
     # "Index Ventures wrote the lead check", "ARCH Venture Partners and GV split the lead"
     (re.compile(r"(?:^|[,;:]\s*(?:which\s+|and\s+)?|\bwhich\s+)(?P<seg>[^.;:,$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:wrote|writes|cut|took|"
                 r"takes|split|splits|shared|shares)\s+the\s+lead\b", re.I), "lead"),
@@ -202,6 +209,8 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("acted as",),),
     (("lead investor",),),
     (("leading",),),
+    (("subscribed", "taken up", "underwritten"), ("by",)),
+    (("with",), ("to lead", "to co-lead")),
     (("wrote", "writes", "cut", "took", "takes", "split", "shared", "shares"), ("the lead",)),
 )
 _INV_TABLE = tuple((pat, kind, pat.pattern.startswith("^"), tuple(frozenset(group) for group in needs))
@@ -313,6 +322,8 @@ class InvestorMixin:
         leads: list[str] = []
         if "@" in t:
             t = _HANDLE.sub("", t)  # "led by @Seedcamp with @LocalGlobe": a social post's handles are the names
+        if "." in t:
+            t = _CORPORATE_SUFFIX.sub("", t)  # "JAFCO Group Co., Ltd., SMBC Venture Capital Co., Ltd. and ...": one name each
         low = fold(t)
         if not _TRIGGER_FOLDED.search(low):
             return inv, leads
