@@ -151,6 +151,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\blead investors? (?:is|are|was|were)\s+(?P<seg>.+?)" + TERM, re.I), "lead"),
     # a list item's bracket: "($9M seed, Khosla Ventures leading)"
     (re.compile(r"(?:^|,\s*)(?P<seg>[A-Z][^.;,()$]+?)\s+(?:co-)?leading\s*$"), "lead"),
+    # "Georgian was joined by BDC Capital": the one joined invested too
+    (re.compile(r"^(?P<seg>[^.;,$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:was|were)\s+joined\s+by\b", re.I), "inv"),
     # "the third-party allotment was subscribed by JAFCO Group, SMBC Venture Capital and ..."
     (re.compile(r"\b(?:subscribed|taken up|underwritten)\s+(?:for\s+)?by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "... about $600 million, with Kleiner Perkins expected to lead": a rumoured round's lead
@@ -209,6 +211,7 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("acted as",),),
     (("lead investor",),),
     (("leading",),),
+    (("joined by",),),
     (("subscribed", "taken up", "underwritten"), ("by",)),
     (("with",), ("to lead", "to co-lead")),
     (("wrote", "writes", "cut", "took", "takes", "split", "shared", "shares"), ("the lead",)),

@@ -768,7 +768,7 @@ _SYNDICATE_CUE = re.compile(r"\b(?:led by|co-led|participat\w+|also invested|too
 _LENDER_CUE = re.compile(r"(?i)\b(?:banks?|lenders?|creditors?|consortium|arranged|underwr\w+)\b")
 
 
-_ROUND_WORD = re.compile(r"(?i)\b(?:round|funding|financing|investment|raise|seed|series [a-z]|participat\w+|backers|"
+_ROUND_WORD = re.compile(r"(?i)\b(?:round|funding|financing|investment|raise|seed|series [a-z]|participat\w+|backers|investors|"
                          r"transaction|facility|loan)\b")
 _LED_BY_PERSON = re.compile(r"(?i)\bled by (?:its |the )?(?:chief|ceo|founder|co-founder|president|chairman|managing)")
 
