@@ -819,3 +819,27 @@ def _late_syndicate(r: _Reader, accepted: list[Candidate]) -> None:
         for n in leads:
             if not same_entity(n, target.company or "") and not any(same_entity(n, i) for i in target.leads):
                 target.leads.append(n)
+    _backer_shaped(r, target)
+
+
+_BACKER_WORD = re.compile(r"\b(?:Ventures|Venture Partners|Capital|Partners|Fund|Investments?|VC|Equity|Growth Equity)$")
+_FUNDING_WORDS = re.compile(r"(?i)\b(?:round|funding|financing|raise[sd]?|rais(?:ing|es)|invest\w*|backed|backers?|led|lead|"
+                            r"participat\w*|seed|series [a-z]|cap table|co-investors?|joined)\b")
+_EMPLOYER = re.compile(r"(?i)\b(?:former|ex-|formerly|alum\w*|executives?|partner at|of)\s+(?:the\s+)?$")
+
+
+def _backer_shaped(r: _Reader, target: Candidate) -> None:
+    """In the story of a single round, a name shaped like a backer ("Redwood Arc Ventures", "Lighter Capital",
+    or a fund the alias table knows) in a current sentence about the funding is one of the round's backers,
+    however the sentence is built."""
+    for s in r.all_sents:
+        if s.kind not in ("body", "bullet") or s.background or not _FUNDING_WORDS.search(s.text) or find_money(s.text) or \
+                tx.BACKGROUND_STRONG.search(s.text) or is_shouting(s.text) or s.block - (r.first_block or 0) > 6:
+            continue  # a sentence with a figure is the frames' to read: current, or an earlier round's
+        for n in r.chunks(s.text, "text"):
+            name = r.canon(n.text)
+            if n.possessive or same_entity(name, target.company or "") or _EMPLOYER.search(s.text[:n.start]) or \
+                    any(same_entity(name, i) or same_entity(name, r.canon(i)) for i in target.investors):
+                continue
+            if _BACKER_WORD.search(n.text) or r.names.kind(n.text) in ("vc", "pe", "sovereign"):
+                target.investors.append(name)
