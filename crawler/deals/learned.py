@@ -47,8 +47,9 @@ class TreeModel:
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"acceptance model: malformed ({exc!r})") from None
         for feat, _thr, left, right, value in model.trees:
-            if not (len(feat) == len(left) == len(right) == len(value)) or any(
-                    f >= len(features) for f in feat):
+            size = len(feat)  # every child after its parent: a walk always ends at a leaf
+            if not (size == len(left) == len(right) == len(value)) or any(f >= len(features) for f in feat) or any(
+                    left[k] != -1 and not (k < left[k] < size and k < right[k] < size) for k in range(size)):
                 raise ModelError("acceptance model: a tree does not fit its feature list")
         return model
 

@@ -47,6 +47,8 @@ def test_a_feature_the_caller_did_not_compute_is_an_error() -> None:
     {"trees": [{"feature": [0, 0], "threshold": [0.5, -2.0, -2.0], "left": [1, -1, -1], "right": [2, -1, -1],
                 "value": [0.0, 1.0, 2.0]}]},  # lists of different lengths
     {"init": "high"},
+    {"trees": [{"feature": [0, 0, 0], "threshold": [0.5, -2.0, -2.0], "left": [0, -1, -1], "right": [2, -1, -1],
+                "value": [0.0, 1.0, 2.0]}]},  # a node that is its own child: the walk would never end
 ])
 def test_malformed_model_files_are_refused(broken: dict) -> None:
     with pytest.raises(ModelError):
