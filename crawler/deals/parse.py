@@ -118,7 +118,6 @@ _OF_SHARES = re.compile(r"\s+(?:worth\s+)?(?:of|in)\s+(?:its\s+|their\s+|the\s+c
 _RAISED_JUST_BEFORE = re.compile(r"(?i)\b(?:raised|raises|raising|secured|closed)\s+(?:\w+\s+){0,2}$")
 _PARTS_CUE = re.compile(r"(?i)\b(?:comprising|comprised of|made up of|consisting of|split (?:into|between)|"
                         r"divided (?:into|between)|in the form of)\b")
-_AND_PART = re.compile("")  # stands for "the next part of the same total"
 _TYPED_PART = re.compile(r"(?i)\b(equity|debt|loans?|credit|venture debt)\s*\(\s*$")
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _SHEET_OPENER = re.compile(r"((?:[A-Z][\w.&'’-]*\s+){0,2}[A-Z][\w.&'’-]*)\s+(?:is|are|was|has|[a-z]{2,}[^s\W]s)\b")
@@ -239,13 +238,15 @@ class _Reader(FrameMixin):
                 continue
             whole = next((c for c in reversed(out) if c.money.end <= ms), None)
             cue = _PARTS_CUE.search(t, whole.money.end, ms) if whole is not None else None
-            if cue is None and parts_of and whole is not None and re.search(r"\band\b", t[whole.money.end:ms]):
-                cue, whole = _AND_PART, parts_of[-1]  # "... and a A$10 million debt facility from X": the next part
-            if whole is not None and cue is not None:
+            next_part = cue is None and bool(parts_of) and whole is not None and \
+                re.search(r"\band\b", t[whole.money.end:ms]) is not None
+            if next_part:
+                whole = parts_of[-1]  # "... and a A$10 million debt facility from X": the next part of that total
+            if whole is not None and (cue is not None or next_part):
                 # "raised A$30 million, made up of a A$20 million Series B ... and a A$10 million debt facility":
                 # a total told in parts. A named round's total is the one deal ("$60 million in Series B funding,
                 # comprising $48 million in equity and $12 million in venture debt"); otherwise each part is one.
-                if whole in out and cue is not _AND_PART and whole.deal_type != "acquisition" and \
+                if cue is not None and whole in out and whole.deal_type != "acquisition" and \
                         not tx.find_round(t[whole.money.end:cue.start()]):  # a price paid in cash and stock stays one
                     out.remove(whole)
                 if whole not in out:
