@@ -229,9 +229,11 @@ class Daemon:
                 self._lock_doubt = True
             state = self.lock.check()
             if state == "lost":
+                # Logged before the flag is set: the main thread exits as soon as it sees the flag, and this
+                # thread is a daemon thread, so a line written after it could be lost with the process.
+                log.error("another process took the daemon lock; stopping")
                 self._lock_lost = True
                 self.scheduler.stop()  # no more ticks, batches or dispatches; the main loop shuts down
-                log.error("another process took the daemon lock; stopping")
                 return
             self._lock_doubt = state != "held"
 
