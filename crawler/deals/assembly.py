@@ -11,6 +11,7 @@ from crawler.deals.entities import STOP, dedupe_names, is_location, same_entity
 from crawler.deals.frames import Candidate
 from crawler.deals.model import DealMention, Evidence
 from crawler.deals.money import Money, find_money, to_usd
+from crawler.deals.segment import Sentence
 
 if TYPE_CHECKING:
     from crawler.deals.parse import _Reader
@@ -146,6 +147,11 @@ def context_only(r: _Reader, c: Candidate) -> bool:
     return at > 0 and _RIVAL.search(c.sent.text[:at]) is not None
 
 
+def section_names(s: Sentence, company: str | None) -> bool:
+    """Whether the sentence sits under a heading that is the company's name alone: a list's item."""
+    return bool(s.section and company and len(s.section.split()) <= 4 and same_entity(s.section, company))
+
+
 def accept(r: _Reader, c: Candidate) -> bool:
     if c.company is None or c.background >= 2 or _implausible(r, c):
         return False
@@ -164,7 +170,8 @@ def accept(r: _Reader, c: Candidate) -> bool:
     if context_only(r, c):
         return False
     lead = c.sent.block == r.first_block or c.sent.block == (r.first_block or 0) + 1
-    roundup = bool(c.sent.label) or bool(c.sent.section and not c.sent.background and c.sent.kind == "bullet")
+    roundup = bool(c.sent.label) or bool(c.sent.section and not c.sent.background and (
+        c.sent.kind == "bullet" or section_names(c.sent, c.company)))
     if c.sent.background:
         return False
     title_investor = bool(_TITLE_DEAL_CUE.search(r.title)) and any(
@@ -172,7 +179,7 @@ def accept(r: _Reader, c: Candidate) -> bool:
     if _total_so_far(c) and _TOTAL_CUE.search(c.sent.text):
         return False  # "has raised CHF 45 million, most recently a CHF 30 million Series B in 2025"
     if not lead and not title_amount and not title_investor and not _NEWS_NOW.search(c.sent.text) and (
-            tx.STAKE_SO_FAR.search(c.sent.text) or _total_so_far(c)):
+            tx.STAKE_SO_FAR.search(c.sent.text) or _total_so_far(c)) and not (title_company and roundup):
         return False  # "Amazon has invested $8 billion in Anthropic", "The company has raised CHF 65 million"
         # deep in the story: a stake or a total built up over time, not news
     if title_amount:
@@ -443,7 +450,7 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
                 key = (s.start, s.end, where)
                 if key not in seen:
                     seen.add(key)
-                    said = r.raw_title[s.start:s.end] if where == "title" else s.text
+                    said = r.raw_title[s.start:s.end] if where == "title" else r.published_text[s.start:s.end]
                     evidence.append(Evidence(said, s.start, s.end, where))
         ai_words = re.search(r"\b(?:AI|artificial intelligence|machine learning|model|LLM|GPU|data cent|chatbot|"
                              r"robot|compute|inference|generative|neural|agent|TPU|tensor processing)", " ".join(e.text for e in evidence)

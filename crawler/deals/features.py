@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from crawler.deals import taxonomy as tx
+from crawler.deals.assembly import section_names
 from crawler.deals.entities import same_entity
 from crawler.deals.frames import Candidate
 from crawler.deals.money import to_usd
@@ -110,6 +111,7 @@ def candidate_features(r: _Reader, c: Candidate, rule: bool) -> dict[str, float]
         "lead": float(c.field == "title" or depth <= 1),
         "label": float(bool(s.label)),
         "section": float(bool(s.section)),
+        "section_is_company": float(section_names(s, company)),
         "generic_subject": float(c.generic_subject),
         "in_title": float(in_title),
         "focus": float(focus),

@@ -190,6 +190,10 @@ PARENTHESES = re.compile(r"\s*\([^)]*\)")
 # ", (NYSE: ACEL)," after a company's name: its ticker, never the subject
 TICKER = re.compile(r",?\s*\((?:NYSE|NASDAQ|Nasdaq|NYSE American|LSE|AIM|TSX|TSXV|TSX-V|ASX|CSE|NSE|BSE|OTC\w*|SIX|"
                     r"Euronext|XETRA|HKEX|SGX|TASE)\s*:\s*[A-Z0-9.\-]+\)", re.I)
+# "The Des Moines company", "The Cambridge, Mass. drug-discovery shop": a definite description whose
+# capitalised words are a place or a sector, standing for the company the story is about.
+_DEFINITE_DESCRIPTION = re.compile(r"(?:The|This)\s+(?:[A-Z][\w.'’-]*,?\s+){1,4}(?:[a-z][\w-]*\s+){0,3}"
+                                   r"(?:" + tx.DESCRIBED_NOUN + r"|shop|outfit|unicorn|team|venture)")
 _PLACE_PREP = re.compile(r"\s+(?:from|in|of|at|near|outside|based in)\s+", re.I)
 _DEBT_PAPER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:notes|bonds|loans|term loans)\b", re.I)
 _ISSUE = re.compile(r"\b(?:pric(?:ed|es|ing)|issu(?:ed|es|ing)|offering|placement|closed|raised|sold|secured|"
@@ -234,11 +238,13 @@ class FrameMixin(InvestorMixin):
         subj = _DASH_APPOSITIVE.sub(", ", subj)  # "X – the start-up doing Y – has raised": as with commas
         subj = AUX_TAIL.sub("", subj)
         said = re.search(r"\b(?:said|says|announced|confirmed|reported|disclosed|revealed|told \w+)"
-                         r"(?:\s+(?:on|late on|earlier on)\s+\w+|\s+(?:today|yesterday|this week|last week|"
+                         r"(?:\s+(?:on|late on|earlier on)\s+\w+|\s+(?:today|yesterday|this week|last week|[A-Z][a-z]+day|"
                          r"in a (?:statement|filing|blog post|press release)))?(?:,?\s+(?:that\s+)?(?:it|they|the company|"
                          r"the startup|it has|it had))?\s*$", subj, re.I)
         if said:
             subj = AUX_TAIL.sub("", subj[:said.start()])  # "X, the ..., has today announced that it has raised"
+        if _DEFINITE_DESCRIPTION.fullmatch(subj.strip()):
+            return None, True
         colon = subj.rfind(": ")
         if colon > 0 and subj[colon + 2:].strip():
             subj = subj[colon + 2:]  # "Fuel for the fleet: we've closed", "Exclusive: Acme raises": the clause after it

@@ -74,7 +74,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:is|are|was|were)\s+(?:leading|co-leading|(?:expected|set|poised|likely|"
                 r"due) to (?:co-)?lead)\b", re.I), "lead"),
     (re.compile(r"^(?P<seg>[^.;$€£]+?)\s+(?:led|co-led|headed|anchored)\s+(?:the|this|its)\s+(?:[\w'’-]+\s){0,3}?"
-                r"(?:round|financing|investment|raise|deal|tranche|facility|loan)", re.I), "lead"),
+                r"(?:round|financing|investment|raise|deal|tranche|facility|loan|series [a-z]\d?\b|(?:pre-)?seed\b)", re.I),
+     "lead"),
     (re.compile(r"^(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:(?:also|both|too|all|each|again)\s+)*(?:" + _JOIN_VERBS + r")\b",
                 re.I), "inv"),
     (re.compile(r"\b(?:investors|backers|participants|lenders|funders|financiers|buyers|investors in the round|"

@@ -59,7 +59,7 @@ from crawler.deals.learned import THRESHOLD
 from crawler.deals.model import ArticleDeals
 from crawler.deals.money import Money, find_money, to_usd
 from crawler.deals.resources import Resources
-from crawler.deals.segment import Sentence, is_shouting, segment
+from crawler.deals.segment import Sentence, is_shouting, segment, unmark_strong
 from crawler.deals.tables import table_deals
 
 _ACQ_WORDS = ("acquisition of", "to acquire", "acquires", "acquired", "to buy", "buys", "bought", "takeover of")
@@ -133,6 +133,8 @@ class _Reader(FrameMixin):
         self.title = title
         self.url = url
         self._self_name: tuple[str | None] | None = None
+        self.published_text = text  # as given: evidence quotes it
+        text, self.strong_labels = unmark_strong(text)
         self.text = text
         self.resources = resources
         self.date = published.date() if published else None
@@ -405,7 +407,7 @@ class _Reader(FrameMixin):
 
     def run(self) -> list[Candidate]:
         title_sent = Sentence(self.title, 0, len(self.title), 0, "title")
-        self.all_sents = segment(self.text)
+        self.all_sents = segment(self.text, self.strong_labels)
         sents = [s for s in self.all_sents if s.kind != "noise"]
         self._scan_acquisitions(title_sent, sents)
         self._scan_venture(title_sent, sents)

@@ -180,8 +180,40 @@ def _starts_tail(stripped: str, text: str, end: int) -> bool:
     return not (_TOP_BAR.match(stripped) and any(len(ln) >= _PROSE for ln in text[end:].split("\n")))
 
 
-def segment(text: str) -> list[Sentence]:
-    """All sentences of the article in order, each tagged with its block kind and section."""
+# Markdown strong emphasis, "**Halden**" or "__Halden__", as newsletters paste it.
+_STRONG = re.compile(r"(\*\*|__)(?=\S)([^*_\n]{1,80}?)(?<=\S)\1")
+# A line that opens on a strong name and goes on: "**Halden** is a Norwegian team ...", "- **Halden** raised ...".
+_STRONG_LEAD = re.compile(r"(?:[-•*·]\s+)?(\*\*|__)(?P<name>[A-Z0-9][^*_\n:.!?]{0,50}?)\1\s*[,—–-]?\s*(?=\S)")
+
+
+def unmark_strong(text: str) -> tuple[str, dict[int, str]]:
+    """The text with Markdown strong markers blanked, and the names that open lines in bold.
+
+    A newsletter that bolds each item's company ("**Halden** is a Norwegian team ...") makes that name the
+    item's label, as "Halden: ..." would. The markers become spaces where they stand, so every offset still
+    indexes the text as published.
+    """
+    if "**" not in text and "__" not in text:
+        return text, {}
+    lines = []
+    labels: dict[int, str] = {}
+    pos = 0
+    for line in text.split("\n"):
+        bare = _STRONG.sub(lambda m: "  " + m.group(2) + "  ", line)
+        if bare != line:
+            lead = _STRONG_LEAD.match(line.lstrip())
+            if lead is not None and len(lead.group("name").split()) <= 5:
+                labels[pos] = lead.group("name").strip()
+        lines.append(bare)
+        pos += len(line) + 1
+    return "\n".join(lines), labels
+
+
+def segment(text: str, strong_labels: dict[int, str] | None = None) -> list[Sentence]:
+    """All sentences of the article in order, each tagged with its block kind and section.
+
+    ``strong_labels`` (from ``unmark_strong``) gives the lines that open on a bolded name: list items.
+    """
     out: list[Sentence] = []
     pos = 0
     block = 0
@@ -224,7 +256,12 @@ def segment(text: str) -> list[Sentence]:
             continue
         kind = "body"
         label = None
-        if bullet is not None:
+        strong = (strong_labels or {}).get(line_start)
+        if strong is not None:
+            kind, label = "bullet", strong
+            if bullet is not None:
+                a += bullet.end()
+        elif bullet is not None:
             kind = "bullet"
             a += bullet.end()
             lab = (_LABEL.match(text[a:b]) or _DASH_LABEL.match(text[a:b]) or _DESCRIBED_LABEL.match(text[a:b])) \
