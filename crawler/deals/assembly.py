@@ -147,6 +147,28 @@ def context_only(r: _Reader, c: Candidate) -> bool:
     return at > 0 and _RIVAL.search(c.sent.text[:at]) is not None
 
 
+def vetoed(r: _Reader, c: Candidate) -> bool:
+    """What no weighing of a candidate's other facts can outvote (the learned scorer included)."""
+    if c.field == "title":
+        return _granted(r, to_usd(c.money, r.resources, r.date))  # "Cogsworth wins £2.5m" over "has been
+        # awarded a £2.5m grant from Innovate UK"
+    return tx.is_ranking_title(r.title) and not r.title_amounts  # "The 6 most active AI investors": the
+    # rounds under it are the ranking's evidence
+
+
+def _granted(r: _Reader, amount: float | None) -> bool:
+    """Whether the body tells the headline's figure as a grant or an award, not as a round or a loan."""
+    if amount is None:
+        return False
+    for s in r.all_sents:
+        if s.kind == "noise" or not _GRANTS.search(s.text) or tx.EQUITY_WORDS.search(s.text) or \
+                tx.DEBT_WORDS.search(s.text):
+            continue
+        if any((v := to_usd(m, r.resources, r.date)) and abs(v - amount) <= 0.02 * amount for m in find_money(s.text)):
+            return True
+    return False
+
+
 def section_names(s: Sentence, company: str | None) -> bool:
     """Whether the sentence sits under a heading that is the company's name alone: a list's item."""
     return bool(s.section and company and len(s.section.split()) <= 4 and same_entity(s.section, company))
@@ -164,6 +186,8 @@ def accept(r: _Reader, c: Candidate) -> bool:
         r.focus is not None and same_entity(c.company, r.focus))) and bool(_TITLE_DEAL_CUE.search(r.title)) \
         and not tx.DENIAL.search(r.title) and not r.title_no_deal  # "... says it is not raising", "... sue X over
     # its acquisition": the title is no deal support
+    if vetoed(r, c):
+        return False
     if c.field == "title":
         c.support = 3.0
         return True

@@ -25,7 +25,8 @@ _BARE_MONTH = re.compile(r"\bin (?:early |mid-|late )?(?P<month>" + _MONTHS + r"
 _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
 # "the report that it raised $90 million is simply wrong"
 _DENIED_AFTER = re.compile(r"\s*(?:[\w-]+\s){0,3}?(?:(?:is|was|are|were)\s+[\"“]?(?:\w+\s)?(?:wrong|untrue|incorrect|false|"
-                           r"inaccurate|not true|baseless|fiction)|fell apart|fell through|collapsed|"
+                           r"inaccurate|not true|baseless|fiction)|(?:is|was|are|were|has been|have been)\s+(?:\w+\s)?(?:denied|dismissed|"
+                           r"rejected|refuted|disputed)|fell apart|fell through|collapsed|"
                            r"(?:was|were) (?:called off|scrapped|abandoned))\b", re.I)  # "a $100 million round fell apart"
 _REPORTED_HAD = re.compile(r"(\b(?:said|says|announced|confirmed|disclosed)\b[^.;]{0,60}?)\bhad\b(?=\s+(?:separately\s+|also\s+)?"
                            r"(?:raised|closed|secured|received)\b)", re.I)

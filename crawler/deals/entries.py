@@ -54,10 +54,6 @@ _MONTH_CELL = re.compile(r"(?i)(?:january|february|march|april|may|june|july|aug
 _FUNDING_CUE = re.compile(r"(?i)\b(?:rais\w*|fund\w*|round\w*|financ\w*|invest\w*|backed|backers?|seed|pre-seed|series|"
                           r"led by|lead|deals?|acqui\w*|bought|buys?|merger|m&a|debt|loan|venture|vc|capital|"
                           r"secured|closed|landed|bagged|stake|valuation)\b")
-# A headline ranking companies by value or investors by activity, and one that reports this period's deals
-_RANKING_TITLE = re.compile(r"(?i)\b(?:most valuable|valuations?\b|richest|league tables?|most active|ranked|ranking|"
-                            r"unicorns? (?:list|to watch)|(?:top|leading) (?:\d+ )?(?:investors|backers|vcs|funds))")
-_NEWS_TITLE = re.compile(r"(?i)\b(?:rais\w*|this week|today|new rounds?|funding round|closes|secures|lands)\b")
 _BACKER_KINDS = frozenset({"vc", "pe", "bank", "sovereign"})
 _UNDISCLOSED = re.compile(r"(?i)\b(?:undisclosed|not disclosed|unannounced)\b")
 _ACQUIRED = re.compile(r"(?i)\b(?:acqui\w+|bought|buyout|takeover|merger|m&a)\b")
@@ -195,7 +191,7 @@ def entry_deals(r: _Reader) -> list[Candidate]:
     if 2 * len(dated) >= len(headers):
         r.recap_spans = [(h[0], h[1]) for h in headers]  # no reading of these lines is news
         return []  # "1. Databricks: $10 billion in December": a recap of the period, not this week's news
-    if _RANKING_TITLE.search(r.title) and not _NEWS_TITLE.search(r.title):
+    if tx.is_ranking_title(r.title, valuations=True):
         r.recap_spans = [(h[0], h[1]) for h in headers]  # "The 10 most valuable AI startups": the items' figures
         return []  # and the rounds they recall are the ranking's evidence, not news
     if not _FUNDING_CUE.search(r.title) and 2 * sum(1 for h in headers if _FUNDING_CUE.search(h[3])) < len(headers):

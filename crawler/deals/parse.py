@@ -39,6 +39,7 @@ from crawler.deals.assembly import (
     paragraph_items,
     same_figure,
     undisclosed_acquisition,
+    vetoed,
 )
 from crawler.deals.entities import (
     STOP,
@@ -732,7 +733,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     accepted += [c for c in loose if not any(same_figure(a.money, c.money) for a in [*accepted, *entries])]
     accepted = with_entries(accepted, entries)
     accepted = [a for a in accepted if a.field == "title" or not any(x <= a.sent.start < y for x, y in reader.recap_spans)]
-    accepted = [a for a in drop_headline_figures(accepted) if not context_only(reader, a)]
+    accepted = [a for a in drop_headline_figures(accepted) if not context_only(reader, a) and not vetoed(reader, a)]
     _late_syndicate(reader, accepted)
     _adopt_twins(accepted, cands)
     deals = merge(reader, accepted)
@@ -754,7 +755,7 @@ def _accepted(r: _Reader, c: Candidate) -> bool:
     """The hand rules' decision weighed with the learned scorer's (``learned.py``): the model has the
     last word, so a structural fact the rules over- or under-weigh for a new writer is corrected."""
     rule = rule_decision(r, c)
-    if c.company is None:
+    if c.company is None or vetoed(r, c):
         return False
     model = r.resources.acceptance
     if model is None:

@@ -193,7 +193,8 @@ VALUATION_BEFORE = re.compile(
     r"(?: an?| the)?(?: frothy| whopping| lofty| eye-popping| staggering| hefty)?|valued at|"
     r"(?:new |post-money |pre-money )value of|"
     r"enterprise value of|market (?:cap(?:itali[sz]ation)?|value) of|worth|mark of|"
-    r"at an?|pegged at|puts? (?:it|its value) at)\s*(?:about|around|roughly|nearly|almost|approximately|"
+    r"at an?|pegged at|puts? (?:it|its value) at|(?:rais(?:e|es|ed|ing)|funding|round|capital|money) at|"
+    r"(?:\b(?:million|billion|trillion|bn|mn|crore)|\d(?:[mbk]|bn|mn)?) at)\s*(?:about|around|roughly|nearly|almost|approximately|"
     r"more than|over|some|an estimated|close to|well above|above|just over|just under|up to)?\s*$",
     re.I,
 )
@@ -320,3 +321,18 @@ FIELD_LABELS = frozenset({
 #: Field labels of a deal sheet whose text opens on the company's own name ("What company does: Vultr provides ...").
 DESCRIBES_COMPANY_LABELS = frozenset({"what company does", "what the company does", "what it does", "about",
                                       "about the company", "company", "startup"})
+
+
+# A headline ranking companies by value or investors by activity, and one that reports this period's deals
+_RANKING_TITLE = re.compile(r"(?i)\b(?:most valuable|richest|league tables?|most active|ranked|ranking|"
+                            r"unicorns? (?:list|to watch)|(?:top|leading) (?:\d+ )?(?:investors|backers|vcs|funds))")
+_VALUATIONS_TITLE = re.compile(r"(?i)\bvaluations?\b")
+_NEWS_TITLE = re.compile(r"(?i)\b(?:rais\w*|this week|today|new rounds?|funding round|closes|secures|lands)\b")
+
+
+def is_ranking_title(title: str, *, valuations: bool = False) -> bool:
+    """A headline that ranks ("The 6 most active investors", "most valuable AI startups") and reports no
+    round of its own: the figures under it are the ranking's evidence. ``valuations``: a headline on
+    valuations counts too (over a list, where the items are then companies' values, not rounds)."""
+    ranks = _RANKING_TITLE.search(title) or (valuations and _VALUATIONS_TITLE.search(title))
+    return bool(ranks) and not _NEWS_TITLE.search(title)
