@@ -386,6 +386,9 @@ def paragraph_items(r: _Reader, cands: list[Candidate], accepted: list[Candidate
         if len(companies) < 3 and not (fresh and _ROUNDUP_TITLE.search(r.title)):
             return []  # one extra paragraph about another company is background, not a roundup
         items = fresh
+    elif len({(c.company or "").lower() for c in items}) < 2 and r.title_names and not any(
+            same_entity(c.company or "", n) for c in items for n in r.title_names):
+        return []  # one paragraph about a company the headline does not name: a related story, not the news
     for c in items:
         c.support = max(c.support, 0.8)
     return [c for c in items if c not in accepted]

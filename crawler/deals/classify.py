@@ -46,6 +46,10 @@ _RAISED_AFTER_CUE = re.compile(r"\b(?:raised|raises|secured|secures|landed|lands
 
 _WON_CONTRACT = re.compile(r"(?i)\b(?:won|wins|winning|awarded|been awarded) (?:a |an |the )?(?:[\w-]+ ){0,3}?"
                            r"(?:contract|order|tender)s? (?:worth|valued at|of)(?: up to| about| roughly| nearly)?\s*$")
+# "with a contract amount of ¥2.4 billion", "Receipt of Order of 2.4 Billion Yen": an order's price is revenue
+_ORDER_BEFORE = re.compile(r"(?i)\b(?:(?:contract|order)\s+(?:amount|value|price|sum)(?:\s+(?:of|is|was))?:?|"
+                           r"(?:receipt|received|receives|receiving|won|wins|win|booked|books)\s+(?:of\s+)?(?:an?\s+|the\s+)?"
+                           r"(?:[\w-]+\s+){0,2}?orders?\s+(?:of|worth|valued at|totall?ing))\s*(?:up to\s+|about\s+|roughly\s+)?$")
 _WON_BEFORE = re.compile(r"(?i)\b(?:wins?|won|winning|awarded)\s+(?:an?\s+)?$")
 # A contract for computing capacity is a compute deal, whoever "wins" it.
 _COMPUTE_WORDS = re.compile(r"(?i)\b(?:compute|computing|capacity|GPUs?|cloud|data cent(?:er|re)s?|chips?)\b")
@@ -69,7 +73,7 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
         return "valuation" if inline.group(1).lower() == "valuation" else "nondeal"
     after = sentence[end:end + 60]
     low_before = fold(before)
-    if _WON_CONTRACT.search(before) and not _COMPUTE_WORDS.search(sentence):
+    if (_WON_CONTRACT.search(before) or _ORDER_BEFORE.search(before)) and not _COMPUTE_WORDS.search(sentence):
         return "nondeal"  # "has won a five-year contract worth up to $95 million": revenue, not funding
     if _DEAL_SIZE_F.search(low_before):
         return "deal"  # "in an agreement valued at $10 billion": the deal's size, not a company's value
@@ -89,6 +93,8 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
     return "deal"
 
 
+_AFTER_ITS_DEAL = re.compile(r"(?i)^\W*(?:(?:a|one|two|three|four|\w+) (?:days?|weeks?|months?|years?) )?(?:after|following|"
+                             r"since|on the heels of)\s+(?:[\w.&-]+\s){0,4}?[\w.&-]+['’]s\s+(?:(?:about|nearly|some)\s+)?$")
 _OTHER_EVENT = re.compile(r"\b(?:after|following|on the heels of|since)\s+(?=(?:the|its|their|a|an)\s)", re.I)
 
 
@@ -106,6 +112,8 @@ def background_level(before: str, after: str, published_year: int | None, publis
     if "had" in window:
         window = _REPORTED_HAD.sub(r"\1has", window)
     low_before = fold(before)
+    if _AFTER_ITS_DEAL.search(before):
+        return 2  # "After Eko Credit's $6.5m seed, a Lagos VC says ...": the deal dates what the story is about
     if _BACKGROUND_STRONG_F.search(fold(window)) or _HYPOTHETICAL_F.search(low_before) or \
             _DENIAL_F.search(low_before) or _DENIED_AFTER_F.match(fold(after)):
         return 2

@@ -47,7 +47,7 @@ _PROSE = 250
 _TAIL_START = re.compile(
     r"^\s*(?:related(?: stories| articles| posts| coverage| reading| news| content)?|read more|read next|"
     r"more from|more stories|more news|you may also like|you might also like|recommended(?: for you)?|"
-    r"further reading|also read|à lire aussi|a lire aussi|lire aussi|lea también|leer más|leia também|leggi anche|"
+    r"further reading|also read|read also|see also|also see|read this next|more on this|à lire aussi|a lire aussi|lire aussi|lea también|leer más|leia também|leggi anche|"
     r"mehr zum thema|auch interessant|lees ook|most read|most popular|most viewed|trending now|popular now|"
     r"leave a reply|leave a comment|comments|back to home|share this(?: article)?|about the author|"
     r"sign up for|subscribe to)\s*:?\s*$",
