@@ -126,6 +126,7 @@ _MAIN_VERB = re.compile(r"\s(?:will|to|has|have|had|is|are|was|were|agreed|agree
                         r"plans?|said|says|struck|strikes|inked|inks)\b")
 _STAKE_IN = re.compile(r"\b(?:an?\s+)?(?:[\d.]+%\s+|minority\s+|majority\s+)?stake\s+in\s+|"
                        r"\b(?:newly[- ]issued|new|fresh)\s+shares\s+(?:in|of)\s+", re.I)
+_NOUN_MODIFIER = re.compile(r"\s+(?:rounds?|round's|deals?|facilit(?:y|ies)|transactions?|tranches?)\b", re.I)
 _UNNAMED = re.compile(r"(?i)(?:an?|one|another)\s")
 _INVESTMENT_IN = re.compile(r"\s*(?:equity\s+|strategic\s+|minority\s+)?investment\s+in\s+", re.I)
 _GIVES_STAKE = re.compile(r"\bgive[s]?\s+(?P<who>[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*)\s+(?:a|an)\s+(?:[\w.-]+\s){0,3}?stake")
@@ -364,6 +365,8 @@ class FrameMixin(InvestorMixin):
             for vm in rx.finditer(before):
                 if cls == "raise" and _ARTICLE_END.search(before, 0, vm.start()):
                     continue  # "announces a fundraising of", "a raise": a noun, not the verb ("the purchase of" is)
+                if cls == "invest" and _NOUN_MODIFIER.match(before, vm.end()):
+                    continue  # "closed its Series A financing round of": a noun's modifier, not the verb
                 found.append((vm.start(), 1 if cls == "acquire" else 0, vm.end(), cls, vm.group(0)))
         return [(a, b, c, d) for a, _, b, c, d in sorted(found)]
 

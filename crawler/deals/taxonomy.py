@@ -110,7 +110,7 @@ def is_phrase_label(label: str) -> bool:
 RAISE_VERBS = re.compile(
     r"\b(?:rais(?:ed|es|ing|e)|fundrais(?:ed|es|ing)|sign(?:ed|s|ing)? (?:an? )?term sheet(?: for)?|secur(?:ed|es|ing|e)|clos(?:ed|es|ing|e)|land(?:ed|s|ing)?|nab(?:bed|s)|"
     r"bag(?:ged|s)|grab(?:bed|s)|pick(?:ed|s)? up|pull(?:ed|s)? in|t(?:akes|ook|aking|ake|aken)(?: on)?|gets?|got|receiv(?:ed|es|ing|e)|"
-    r"obtain(?:ed|s)?|announc(?:ed|es|ing|e)|complet(?:ed|es|ing|e)|attract(?:ed|s)?|wins?|won|scor(?:ed|es)|"
+    r"obtain(?:ed|s)?|announc(?:ed|es|ing|e)|complet(?:ed|es|ing|e)|conclud(?:ed|es|ing|e)|attract(?:ed|s)?|wins?|won|scor(?:ed|es)|"
     r"draws?|drew|finaliz(?:ed|es|ing|e)|finalis(?:ed|es|ing|e)|unveil(?:ed|s)?|reach(?:ed|es)?|hits?|"
     r"is seeking|seeks|seeking|seek|sought|in talks to raise|in talks|tap(?:ped|s)?|lock(?:ed|s)? in|snag(?:ged|s)?|"
     r"pric(?:ed|es|ing)|issu(?:ed|es|ing)|confirm(?:ed|s)|collect(?:s|ed|ing)?|add(?:s|ed)|adding|top(?:s|ped|ping)? up|"
