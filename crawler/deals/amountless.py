@@ -81,6 +81,9 @@ _DESCRIBED = re.compile(r"\b(?:" + tx.DESCRIBED_NOUN + r"|venture)\b", re.I)
 # "the ", "music streaming service ", "AI coding startup ": words that describe the name that follows
 _DESCRIPTION = re.compile(r"\s*(?:(?:the|a|an|its|rival|fellow)\s+)?(?:[A-Z][a-z]+(?:an|ese|ish|i)\s+|[A-Z]{2,5}\s+)?"
                           r"(?:[a-z][\w-]*\s+){0,4}?" + tx.DESCRIBED_NOUN + r"\s+|\s*(?:the|a|an)\s+|\s*")
+_INDEFINITE = re.compile(r"\s*(?:an?|one|another)\s+(?:[a-z][\w-]*\s+){0,2}", re.I)
+_KIND_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:team|startup|start-up|company|firm|lab|business|outfit|maker|"
+                         r"developer|unit|studio|shop)\b")
 _SECURITIES = re.compile(r"\s+(?:common |ordinary |preferred )?(?:stock|shares|securities|notes|bonds)\b", re.I)
 _STOP_AT = re.compile(r",|;|\s(?:for|in|from|to|with|as|at|on|after|which|that|who|said|says|announced|in a)\s|\.\s|\.$")
 # company RAISED funding from/led by ... with no figure
@@ -417,6 +420,8 @@ def object_after(r: _Reader, text: str, pos: int, field_: str) -> str | None:
     if _DESCRIBED.search(window[:names[-1].start]) and len(names) > 1:
         return names[-1].text
     first = names[0]
+    if len(names) == 1 and _INDEFINITE.fullmatch(window[:first.start]) and _KIND_AFTER.match(window, first.end):
+        return None  # "buys an OCR team", "a Tallinn speech start-up": a description; the name comes later
     prefix = PLACE_BASED.sub("", window[:first.start])  # "Chennai-based Lekhak"
     if prefix.strip() and not _DESCRIPTION.fullmatch(prefix):
         return None  # "startup founded by ex-Instagram talent": the name is not the one bought

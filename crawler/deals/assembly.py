@@ -60,7 +60,8 @@ _JV_APPOSITIVE = re.compile(r"\b(?:joint[- ]venture|JV)(?:\s+(?:company|vehicle|
 def _status(group: list[Candidate], context: str) -> str:
     dtype = group[0].deal_type
     body = [c for c in group if c.field == "text"] or group
-    texts = [s.text for c in body for s in c.sentences[:1]] or [c.sent.text for c in body]
+    first = 2 if dtype == "acquisition" else 1  # "M&A: Wolt picks up Acis" over "Wolt has acquired Acis, ..."
+    texts = [s.text for c in body for s in c.sentences[:first]] or [c.sent.text for c in body]
     joined = " ".join(texts)
     title_texts = " ".join(c.sent.text for c in group if c.field == "title")
     done = tx.DONE.search(joined) or tx.DONE.search(context)

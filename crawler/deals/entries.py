@@ -24,11 +24,12 @@ from crawler.deals.investors import TERM
 from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence, tail_start
 from crawler.deals.tables import NOT_A_COMPANY, TABLE_ROW_BLOCKS
+from crawler.deals.textutil import LINE_EMOJI
 
 if TYPE_CHECKING:
     from crawler.deals.parse import _Reader
 
-_MARKER = re.compile(r"^\s*(?:#{1,4}\s*)?(?:\*\*)?(?:\d{1,2}[.)]\s+|[-•*·▪►→➤▸»]\s+)?(?:\*\*)?")
+_MARKER = re.compile(r"^\s*(?:#{1,4}\s*)?(?:\*\*)?(?:\d{1,2}[.)]\s+|[-•*·▪►→➤▸»]\s+|" + LINE_EMOJI + r"\s*)?(?:\*\*)?")
 _NAME = r"(?P<name>[A-Za-z0-9][\w&.'’+-]*(?:\s+(?:[A-Z0-9&][\w&.'’+-]*|of|de|la|and)){0,4})"
 # name, an optional place in brackets, a separator, an optional place between pipes, then the figure
 _HEADER = re.compile(_NAME + r"(?:\*\*)?\s*(?:\((?P<place>[^)]{1,60})\))?\s*(?:[-–—:|]|,|(?=(?:raised|raises|closed|"

@@ -73,7 +73,7 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"shareholders)\s+(?P<seg2>.+?)" + TERM, re.I), "joined"),
     (re.compile(r"^(?P<seg>[^.;]+?)\s+(?:is|are|was|were)\s+(?:leading|co-leading|(?:expected|set|poised|likely|"
                 r"due) to (?:co-)?lead)\b", re.I), "lead"),
-    (re.compile(r"^(?P<seg>[^.;$€£]+?)\s+(?:led|co-led|headed|anchored)\s+(?:the|this|its)\s+(?:[\w'’-]+\s){0,3}?"
+    (re.compile(r"^(?P<seg>(?:[^.;$€£]|\.(?=[a-z]))+?)\s+(?:led|co-led|headed|anchored)\s+(?:the|this|its)\s+(?:[\w'’-]+\s){0,3}?"
                 r"(?:round|financing|investment|raise|deal|tranche|facility|loan|series [a-z]\d?\b|(?:pre-)?seed\b)", re.I),
      "lead"),
     (re.compile(r"^(?P<seg>[^.;$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:(?:also|both|too|all|each|again)\s+)*(?:" + _JOIN_VERBS + r")\b",
@@ -110,7 +110,8 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:round|funding|financing|raise|deal|tranche|facility|loan|transaction)\s+(?:\w+\s){0,2}?(?:backed|"
                 r"provided|funded|underwritten|financed|supported|arranged)\s+by\s+(?P<seg>.+?)" + TERM, re.I), "inv"),
     # "Holloway Ventures led, with participation from ...", "Shinkai Ventures led."
-    (re.compile(r"^(?P<seg>[^.;,$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:led|co-led)(?:\s+(?:it|them|this one))?(?=\s*(?:[,.;]|$)|\s+(?:with|and|alongside)\b)",
+    (re.compile(r"^(?P<seg>(?:[^.;,$€£¥₹₦₱₺₫฿₩₪]|\.(?=[a-z]))+?)\s+(?:led|co-led)(?:\s+(?:it|them|this one))?"
+                r"(?=\s*(?:[,.;]|$)|\s+(?:with|and|alongside)\b)",
                 re.I), "lead"),
     # "picked up $85 million in a Series B that Coatue led"
     (re.compile(r"\b(?:round|series [a-z]\d?|seed|financing|raise|tranche)\s+(?:that|which)\s+(?P<seg>[^.;,$€£¥₹₦₱₺₫฿₩₪]+?)\s+"
@@ -152,6 +153,10 @@ _INV_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\blead investors? (?:is|are|was|were)\s+(?P<seg>.+?)" + TERM, re.I), "lead"),
     # a list item's bracket: "($9M seed, Khosla Ventures leading)"
     (re.compile(r"(?:^|,\s*)(?P<seg>[A-Z][^.;,()$]+?)\s+(?:co-)?leading\s*$"), "lead"),
+    # "(Hustle Fund and Soma Capital participated)", "(Khosla led)": backers in a bracket after the round
+    (re.compile(r"\((?P<seg>[A-Za-z][^()$€£¥₹₦₱₺₫฿₩₪]{1,120}?)\s+(?:also\s+)?(?:participated|invested|joined|took part|"
+                r"co-invested|chipped in)\s*\)"), "inv"),
+    (re.compile(r"\((?P<seg>[A-Za-z][^()$€£¥₹₦₱₺₫฿₩₪]{1,120}?)\s+(?:co-)?led(?:\s+(?:the\s+)?(?:round|it))?\s*[,;)]"), "lead"),
     # "Georgian was joined by BDC Capital": the one joined invested too
     (re.compile(r"^(?P<seg>[^.;,$€£¥₹₦₱₺₫฿₩₪]+?)\s+(?:was|were)\s+joined\s+by\b", re.I), "inv"),
     # "the third-party allotment was subscribed by JAFCO Group, SMBC Venture Capital and ..."
@@ -212,6 +217,8 @@ _INV_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("acted as",),),
     (("lead investor",),),
     (("leading",),),
+    (("participated", "invested", "joined", "took part", "co-invested", "chipped in"), ("(",)),
+    (("led",), ("(",)),
     (("joined by",),),
     (("subscribed", "taken up", "underwritten"), ("by",)),
     (("with",), ("to lead", "to co-lead")),

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from crawler.deals.textutil import fold
+from crawler.deals.textutil import LINE_EMOJI, fold
 
-_BULLET = re.compile(r"^\s*(?:[-•*·▪►–—→➤▸»]\s*(?:•\s*)?|\d{1,2}[.)]\s+)")
+_BULLET = re.compile(r"^\s*(?:[-•*·▪►–—→➤▸»]\s*(?:•\s*)?|\d{1,2}[.)]\s+|" + LINE_EMOJI + r"\s*)")
 _LABEL = re.compile(r"^(?P<label>[A-Z][\w .&'’:-]{0,40}?):\s+(?=\S)")
 # A newsletter item that opens on its company in capitals: "ACME ROBOTICS - $40 million, Series B."
 _CAPS_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z0-9&'’.]+(?: [A-Z0-9&'’.]+){0,3}) [-–—] (?=\S)|"
@@ -36,7 +36,9 @@ _SHARE_BUTTONS = re.compile(r"^(?:(?:Share|Post|Tweet) (?:on|to) (?:Facebook|X|T
 _TIME_STAMP = re.compile(r"^\[?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4})?\]?\s*(?:[-–—|:]\s+|(?<=\])\s*)(?=\S)")
 # The second branch splits sentences glued by a scrape that lost the space ("... Toronto-based Ideogram.Founded
 # by ..."): a word of lower-case letters, a stop, then a capitalised word; "Ideogram.ai" and "U.S." stay whole.
-_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9$€£])|(?<=[a-z]{3}[.!?])(?=[A-Z][a-z]+\s)")
+# ... and before a name written in lower case that no word is ("a16z led", "eBay bought"): digits or a capital inside
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?(?:[A-Z0-9$€£]|[a-z]+(?:\d|[A-Z])\w*\s))|"
+                         r"(?<=[a-z]{3}[.!?])(?=[A-Z][a-z]+\s)")
 _ABBREV = re.compile(r"(?:\b(?:[A-Z]\.[A-Z]|Mr|Ms|Mrs|Dr|Prof|St|Inc|Corp|Co|Ltd|Jr|Sr|vs|approx|Gen|Sen|Rep|Gov|U\.S|U\.K|"
                      r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc)\.)$")
 

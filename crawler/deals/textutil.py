@@ -39,3 +39,10 @@ def folded(pattern: re.Pattern[str]) -> re.Pattern[str]:
         raise ValueError(f"not an IGNORECASE pattern of ASCII letters without inline flags: {src[:80]!r}")
     lowered = _SOURCE_TOKEN.sub(lambda m: m.group(0).lower() if len(m.group(0)) == 1 else m.group(0), src)
     return re.compile(lowered, pattern.flags & ~re.IGNORECASE)
+
+
+# A pictograph opening a newsletter line ("🇩🇰 Tangent Bio AI — DKK 60 million", "💶 Not a round"): a flag
+# (two regional indicators) or one symbol, with its variation selector; it marks an item as a bullet does.
+LINE_EMOJI = (r"(?:[\U0001F1E6-\U0001F1FF]{2}|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\uFE0F?)"
+              r"(?:\u200D?[\U0001F300-\U0001FAFF\u2600-\u27BF]\uFE0F?)*")
+
