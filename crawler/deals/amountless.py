@@ -61,8 +61,12 @@ _SOLD_TO = re.compile(r"\s+(?:(?:has|have|had|is|was|will|to)\s+)?(?:been\s+|be\
                       r"\s+(?:(?:has|have|had)\s+)?(?:agreed|agrees|plans|is set|is planning|decided)\s+to\s+sell\s+"
                       r"(?:itself|the company|the business)\s+to\s+|\s+(?:sells|selling)\s+itself\s+to\s+")
 # buyer's acquisition of target
-_POSSESSIVE = re.compile(r"(?:'s|’s|(?<=s)['’])\s+(?:\w+\s){0,2}?(?:acquisition|purchase|takeover|buyout|acqui-?hire)\s+of\s+",
-                         re.I)
+_POSSESSIVE = re.compile(r"(?:'s|’s|(?<=s)['’])\s+(?:[\w$€£¥₹.,-]+\s){0,3}?(?:acquisition|purchase|takeover|buyout|"
+                         r"acqui-?hire)\s+of\s+", re.I)
+# "Quorra's 2024 purchase of Lyric AI", "a deal that closed in 2024": the year an acquisition was done
+_DEAL_YEAR = re.compile(r"(?i)\b((?:19|20)\d\d)\s+(?:acquisition|purchase|takeover|buyout|merger|deal)\b|"
+                        r"\b(?:deal|transaction|acquisition|purchase|takeover) that (?:closed|completed) in "
+                        r"(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
 _PEOPLE_JOIN = re.compile(r"(?i)\b(?:co-?founders?|founders?|employees|staff|team members|engineers|executives)\b[^.;]{0,60}$")
 _MERGES = re.compile(r"\s+(?:(?:is|are|will|has|have|had|to|agreed to|agrees to)\s+)?(?:merg(?:es|ed|ing|e))\s+with\s+")
 _MAKES_SUBSIDIARY = re.compile(r"\b(?:will make|to make|would make|made|makes|making)\s+(?=[A-Z])")
@@ -174,7 +178,8 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
         if lead or item:
             found_here += _rounds(r, s, field_) + _capacity(r, s, field_)
         if not found_here or tx.DENIAL.search(text) or tx.HYPOTHETICAL.search(text) or _ENDED.search(text) or \
-                tx.BACKGROUND_STRONG.search(text) or classify.carries_no_deal(text) or _DATED.search(text):
+                tx.BACKGROUND_STRONG.search(text) or classify.carries_no_deal(text) or _DATED.search(text) or \
+                _done_before(r, text) or _judged_background(r, s):
             continue  # ... or a lawsuit notice's "purchased or otherwise acquired X common stock", or history
         if not lead and not item and find_money(text):
             continue  # a paragraph's figure was the frame reader's to judge ("the biggest deal since X bought Y for $527m")
@@ -218,6 +223,17 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
         c.support = 1.0
         out.append(c)
     return out
+
+
+def _done_before(r: _Reader, text: str) -> bool:
+    """An acquisition the sentence dates to an earlier year than the article's."""
+    return r.year is not None and any(int(m.group(1) or m.group(2)) < r.year for m in _DEAL_YEAR.finditer(text))
+
+
+def _judged_background(r: _Reader, s: Sentence) -> bool:
+    """A sentence whose deal figure the frame reader judged background ("Last week Cisco's $1.2 billion
+    agreement to buy Halvern ..."): its deal is no news without the figure either."""
+    return any(c.sent.start == s.start and c.sent.kind == s.kind and c.background >= 1 for c in [*r.cands, *r.loose])
 
 
 def _priced(found: Candidate, again: Candidate) -> None:
@@ -273,18 +289,21 @@ def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
         target = _subject_before(r, text, m.start(), field_)
         if target:
             pairs.append((names[0].text, target))
+    priced: Money | None = None
     for m in _POSSESSIVE.finditer(text):
         names = r.chunks(text[:m.start()], field_)
         buyer = names[-1].text if names and names[-1].end == m.start() else None
         target = object_after(r, text, m.end(), field_)
         if buyer and target:
             pairs.append((buyer, target))
+            # "Cisco's $640 million purchase of Ravelin Secure": the price stands inside the noun phrase
+            priced = priced or next((x for x in find_money(text) if m.start() < x.start < m.end()), None)
     out = []
     for buyer, target in pairs[:1]:
         buyer, target = r.canon(buyer), r.canon(target)
         if same_entity(buyer, target) or is_location(target) or is_location(buyer):
             continue
-        price = next((m for m in find_money(text) if _FOR_PRICE.search(text[:m.start])), None)
+        price = next((m for m in find_money(text) if _FOR_PRICE.search(text[:m.start])), None) or priced
         c = Candidate(target, "acquisition", price or _undisclosed(s), s, field_, 0, verb="acquire",
                       investors=[buyer], leads=[buyer])
         c.sentences.append(s)

@@ -275,7 +275,9 @@ DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|dismiss(?:ed|es)?|reje
                     r"terminat\w+|walked away|walks away|walking away|calls off|calling off|scraps|collapsed|"
                     r"collapses|fell through|falls through|fell apart|falls apart|pulled out|pulls out|pulling out|"
                     r"drops (?:its |a |the )?(?:bid|offer|pursuit)|fail(?:s|ed|ing)? to (?:raise|secure|close|find)|"
-                    r"end(?:s|ed)? without (?:a |an )?(?:deal|agreement))\b",
+                    r"end(?:s|ed)? without (?:a |an )?(?:deal|agreement)|"
+                    r"end(?:s|ed|ing)? (?:its |their |all |the )?(?:\w+ )?(?:talks|discussions|negotiations)|"
+                    r"br(?:oke|eaks?|eaking) off)\b",
                     re.I)
 HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|imagine|say|for example|for instance|when a|a startup that)\b|"
                           r"\b(?:hypothetical|for example|for instance|would need|typically|usually|"
