@@ -420,16 +420,17 @@ def merge(r: _Reader, cands: list[Candidate]) -> list[DealMention]:
         same = [c for c in g if c.background <= max(best.background, 1) and (
             (a := to_usd(c.money, r.resources, r.date)) is None or amount is None
             or abs(a - amount) <= 0.05 * max(amount, 1.0) or same_figure(c.money, best.money))] or [best]
-        investors = dedupe_names([i for c in same for i in c.investors])
-        leads = dedupe_names([i for c in same for i in c.leads])
+        investors = dedupe_names([i for c in same for i in c.investors], r.canon)
+        leads = dedupe_names([i for c in same for i in c.leads], r.canon)
         if not leads and len(investors) == 1 and best.deal_type in ("equity", "debt") and best.verb in (
                 "raise", "invest") and best.round != "Secondary":  # share buyers in a tender lead nothing
             leads = list(investors)
         # each lead by the fullest name the story gives it ("with Revontuli leading": Revontuli Ventures)
         leads = dedupe_names([max((i for i in investors if same_entity(x, i)), key=len, default=x) for x in leads]
                              if any(same_entity(x, i) for x in leads for i in investors) else leads)
-        leads = [x for x in leads if any(same_entity(x, i) for i in investors)] or leads
-        investors = dedupe_names(leads + investors) if leads else investors
+        leads = [x for x in dedupe_names(leads, r.canon) if x in investors or any(same_entity(x, i) for i in investors)] \
+            or leads
+        investors = dedupe_names(leads + investors, r.canon) if leads else investors
         company = max((c.company for c in g if c.company), key=lambda n: (
             n == best.company, 0))
         fuller = [c.company for c in g if c.company and same_entity(c.company, company)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -414,14 +415,28 @@ def _name_tokens(name: str) -> frozenset[str]:
     return frozenset(kept or toks)
 
 
-def dedupe_names(names: list[str]) -> list[str]:
-    """Order-keeping de-duplication that keeps the fuller of two forms of one name."""
+def _acronym_of(short: str, full: str) -> bool:
+    """"EIB" for "European Investment Bank", "DBP" for "Development Bank of the Philippines"."""
+    if not (2 <= len(short) <= 6 and short.isupper() and short.isalpha()):
+        return False
+    words = [w for w in re.split(r"[\s-]+", full) if w and w[0].isupper()]
+    return len(words) >= 2 and "".join(w[0] for w in words) == short
+
+
+def dedupe_names(names: list[str], canon: Callable[[str], str] | None = None) -> list[str]:
+    """Order-keeping de-duplication that keeps the fuller of two forms of one name. With ``canon`` (the alias
+    table's), an acronym and its spelled-out name are one too, and the table's form of the two is kept
+    ("AMD" over "Advanced Micro Devices", "Hewlett Packard Enterprise" over "HPE")."""
     out: list[str] = []
     for name in names:
         for k, seen in enumerate(out):
             if same_entity(name, seen):
                 if len(name) > len(seen):
                     out[k] = name
+                break
+            if canon is not None and (_acronym_of(name, seen) or _acronym_of(seen, name)):
+                listed = canon(name) if canon(name) in (name, seen) else canon(seen)
+                out[k] = listed if listed in (name, seen) else max(name, seen, key=len)
                 break
         else:
             out.append(name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from crawler.deals import classify
 from crawler.deals import taxonomy as tx
-from crawler.deals.entities import STOP, is_location, same_entity
+from crawler.deals.entities import STOP, Name, is_location, same_entity
 from crawler.deals.investors import AUX_TAIL, TERM, InvestorMixin
 from crawler.deals.money import Money, find_money
 from crawler.deals.segment import Sentence
@@ -38,7 +38,8 @@ _BENEFICIARY = re.compile(
     r"(?:the\s+)?", re.I)
 _FOR_STAKE = re.compile(r"^[\s,]*(?:for|in exchange for|to (?:buy|take|acquire))\s+(?:an?|the|its)\s+(?:[\w%.-]+\s+){0,2}?"
                         r"(?:stake|holding|shareholding|equity)\s+in\s+(?:the\s+)?")
-_LOWER_DESCRIPTION = re.compile(r"(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+|[A-Z]{2,5}\s+){0,3}" + tx.DESCRIBED_NOUN + r"\s+")
+_LOWER_DESCRIPTION = re.compile(r"(?:(?:the|a|an)\s+)?(?:[A-Z][a-z]+(?:an|ese|ish|ch|i)\s+)?(?:[a-z][\w-]*\s+|[A-Z]{2,5}\s+){0,3}"
+                                + tx.DESCRIBED_NOUN + r"\s+")  # "to Danish robotics maker Kranbot"
 # "San Diego-based ", "Edmonton-based, " before a name: where it is, not who
 PLACE_BASED = re.compile(r"^\s*(?:[A-Z][\w.]*\s){0,2}[\w.]+-(?:based|headquartered),?\s+")
 _EQUIPMENT_AFTER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:GPUs?|chips?|equipment|servers?|hardware|"
@@ -146,8 +147,14 @@ _LEAD_IN_SEGMENT = re.compile(r"(?i)separately|meanwhile|elsewhere|also|in addit
 _DESCRIPTOR_WORD = re.compile(r"^(?:[A-Z][a-z]*(?:maker|firm|giant|startup|start-up|developer|provider|insurer|lender|"
                               r"retailer|unicorn)|Startup|Unicorn|Insurer|Lender|Retailer)\s+(?=[A-Z])")
 # A lender's agreement with its borrower: "a €50 million venture debt agreement with X".
-_DEBT_WITH = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?(?:debt|loan|credit|lending|financing)\s+(?:agreement|facility|deal|"
-                        r"line)\s+with\s+(?:the\s+)?")
+_DEBT_WITH = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?(?:\w+-)?(?:debt|loan|credit|lending|financing)\s+(?:agreement|facility|"
+                        r"deal|line)\s+with\s+(?:the\s+)?")
+# "extends a ₦3bn facility to Danfo Analytics", "a $1.1 billion loan for Corvane's batteries": who borrows
+_LOAN_TO = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?(?:\w+-)?(?:loans?|credit(?: line| facility)?|(?:loan |credit |debt )?"
+                      r"facility|financing package|debt financing|venture debt)\s+(?:agreement\s+)?(?:to|for)\s+(?:the\s+)?")
+_ATTRIBUTIVE = re.compile(r"\s+(?!(?:and|or|for|to|in|on|at|as|which|that|who|from|of|with|by|after|under)\b)[a-z]")
+_PUBLIC_LENDER = re.compile(r"\b(?:Department|Ministry|Agency|Government|Treasury|DOE|EIB|IFC|DFC)\b")
+_NAMED_AFTER_DESCRIPTION = re.compile(r"\s+(?:[\w-]+\s+){0,3}?" + tx.DESCRIBED_NOUN + r"\s+$", re.I)
 _LENDER = re.compile(r"\b(?:Bank|Banque|Credit|Lending|Lender|Capital|Finance|Investment Corporation)\b|\b(?:bank|lender)\b")
 # A round with no company after the figure: "a $350 million funding round" (whose, the story says).
 _ANY_ROUND = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:funding |financing |investment |equity )?round\b(?!\s+(?:for|in|of)\s+[A-Z])")
@@ -370,6 +377,29 @@ class FrameMixin(InvestorMixin):
                 found.append((vm.start(), 1 if cls == "acquire" else 0, vm.end(), cls, vm.group(0)))
         return [(a, b, c, d) for a, _, b, c, d in sorted(found)]
 
+    def _borrower(self, window: str, field_: str) -> str | None:
+        """The name a loan goes to: the first, or the one a description introduces ("Lagos logistics AI firm
+        Danfo Analytics"); a possessive counts ("for Corvane's batteries")."""
+        window = re.split(r",|;|\s(?:to|which|that|who|in|on|at)\s", window, maxsplit=1)[0]
+        names = self.chunks(window, field_)
+        prefix = window[:names[0].start] if names else ""
+        if not names or (prefix.strip().lower() not in ("", "the") and
+                         not _NAMED_AFTER_DESCRIPTION.fullmatch(" " + PLACE_BASED.sub("", prefix))):
+            return None  # "to Lagos logistics AI firm Danfo Analytics" names it after its description
+        for k in range(len(names) - 1):
+            if _NAMED_AFTER_DESCRIPTION.fullmatch(window[names[k].end:names[k + 1].start] + " ") or \
+                    is_location(names[k].text):
+                continue
+            return self._not_attributive(window, names[k])
+        return self._not_attributive(window, names[-1])
+
+    @staticmethod
+    def _not_attributive(window: str, name: Name) -> str | None:
+        """None for a name that qualifies a noun after it ("for West Texas AI campus"): a place or project."""
+        if not name.possessive and _ATTRIBUTIVE.match(window, name.end):
+            return None
+        return name.text
+
     def beneficiary(self, after: str, field_: str) -> str | None:
         arm = _FOR_ITS_ARM.match(after[:90])
         if arm is not None:  # "has raised $1 billion for its data center arm — Nxtra Data — from ...": the arm's
@@ -543,13 +573,23 @@ class FrameMixin(InvestorMixin):
                 cand.leads = list(cand.investors)
             cand.deal_type = "equity"
             return cand
+        loan = _LOAN_TO.match(after)
+        borrower_name = self._borrower(after[loan.end():loan.end() + 90], field_) if loan is not None else None
+        if borrower_name is not None and cls == "raise" and not (_LENDER.search(subj_text) or _PUBLIC_LENDER.search(subj_text)):
+            borrower_name = None  # "Gridstone secures a $50 million facility to finance GPUs": the subject borrows
+        if borrower_name is not None and cls != "acquire":
+            # "The U.S. Department of Energy has closed a $1.1 billion loan to Corvane": the lender gives it
+            cand.company, cand.deal_type, cand.verb = borrower_name, "debt", "raise"
+            cand.investors = [n for n in self.name_list(subj_text, field_) if not same_entity(n, borrower_name)]
+            return cand
         borrower = _DEBT_WITH.match(after)
-        if borrower is not None and _LENDER.search(subj_text):
+        lender = next((x for x in (subj_text, before[:subj_end]) if _LENDER.search(x)), None)
+        if borrower is not None and lender is not None:
             names = self.chunks(after[borrower.end():borrower.end() + 60], field_)
             if names and names[0].start == 0:
                 # "The European Investment Bank has signed a €50 million venture debt agreement with Kvanta"
                 cand.company, cand.deal_type, cand.verb = names[0].text, "debt", "raise"
-                cand.investors = self.name_list(subj_text, field_)
+                cand.investors = self.name_list(lender, field_)
                 return cand
         stake = _STAKE_IN.search(obj_text) if re.match(r"(?i)(?:take|took|buy|bought|acquir|purchas)", vword) else None
         if stake is not None and benef is None:  # "Meta takes a 49% stake in Scale AI for $14.3 billion"
