@@ -21,7 +21,7 @@ _WEAK = re.compile(r"\b(?:earlier|last|before|ago|once|" + tx.PRIOR_EVENT + r"|i
                    r"(?:a|one|two|three|a few|several) (?:weeks?|months?) later)\b", re.I)
 _WEAK_F = folded(_WEAK)
 _MIN_DEAL_USD = 100_000.0
-_BARE_MONTH = re.compile(r"\bin (?:early |mid-|late )?(?P<month>" + _MONTHS + r")\b(?!,? \d)", re.I)
+_BARE_MONTH = re.compile(r"\bin (?:an? |its |the )?(?:early |mid-|late )?(?P<month>" + _MONTHS + r")\b(?!,? \d)", re.I)
 _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
 # "the report that it raised $90 million is simply wrong"
 _DENIED_AFTER = re.compile(r"\s*(?:[\w-]+\s){0,3}?(?:(?:is|was|are|were)\s+[\"“]?(?:\w+\s)?(?:wrong|untrue|incorrect|false|"

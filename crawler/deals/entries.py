@@ -152,8 +152,10 @@ def _dated(rest: str, year: int | None, month: int | None = None) -> bool:
     """Whether a header dates its item in the past: "in December", "(2025)" in an article of 2026, "(Series C,
     January)" in one of April. Only the header's own words count: "X - $36 million Series B. It last raised in
     2023." is this week's item."""
-    rest = _FIRST_SENTENCE.split(rest, 1)[0]
-    if _DATED.search(rest):
+    sentences = _FIRST_SENTENCE.split(rest)
+    # the sentence that gives the item's figure ("Loomstead: 120 jobs. The company raised $85 million last year.")
+    rest = next((x for x in sentences if find_money(x)), sentences[0])
+    if _DATED.search(rest) or tx.DENIAL.search(rest):
         return True
     named = [_MONTHS.index(m.group(1)[:3].lower()) + 1 for m in _NAMED_MONTH.finditer(rest)]
     if month is not None and any(n != month for n in named):

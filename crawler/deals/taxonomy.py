@@ -272,7 +272,7 @@ STAKE_SO_FAR = re.compile(r"\b(?:has|have) (?:so far |now |already )?(?:invested
 DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|dismiss(?:ed|es)?|rejected|pushed back on|"
                     r"shot down|played down|downplayed|no truth|not (?:currently )?(?:raising|in talks|seeking|for sale)|"
                     r"has no plans|have no plans|had no plans|false|inaccurate|called off|scrapp\w+|abandon\w+|"
-                    r"terminat\w+|walked away|walks away|walking away|calls off|calling off|scraps|collapsed|"
+                    r"terminat\w+|walked away|walks away|walking away|calls off|calling off|scraps|collapsed|collapse of|"
                     r"collapses|fell through|falls through|fell apart|falls apart|pulled out|pulls out|pulling out|"
                     r"drops (?:its |a |the )?(?:bid|offer|pursuit)|fail(?:s|ed|ing)? to (?:raise|secure|close|find)|"
                     r"end(?:s|ed)? without (?:a |an )?(?:deal|agreement)|"
