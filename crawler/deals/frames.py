@@ -127,6 +127,9 @@ _MAIN_VERB = re.compile(r"\s(?:will|to|has|have|had|is|are|was|were|agreed|agree
                         r"plans?|said|says|struck|strikes|inked|inks)\b")
 _STAKE_IN = re.compile(r"\b(?:an?\s+)?(?:[\d.]+%\s+|minority\s+|majority\s+)?stake\s+in\s+|"
                        r"\b(?:newly[- ]issued|new|fresh)\s+shares\s+(?:in|of)\s+", re.I)
+_ROUND_FOR = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:seed|pre-seed|round|series [a-z]\d?|funding|financing|raise)"
+                        r"(?:\s+round)?\s+for\s+")
+_ARTICLE_ONLY = re.compile(r"\s*(?:an?|the|its|this|that)\s+", re.I)
 _NOUN_MODIFIER = re.compile(r"\s+(?:rounds?|round's|deals?|facilit(?:y|ies)|transactions?|tranches?)\b", re.I)
 _UNNAMED = re.compile(r"(?i)(?:an?|one|another)\s")
 _INVESTMENT_IN = re.compile(r"\s*(?:equity\s+|strategic\s+|minority\s+)?investment\s+in\s+", re.I)
@@ -790,6 +793,10 @@ class FrameMixin(InvestorMixin):
             cand.company, cand.verb = benef, "invest"
             giver = _GIVES_STAKE.search(after_full)
             cand.investors = [self.canon(giver.group("who"))] if giver else []
+            return cand
+        if cls == "none" and not label and benef and _ROUND_FOR.match(after) and _ARTICLE_ONLY.fullmatch(before):
+            # "A $5 million seed for Ledgerly AI, announced Monday, came with ...": the round names its company
+            cand.company, cand.verb, cand.deal_type = benef, "raise", "equity"
             return cand
         if cls == "raise" or (cls == "none" and (label or noun_type)):
             if cls == "raise" and re.match(r"(?i)(?:clos|complet|announc|unveil|finali|reach|hit)", vword) and not (

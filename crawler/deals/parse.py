@@ -114,6 +114,8 @@ _INTRODUCED = re.compile(r"\b[\w.]+-(?:based|headquartered)\s+")
 _BARE_NAME_TAIL = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[.:]?\s*")
 _SECTION_WORDS = frozenset({"funds", "deals", "rounds", "rumours", "rumors", "exits", "m&a", "ipos", "debt", "also",
                             "elsewhere", "briefly", "people", "hires", "moves", "markets", "policy", "research"})
+# "Then on Wednesday, " / "Next up, " before a name that is the whole sentence
+_LEAD_IN_NAME = re.compile(r"(?:[A-Z]\w*)(?:\s+[\w-]+){0,4},\s+")
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _OF_SHARES = re.compile(r"\s+(?:worth\s+)?(?:of|in)\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
 _RAISED_JUST_BEFORE = re.compile(r"(?i)\b(?:raised|raises|raising|secured|closed)\s+(?:\w+\s+){0,2}$")
@@ -485,7 +487,8 @@ class _Reader(FrameMixin):
                         prev_sent.block == sent.block:
                     # "It"/"the company" right after a sentence about a named company means that company
                     prev = self._sentence_subject(prev_sent) or self._introduced(prev_sent)
-                    if prev is not None and (title_focus is None or same_entity(prev[1], title_focus)):
+                    if prev is not None and (title_focus is None or same_entity(prev[1], title_focus) or any(
+                            same_entity(prev[1], n) for n in self.title_names)):  # or another company the title names
                         back = prev[1]
                 focus = near or back or far
                 if label_company and c.company == sent.label:
@@ -600,6 +603,9 @@ class _Reader(FrameMixin):
     def _sentence_subject(self, sent: Sentence) -> tuple[int, str, int] | None:
         """The company a sentence opens on when it reads as one ("Acme Robotics, the startup behind ...")."""
         names = self.chunks(sent.text, "text")
+        if names and _LEAD_IN_NAME.fullmatch(sent.text[:names[-1].start]) and \
+                not sent.text[names[-1].end:].strip(" .!:") and not names[-1].possessive:
+            return sent.block, names[-1].text, sent.start  # "Then on Wednesday, Pinecrest Vision." opens its item
         if not names or names[0].start > 2 or names[0].possessive:
             return None
         name = names[0].text
@@ -639,7 +645,9 @@ class _Reader(FrameMixin):
         if _HEADLINE_SUBJECT.fullmatch(name) and name.split()[0].lower() not in STOP and not is_location(name) \
                 and not _DESCRIBES.search(name):
             return name
-        names = [n for n in self.chunks(self.title, "title") if not n.possessive
+        colon = self.title.find(": ")
+        kicker = colon if colon > 0 and tx.is_phrase_label(self.title[:colon]) else -1  # "Notes from the week: X"
+        names = [n for n in self.chunks(self.title, "title") if not n.possessive and n.start > kicker
                  and not _DESCRIBES.match(self.title, n.end)  # "Contract-review AI firm ...": a description
                  and not _COMPOUND_ADJECTIVE.fullmatch(n.text)]  # "AI-powered freight audit"
         return names[0].text if names else None
