@@ -344,6 +344,15 @@ def drop_echoes(cands: list[Candidate]) -> list[Candidate]:
         same_figure(n.money, c.money) for n in named))]
 
 
+def drop_buyer_echoes(cands: list[Candidate]) -> list[Candidate]:
+    """The price of an acquisition read a second time as the buyer's own round ("Corvina ... has entered into an
+    agreement to acquire Fenwick AI ..., for a total consideration of £62 million"): the buyer pays, it raises
+    nothing."""
+    bought = [c for c in cands if c.deal_type == "acquisition" and c.company and c.investors and not c.money.vague]
+    return [c for c in cands if not (c.deal_type != "acquisition" and c.company and any(
+        same_figure(b.money, c.money) and any(same_entity(i, c.company) for i in b.investors) for b in bought))]
+
+
 _FIGURE_ONLY = re.compile(r"^[^:]{1,40}:\s*(?:(?:about|over|nearly|more than|up to)\s+)?\S*\d[\d,.]*\s*\w{0,8}\.?$")
 
 

@@ -31,6 +31,7 @@ from crawler.deals.amountless import amountless_deals, object_after
 from crawler.deals.assembly import (
     accept,
     context_only,
+    drop_buyer_echoes,
     drop_earlier,
     drop_echoes,
     drop_headline_figures,
@@ -84,6 +85,7 @@ _NO_FIGURE_LABELS = frozenset({
     "context", "background", "prior funding", "previous funding", "funding to date", "total raised", "our take",
     "my take", "take", "analysis", "verdict", "watch for", "what to watch", "use of funds", "valuation history",
     "methodology", "note", "notes", "source", "sources", "disclosure", "correction", "corrections", "editor's note",
+    "consideration", "purchase price", "price", "terms", "payment", "deal terms",
     "description", "chart", "caption", "image", "photo", "graphic",
 })
 # Field labels that give the deal's own amount.
@@ -727,7 +729,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     cands = reader.run()
     accepted = [c for c in cands if _accepted(reader, c)]
     loose = [c for c in reader.loose if _accepted(reader, c)]
-    accepted = drop_echoes(drop_sum_of_parts(reader, drop_earlier(accepted)))
+    accepted = drop_buyer_echoes(drop_echoes(drop_sum_of_parts(reader, drop_earlier(accepted))))
     entries = entry_deals(reader)
     # a list's entries count as the roundup's other deals when paragraphs open on deals of their own
     accepted += [c for c in paragraph_items(reader, cands, accepted + entries) if c not in entries]
