@@ -107,7 +107,10 @@ _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{1,30}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{
                        r"(?:\([^)]{1,40}\)|/[^/]{1,40}/)?\s*(?:[-–—]{1,2}|:)\s+")
 # "NEW YORK--(BUSINESS WIRE)--Kalshi ...", "CHICAGO–(PR Newswire)–Acme ...": a wire release's dateline
 _WIRE_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .,'-]{1,40}?\s*(?:--|–|—)\s*\([^)]{1,40}\)\s*(?:--|–|—)\s*|"
-                            r"^\s*[A-Z][A-Za-z0-9 .,'-]{1,60}?(?:19|20)\d\d\s*/[^/]{2,30}/\s*(?:--|–|—)\s*")  # "CITY, Feb. 3, 2026 /Wire/ --"
+                            r"^\s*[A-Z][A-Za-z0-9 .,'-]{1,60}?(?:19|20)\d\d\s*/[^/]{2,30}/\s*(?:--|–|—)\s*|"  # "CITY, Feb. 3, 2026 /Wire/ --"
+                            # "Bengaluru, Karnataka, India (IndiaBizWire) Vaakya AI, ...": places, then the wire's name
+                            r"^\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?){1,3},?\s*\([A-Za-z ]{0,20}"
+                            r"(?:Wire|News|Newswire|PRNewswire|Press)[A-Za-z ]{0,10}\)\s*(?:[-–—]{1,2}\s*)?")
 _DATE_OPENER = re.compile(
     r"^(?:(?:late|early|earlier|later) )?(?:on|in|at|by|this|last|earlier) (?:(?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|week|month|morning|afternoon|evening|night)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|"
@@ -205,6 +208,8 @@ TICKER = re.compile(r",?\s*\((?:NYSE|NASDAQ|Nasdaq|NYSE American|LSE|AIM|TSX|TSX
 # capitalised words are a place or a sector, standing for the company the story is about.
 _DEFINITE_DESCRIPTION = re.compile(r"(?:The|This)\s+(?:[A-Z][\w.'’-]*,?\s+){1,4}(?:[a-z][\w-]*\s+){0,3}"
                                    r"(?:" + tx.DESCRIBED_NOUN + r"|shop|outfit|unicorn|team|venture)")
+_MAKER_OF = re.compile(r"(?i)\s*(?:the\s+)?(?:[\w-]+\s+)?(?:maker|makers|developer|creator|company|startup|start-up|firm|"
+                       r"owner|parent|operator|team|outfit)\s+(?:of|behind)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+)?['‘\"“]")
 _PLACE_PREP = re.compile(r"\s+(?:from|in|of|at|near|outside|based in)\s+", re.I)
 _DEBT_PAPER = re.compile(r"^\s*(?:worth\s+)?of\s+(?:\w+\s){0,2}?(?:notes|bonds|loans|term loans)\b", re.I)
 _ISSUE = re.compile(r"\b(?:pric(?:ed|es|ing)|issu(?:ed|es|ing)|offering|placement|closed|raised|sold|secured|"
@@ -254,8 +259,8 @@ class FrameMixin(InvestorMixin):
                          r"the startup|it has|it had))?\s*$", subj, re.I)
         if said:
             subj = AUX_TAIL.sub("", subj[:said.start()])  # "X, the ..., has today announced that it has raised"
-        if _DEFINITE_DESCRIPTION.fullmatch(subj.strip()):
-            return None, True
+        if _DEFINITE_DESCRIPTION.fullmatch(subj.strip()) or _MAKER_OF.match(subj):
+            return None, True  # ... or "Maker of the 'Ollie' homework chatbot": the product's maker, named elsewhere
         colon = subj.rfind(": ")
         if colon > 0 and subj[colon + 2:].strip():
             subj = subj[colon + 2:]  # "Fuel for the fleet: we've closed", "Exclusive: Acme raises": the clause after it
@@ -436,6 +441,8 @@ class FrameMixin(InvestorMixin):
         R = clause_end(t, me)
         before = t[L:ms]
         after = t[me:R]
+        if field_ == "title" and (purpose_clause := tx.HEADLINE_INFINITIVE.search(after)) is not None:
+            after = after[:purpose_clause.start()]  # "... Credit Facility to Expand GPU Cloud Capacity"
         after_head = after[:70]
         purpose = _INFINITIVE.search(after_head)
         if purpose is not None:

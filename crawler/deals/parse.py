@@ -118,6 +118,10 @@ _SECTION_WORDS = frozenset({"funds", "deals", "rounds", "rumours", "rumors", "ex
                             "elsewhere", "briefly", "people", "hires", "moves", "markets", "policy", "research"})
 # "Then on Wednesday, " / "Next up, " before a name that is the whole sentence
 _LEAD_IN_NAME = re.compile(r"(?:[A-Z]\w*)(?:\s+[\w-]+){0,4},\s+")
+# A masthead or a breadcrumb: a name beside the page's section ("| Press Release", "› Funding")
+_MASTHEAD = re.compile(r"(?i)\s[|›»/]\s*(?:press releases?|news(?:room)?|funding|deals|business|tech(?:nology)?|markets?|"
+                       r"startups?|opinion|features?|analysis|finance|ventures?|announcements?|blog)\b|"
+                       r"\b(?:press releases?|newsroom)\s*[|›»/]")
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _OF_SHARES = re.compile(r"\s+(?:worth\s+)?(?:of|in)\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
 _RAISED_JUST_BEFORE = re.compile(r"(?i)\b(?:raised|raises|raising|secured|closed)\s+(?:\w+\s+){0,2}$")
@@ -393,6 +397,8 @@ class _Reader(FrameMixin):
     def heading_company(self, heading: str) -> str | None:
         if _BYLINE.match(heading):
             return None  # "Par Camille Roussel — 18 mars 2026": who wrote it
+        if _MASTHEAD.search(heading):
+            return None  # "India Biz Wire | Press Release", "Startups › Funding": the outlet and its section
         head = re.split(r"\s[-–—|]\s|\(|:", heading)[0].strip()
         if not head or len(head.split()) > 4 or head.lower() in tx.FIELD_LABELS:
             return None  # "Headquarters: San Francisco" is a field of a deal sheet, not a company's section

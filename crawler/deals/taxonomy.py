@@ -338,3 +338,14 @@ def is_ranking_title(title: str, *, valuations: bool = False) -> bool:
     valuations counts too (over a list, where the items are then companies' values, not rounds)."""
     ranks = _RANKING_TITLE.search(title) or (valuations and _VALUATIONS_TITLE.search(title))
     return bool(ranks) and not _NEWS_TITLE.search(title)
+
+
+# "... Credit Facility to Expand GPU Cloud Capacity": a title-case headline's purpose clause, which names no
+# company however it is capitalised (verbs headlines put after "to").
+HEADLINE_INFINITIVE = re.compile(
+    r"\sto\s+(?:Expand|Fund|Finance|Build|Scale|Grow|Accelerate|Boost|Fuel|Power|Support|Develop|Launch|Hire|Deploy|"
+    r"Bring|Help|Speed|Take|Make|Add|Open|Enter|Extend|Push|Create|Train|Automate|Improve|Meet|Serve|Modernize|"
+    r"Modernise|Transform|Tackle|Fix|Cut|Reduce|Protect|Advance|Drive|Put|Give|Turn|Keep|Move|Reach|Ramp|Double|"
+    r"Triple|Bolster|Strengthen|Broaden|Deepen|Pursue|Commercialize|Commercialise|Bridge|Back|Rebuild|Replace|"
+    r"Challenge|Rival|Take On|Bet|Double Down|Solve|Unlock|Simplify|Digitize|Digitise|Revolutionize|Reinvent)\b")
+
