@@ -738,7 +738,8 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     accepted = drop_buyer_echoes(drop_echoes(drop_sum_of_parts(reader, drop_earlier(accepted))))
     entries = entry_deals(reader)
     # a list's entries count as the roundup's other deals when paragraphs open on deals of their own
-    accepted += [c for c in paragraph_items(reader, cands, accepted + entries) if c not in entries]
+    accepted += [c for c in paragraph_items(reader, cands, accepted + entries) if c not in entries
+                 and not _doubted(reader, c)]
     accepted += undisclosed_acquisition(reader, accepted)
     accepted += amountless_deals(reader, accepted)
     for row in table_deals(reader):
@@ -791,6 +792,17 @@ _LENDER_CUE = re.compile(r"(?i)\b(?:banks?|lenders?|creditors?|consortium|arrang
 _ROUND_WORD = re.compile(r"(?i)\b(?:round|funding|financing|investment|raise|seed|series [a-z]|participat\w+|backers|investors|"
                          r"transaction|facility|loan)\b")
 _LED_BY_PERSON = re.compile(r"(?i)\bled by (?:its |the )?(?:chief|ceo|founder|co-founder|president|chairman|managing)")
+
+
+ITEM_DOUBT = 0.2  # below this the learned scorer overrules a paragraph item (studied sets: 0.2 and 0.3 best)
+
+
+def _doubted(r: _Reader, c: Candidate) -> bool:
+    """Whether the learned scorer all but rules out a deal another path proposes: a paragraph that opens on
+    a figure in a feature ("Venture capitalists have invested $191 million in X") is background to it."""
+    model = r.resources.acceptance
+    return model is not None and c.company is not None and \
+        model.probability(candidate_features(r, c, rule_decision(r, c))) < ITEM_DOUBT
 
 
 def _adopt_twins(accepted: list[Candidate], cands: list[Candidate]) -> None:
