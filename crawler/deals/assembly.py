@@ -123,6 +123,8 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
     return _market_money(r, c)
 
 
+_CROWD = re.compile(r"(?i)\bcrowd-?fund\w*|\bcrowdcube\b|\bseedrs\b|\bwefunder\b|\bstartengine\b|\bkickstarter\b|"
+                    r"\bindiegogo\b")
 _GRANTS = re.compile(r"(?i)\bgrants?\b|\bnon-dilutive\b|\baward(?:s|ed)?\b(?!-)")
 _CLOSED_IN_YEAR = re.compile(r"\b(?:closed|completed|finali[sz]ed)\s+in\s+(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b")
 _RIVAL = re.compile(r"(?i)\b(?:competitors?|rivals?|competing)(?:\s+(?:startup|start-up|company|firm|platform))?,?\s+$")
@@ -158,12 +160,15 @@ def vetoed(r: _Reader, c: Candidate) -> bool:
 
 
 def _granted(r: _Reader, amount: float | None) -> bool:
-    """Whether the body tells the headline's figure as a grant or an award, not as a round or a loan."""
+    """Whether the body tells the headline's figure as a grant or an award, not as a round or a loan, or as
+    money from a crowdfunding campaign."""
     if amount is None:
         return False
     for s in r.all_sents:
-        if s.kind == "noise" or not _GRANTS.search(s.text) or tx.EQUITY_WORDS.search(s.text) or \
-                tx.DEBT_WORDS.search(s.text):
+        if s.kind == "noise":
+            continue
+        if not _CROWD.search(s.text) and (not _GRANTS.search(s.text) or tx.EQUITY_WORDS.search(s.text) or
+                                          tx.DEBT_WORDS.search(s.text)):
             continue
         if any((v := to_usd(m, r.resources, r.date)) and abs(v - amount) <= 0.02 * amount for m in find_money(s.text)):
             return True

@@ -752,6 +752,7 @@ def parse_article(title: str, text: str, published: dt.datetime | None = None, *
     accepted = [a for a in accepted if a.field == "title" or not any(x <= a.sent.start < y for x, y in reader.recap_spans)]
     accepted = [a for a in drop_headline_figures(accepted) if not context_only(reader, a) and not vetoed(reader, a)]
     _late_syndicate(reader, accepted)
+    _headline_owns_its_figure(reader, accepted)
     _adopt_twins(accepted, cands)
     deals = merge(reader, accepted)
     if tx.DENIAL.search(title or ""):  # "X denies report it is in talks to buy Y": the reported deal is the denied one
@@ -803,6 +804,35 @@ def _doubted(r: _Reader, c: Candidate) -> bool:
     model = r.resources.acceptance
     return model is not None and c.company is not None and \
         model.probability(candidate_features(r, c, rule_decision(r, c))) < ITEM_DOUBT
+
+
+_ONE_FIGURE_TYPES = ("equity", "debt", "infrastructure", "financing_undisclosed_structure")
+
+
+def _headline_owns_its_figure(r: _Reader, accepted: list[Candidate]) -> None:
+    """The headline's figure told again in the body is the headline's deal. "The Brooklyn startup has raised
+    a $9 million seed" under "Monarch Notes raises a $9 million seed": a body subject the headline does not
+    name, read from a description ("a small company in Tomales"), is the headline's company; and one figure
+    is one kind of deal ("Growth Capital Facility" over the release's "growth capital")."""
+    titles = [a for a in accepted if a.field == "title" and a.company and not a.money.vague]
+    for c in accepted:
+        if c.field != "text" or not c.company:
+            continue
+        t = next((t for t in titles if same_figure(t.money, c.money) and t.money.text.lower() == c.money.text.lower()
+                  or same_figure(t.money, c.money) and t.money.currency == c.money.currency), None)
+        if t is None or t.deal_type == "acquisition" or c.deal_type == "acquisition":
+            continue
+        if not same_entity(c.company, t.company or "") and not any(same_entity(c.company, n) for n in r.title_names) \
+                and (c.generic_subject or is_location(c.company) or r.names.kind(c.company) == "person"
+                     or r.text.count(c.company) <= 1):
+            c.company = t.company
+        if same_entity(c.company, t.company or "") and c.deal_type != t.deal_type and \
+                c.deal_type in _ONE_FIGURE_TYPES and t.deal_type in _ONE_FIGURE_TYPES:
+            # a headline's "Facility" or "Series A" names the kind; its "to build on-site power" only guesses
+            if t.deal_type in ("equity", "debt"):
+                c.deal_type = t.deal_type
+            else:
+                t.deal_type = c.deal_type
 
 
 def _adopt_twins(accepted: list[Candidate], cands: list[Candidate]) -> None:
