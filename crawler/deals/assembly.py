@@ -123,6 +123,7 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
     return _market_money(r, c)
 
 
+_TALKS_ENDED = re.compile(r"(?i)^talks\b(?:(?!\.\s)[^;]){0,200}?\b(?:have|had) (?:ended|collapsed|failed|broken down)\b")
 _CROWD = re.compile(r"(?i)\bcrowd-?fund\w*|\bcrowdcube\b|\bseedrs\b|\bwefunder\b|\bstartengine\b|\bkickstarter\b|"
                     r"\bindiegogo\b")
 _GRANTS = re.compile(r"(?i)\bgrants?\b|\bnon-dilutive\b|\baward(?:s|ed)?\b(?!-)")
@@ -152,6 +153,9 @@ def context_only(r: _Reader, c: Candidate) -> bool:
 
 def vetoed(r: _Reader, c: Candidate) -> bool:
     """What no weighing of a candidate's other facts can outvote (the learned scorer included)."""
+    if c.deal_type == "acquisition" and (_TALKS_ENDED.search(c.sent.text) or tx.DENIAL.search(r.title) and any(
+            same_entity(c.company or "", n) for n in r.title_names)):
+        return True  # "Talks over a £1.9bn takeover of Corwin ... have ended", under "Corwin sale talks collapse"
     if c.field == "title":
         return _granted(r, to_usd(c.money, r.resources, r.date))  # "Cogsworth wins £2.5m" over "has been
         # awarded a £2.5m grant from Innovate UK"

@@ -357,7 +357,7 @@ def _word_case(tok: str) -> tuple[str, int]:
 def _tok_info(raw: str) -> tuple[str, bool, bool]:
     """A token without trailing punctuation and possessive, whether it was possessive, whether a stop word."""
     raw = raw.rstrip(".:,")
-    tok = _POSSESSIVE.sub("", raw)
+    tok = raw[:-1] if raw.endswith(("s'", "s’")) else _POSSESSIVE.sub("", raw)  # "Analytics'" keeps its "s"
     return tok, tok != raw, tok.lower() in STOP
 
 

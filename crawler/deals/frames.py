@@ -128,8 +128,10 @@ _SIZED = re.compile(r",?\s*(?:in|under|through|as part of)?\s*(?:an?|the)?\s*" +
 # Where the subject of a sentence ends: its first verb or auxiliary.
 _MAIN_VERB = re.compile(r"\s(?:will|to|has|have|had|is|are|was|were|agreed|agrees|signed|signs|expands?|expanded|"
                         r"plans?|said|says|struck|strikes|inked|inks)\b")
-_STAKE_IN = re.compile(r"\b(?:an?\s+)?(?:[\d.]+%\s+|minority\s+|majority\s+)?stake\s+in\s+|"
-                       r"\b(?:newly[- ]issued|new|fresh)\s+shares\s+(?:in|of)\s+", re.I)
+_STAKE_IN = re.compile(r"\b(?:an?\s+)?(?:[\d.]+%\s+|[\d.]+\s+per\s?cent\s+|minority\s+|majority\s+)?stake\s+in\s+|"
+                       r"\b(?:newly[- ]issued|new|fresh)\s+shares\s+(?:in|of)\s+|"
+                       r"(?:^|\s)(?:[1-4]?\d(?:\.\d+)?\s?%|[1-4]?\d(?:\.\d+)?\s+per\s?cent)\s+of\s+", re.I)  # "take 20% of X"
+_CONTROL = re.compile(r"(?i)\b(?:majority|controlling|(?:[5-9]\d|100)(?:\.\d+)?\s?(?:%|per\s?cent))")
 _ROUND_FOR = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:seed|pre-seed|round|series [a-z]\d?|funding|financing|raise)"
                         r"(?:\s+round)?\s+for\s+")
 _ARTICLE_ONLY = re.compile(r"\s*(?:an?|the|its|this|that)\s+", re.I)
@@ -208,6 +210,8 @@ TICKER = re.compile(r",?\s*\((?:NYSE|NASDAQ|Nasdaq|NYSE American|LSE|AIM|TSX|TSX
 # capitalised words are a place or a sector, standing for the company the story is about.
 _DEFINITE_DESCRIPTION = re.compile(r"(?:The|This)\s+(?:[A-Z][\w.'’-]*,?\s+){1,4}(?:[a-z][\w-]*\s+){0,3}"
                                    r"(?:" + tx.DESCRIBED_NOUN + r"|shop|outfit|unicorn|team|venture)")
+_AREA_DESCRIPTION = re.compile(r"(?:[Aa]n?\s+|[Tt]he\s+)?(?:[A-Z][\w.'’]*[\s-]){0,2}?[A-Z][\w.'’]*-(?:area|based|headquartered)\s+"
+                               r"(?:[a-z][\w-]*\s+){0,3}(?:" + tx.DESCRIBED_NOUN + r"|shop|outfit|team)")
 _MAKER_OF = re.compile(r"(?i)\s*(?:the\s+)?(?:[\w-]+\s+)?(?:maker|makers|developer|creator|company|startup|start-up|firm|"
                        r"owner|parent|operator|team|outfit)\s+(?:of|behind)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+)?['‘\"“]")
 _PLACE_PREP = re.compile(r"\s+(?:from|in|of|at|near|outside|based in)\s+", re.I)
@@ -259,6 +263,8 @@ class FrameMixin(InvestorMixin):
                          r"the startup|it has|it had))?\s*$", subj, re.I)
         if said:
             subj = AUX_TAIL.sub("", subj[:said.start()])  # "X, the ..., has today announced that it has raised"
+        if _AREA_DESCRIPTION.fullmatch(subj.strip()):
+            return None, True  # "Dayton-area startup", "Ohio-based firm": a description, the name comes later
         if _DEFINITE_DESCRIPTION.fullmatch(subj.strip()) or _MAKER_OF.match(subj):
             return None, True  # ... or "Maker of the 'Ollie' homework chatbot": the product's maker, named elsewhere
         colon = subj.rfind(": ")
@@ -385,9 +391,10 @@ class FrameMixin(InvestorMixin):
                 found.append((vm.start(), 1 if cls == "acquire" else 0, vm.end(), cls, vm.group(0)))
         return [(a, b, c, d) for a, _, b, c, d in sorted(found)]
 
-    def _borrower(self, window: str, field_: str) -> str | None:
-        """The name a loan goes to: the first, or the one a description introduces ("Lagos logistics AI firm
-        Danfo Analytics"); a possessive counts ("for Corvane's batteries")."""
+    def _named_party(self, window: str, field_: str) -> str | None:
+        """The company a window opens on (a loan's borrower, a stake's issuer): the first name, or the one a
+        description introduces ("Lagos logistics AI firm Danfo Analytics"); a possessive counts ("for Corvane's
+        batteries")."""
         window = re.split(r",|;|\s(?:to|which|that|who|in|on|at)\s", window, maxsplit=1)[0]
         names = self.chunks(window, field_)
         prefix = window[:names[0].start] if names else ""
@@ -584,7 +591,7 @@ class FrameMixin(InvestorMixin):
             cand.deal_type = "equity"
             return cand
         loan = _LOAN_TO.match(after)
-        borrower_name = self._borrower(after[loan.end():loan.end() + 90], field_) if loan is not None else None
+        borrower_name = self._named_party(after[loan.end():loan.end() + 90], field_) if loan is not None else None
         if borrower_name is not None and cls == "raise" and not (_LENDER.search(subj_text) or _PUBLIC_LENDER.search(subj_text)):
             borrower_name = None  # "Gridstone secures a $50 million facility to finance GPUs": the subject borrows
         if borrower_name is not None and cls != "acquire":
@@ -602,10 +609,12 @@ class FrameMixin(InvestorMixin):
                 cand.investors = self.name_list(lender, field_)
                 return cand
         stake = _STAKE_IN.search(obj_text) if re.match(r"(?i)(?:take|took|buy|bought|acquir|purchas)", vword) else None
+        if stake is not None and _CONTROL.search(stake.group(0)):
+            stake = None  # "buy a 70% stake in X": control of X changes hands, an acquisition
         if stake is not None and benef is None:  # "Meta takes a 49% stake in Scale AI for $14.3 billion"
-            names = self.chunks(obj_text[stake.end():], field_)
-            if names and names[0].start == 0:
-                benef, cls = names[0].text, "invest"
+            held = self._named_party(obj_text[stake.end():], field_)  # "20% of Munich AI firm Kontur"
+            if held is not None:
+                benef, cls = held, "invest"
                 cand.verb = "invest"
         poss_obj = [c for c in self.chunks(obj_text, field_) if c.possessive]
         obj_names = [c for c in self.chunks(obj_text, field_) if not c.possessive]

@@ -122,6 +122,8 @@ _LEAD_IN_NAME = re.compile(r"(?:[A-Z]\w*)(?:\s+[\w-]+){0,4},\s+")
 _MASTHEAD = re.compile(r"(?i)\s[|›»/]\s*(?:press releases?|news(?:room)?|funding|deals|business|tech(?:nology)?|markets?|"
                        r"startups?|opinion|features?|analysis|finance|ventures?|announcements?|blog)\b|"
                        r"\b(?:press releases?|newsroom)\s*[|›»/]")
+_SPEAKS = re.compile(r"(?:,[^,]{1,120},)?\s+(?:said|says|announced|confirmed|told|plans|will|expects)\b")
+_PROSE_OPENING = re.compile(r"(?:A|An|The|In|On|At|After|When|For|With|Its|Two|Three)\s")
 _NAMED_LATER = re.compile(r"(?:The|This) (?:company|startup|firm|lab|business|maker|developer), ")
 _OF_SHARES = re.compile(r"\s+(?:worth\s+)?(?:of|in)\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:shares|stock)\b", re.I)
 _RAISED_JUST_BEFORE = re.compile(r"(?i)\b(?:raised|raises|raising|secured|closed)\s+(?:\w+\s+){0,2}$")
@@ -394,6 +396,15 @@ class _Reader(FrameMixin):
     pending_val: tuple[int, Money] | None = None
     syndicate_block: tuple[int, int] | None = None  # (deal, paragraph) investors were last attached in
 
+    def _dateline(self, sent: Sentence) -> bool:
+        """Whether a capitals label opening the story's first paragraph is its dateline: no other paragraph opens
+        on one, and the sentence goes on in prose ("CUYAHOGA FALLS — A Cuyahoga Falls company that ...")."""
+        if sent.block != self.first_block:
+            return False
+        others = [s for s in self.all_sents if s.label and s.label.isupper() and s.block != sent.block]
+        rest = sent.text[len(sent.label):].lstrip(" -–—")
+        return not others and bool(_PROSE_OPENING.match(rest))
+
     def heading_company(self, heading: str) -> str | None:
         if _BYLINE.match(heading):
             return None  # "Par Camille Roussel — 18 mars 2026": who wrote it
@@ -459,7 +470,9 @@ class _Reader(FrameMixin):
                     section_focus = names[0].text  # "- Company: Corvalis Silicon (Austin, TX)"
             if sent.label and sent.label.lower() not in tx.FIELD_LABELS:
                 names = self.chunks(sent.label, "text")
-                if sent.label.isupper():
+                if sent.label.isupper() and self._dateline(sent):
+                    pass  # "CUYAHOGA FALLS — A Cuyahoga Falls company that ...": where the story was filed
+                elif sent.label.isupper():
                     # as the article spells it elsewhere, else in title case when it is one word ("PYLONWORKS");
                     # "RUMOUR MILL" or "FUNDS" name a section, not a company
                     label_company = self.heading_company(sent.label) or (
@@ -525,7 +538,26 @@ class _Reader(FrameMixin):
         self._venture_money()
         self._first_person()
         self._sheet_companies(sents)
+        self._named_after(sents)
         return self.cands
+
+    def _named_after(self, sents: list[Sentence]) -> None:
+        """A deal whose subject only describes its company ("A Cuyahoga Falls company that ... has raised $2.6
+        million") takes the name the next sentence speaks for ("Toolroom Pilot said the round was led by ...")."""
+        for c in self.cands:
+            if c.company is not None or c.generic_subject or c.field != "text":
+                continue
+            following = [s for s in sents if s.start > c.sent.start and s.block - c.sent.block <= 1][:2]
+            for s in following:
+                names = self.chunks(s.text, "text")
+                if names and names[0].start == 0 and not names[0].possessive and _SPEAKS.match(s.text, names[0].end) \
+                        and self.names.kind(names[0].text) not in ("vc", "pe", "bank", "person", "media"):
+                    c.company = self.canon(names[0].text)
+                    if not c.investors:  # "... said the round was led by the Akron Angel Network"
+                        inv, leads = self.investor_mentions(s.text, "text")
+                        c.investors = [i for i in inv if not same_entity(i, c.company)]
+                        c.leads = [i for i in leads if i in c.investors]
+                    break
 
     def _sheet_companies(self, sents: list[Sentence]) -> None:
         """A deal sheet ("Funding: $250 million in Series A funding." ... "What company does: Liquid AI builds

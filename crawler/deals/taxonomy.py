@@ -277,7 +277,7 @@ DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|dismiss(?:ed|es)?|reje
                     r"drops (?:its |a |the )?(?:bid|offer|pursuit)|fail(?:s|ed|ing)? to (?:raise|secure|close|find)|"
                     r"end(?:s|ed)? without (?:a |an )?(?:deal|agreement)|"
                     r"end(?:s|ed|ing)? (?:its |their |all |the )?(?:\w+ )?(?:talks|discussions|negotiations)|"
-                    r"br(?:oke|eaks?|eaking) off)\b",
+                    r"br(?:oke|eaks?|eaking) off|talks (?:\w+ )?(?:have |had )?(?:collapse|collapsed|ended|failed|broke down|fell apart))\b",
                     re.I)
 HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|imagine|say|for example|for instance|when a|a startup that)\b|"
                           r"\b(?:hypothetical|for example|for instance|would need|typically|usually|"
