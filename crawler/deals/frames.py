@@ -132,6 +132,9 @@ _STAKE_IN = re.compile(r"\b(?:an?\s+)?(?:[\d.]+%\s+|[\d.]+\s+per\s?cent\s+|minor
                        r"\b(?:newly[- ]issued|new|fresh)\s+shares\s+(?:in|of)\s+|"
                        r"(?:^|\s)(?:[1-4]?\d(?:\.\d+)?\s?%|[1-4]?\d(?:\.\d+)?\s+per\s?cent)\s+of\s+", re.I)  # "take 20% of X"
 _CONTROL = re.compile(r"(?i)\b(?:majority|controlling|(?:[5-9]\d|100)(?:\.\d+)?\s?(?:%|per\s?cent))")
+_GENERIC_INVESTEE = re.compile(r"(?i)^\s*(?:in|into)\s+(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:startup|start-up|company|"
+                               r"lab|firm|business|maker|developer|group|outfit)\b|^\s*(?:in|into)\s+it\b")
+_FOR_AFTER = re.compile(r"\s*for\s+")  # a headline that opens on its figure: "$22M for Beacon Docs as ..."
 _ROUND_FOR = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:seed|pre-seed|round|series [a-z]\d?|funding|financing|raise)"
                         r"(?:\s+round)?\s+for\s+")
 _ARTICLE_ONLY = re.compile(r"\s*(?:an?|the|its|this|that)\s+", re.I)
@@ -212,6 +215,9 @@ _DEFINITE_DESCRIPTION = re.compile(r"(?:The|This)\s+(?:[A-Z][\w.'’-]*,?\s+){1,
                                    r"(?:" + tx.DESCRIBED_NOUN + r"|shop|outfit|unicorn|team|venture)")
 _AREA_DESCRIPTION = re.compile(r"(?:[Aa]n?\s+|[Tt]he\s+)?(?:[A-Z][\w.'’]*[\s-]){0,2}?[A-Z][\w.'’]*-(?:area|based|headquartered)\s+"
                                r"(?:[a-z][\w-]*\s+){0,3}(?:" + tx.DESCRIBED_NOUN + r"|shop|outfit|team)")
+# "A small company in Tomales", "a two-person startup outside Leeds": unnamed, wherever it is
+_UNNAMED_IN_PLACE = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[\w-]+\s+){0,3}?(?:" + tx.DESCRIBED_NOUN +
+                               r"|shop|outfit|team)\s+(?:in|from|near|outside|based in)\s+(?:[A-Z][\w.'’-]*(?:,?\s+|$)){1,3}")
 _MAKER_OF = re.compile(r"(?i)\s*(?:the\s+)?(?:[\w-]+\s+)?(?:maker|makers|developer|creator|company|startup|start-up|firm|"
                        r"owner|parent|operator|team|outfit)\s+(?:of|behind)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+)?['‘\"“]")
 _PLACE_PREP = re.compile(r"\s+(?:from|in|of|at|near|outside|based in)\s+", re.I)
@@ -263,7 +269,7 @@ class FrameMixin(InvestorMixin):
                          r"the startup|it has|it had))?\s*$", subj, re.I)
         if said:
             subj = AUX_TAIL.sub("", subj[:said.start()])  # "X, the ..., has today announced that it has raised"
-        if _AREA_DESCRIPTION.fullmatch(subj.strip()):
+        if _AREA_DESCRIPTION.fullmatch(subj.strip()) or _UNNAMED_IN_PLACE.fullmatch(subj.strip()):
             return None, True  # "Dayton-area startup", "Ohio-based firm": a description, the name comes later
         if _DEFINITE_DESCRIPTION.fullmatch(subj.strip()) or _MAKER_OF.match(subj):
             return None, True  # ... or "Maker of the 'Ollie' homework chatbot": the product's maker, named elsewhere
@@ -531,6 +537,12 @@ class FrameMixin(InvestorMixin):
             if cls == "form" and tx.VENTURE_COMMON.search(before[ve:] + after_head):
                 form_ctx = (vs, ve)
                 break
+        if not verbs and not noun_type and not label and field_ == "title" and not before.strip() and \
+                _FOR_AFTER.match(after) and (funded := self.beneficiary(after, field_)) is not None:
+            # a headline that opens on its figure: "$22M for Beacon Docs as insurers chase AI paperwork fixes"
+            cand = Candidate(funded, "equity", m, sent, field_, order, verb="raise")
+            cand.background = classify.background_level(before, _own_words(after), self.year, self.month)
+            return cand
         if not verbs and not noun_type and not label:
             sized = _SIZED.search(t[:ms])
             if sized is None and _PROJECT_AFTER.match(after):
@@ -581,6 +593,12 @@ class FrameMixin(InvestorMixin):
             t[me:me + 120] if _FOR_ITS_ARM.match(after) else after, field_)  # "fund for AI startups"
         if cls == "raise" and benef is None and _FOR_OWN_COMPANY.match(after):
             return None  # a founder "raised $18 million for her startup": the company is named elsewhere, if at all
+        if cls == "invest" and benef is None and _GENERIC_INVESTEE.match(after) and self.name_list(subj_text, field_) \
+                and not tx.STAKE_SO_FAR.search(before):  # not "Google has invested $2 billion in the lab" (its stake)
+            # "Oracle will invest $300 million in the startup": the story's company, the subject its backer
+            cand.company, cand.generic_subject, cand.verb, cand.deal_type = None, True, "raise", "equity"
+            cand.investors = self.name_list(subj_text, field_)
+            return cand
         if cls == "invest" and benef is None and _ANY_ROUND.match(after) and self.name_list(subj_text, field_) and \
                 not any(c.possessive for c in self.chunks(obj_text, field_)):  # not "is leading hey-robot's round"
             # "Intel is also participating in a $350 million funding round": the story's company's round
