@@ -194,7 +194,7 @@ def entry_deals(r: _Reader) -> list[Candidate]:
     if 2 * len(dated) >= len(headers):
         r.recap_spans = [(h[0], h[1]) for h in headers]  # no reading of these lines is news
         return []  # "1. Databricks: $10 billion in December": a recap of the period, not this week's news
-    if tx.is_ranking_title(r.title, valuations=True):
+    if tx.is_ranking_title(r.title, valuations=True) or tx.is_recap_title(r.title):
         r.recap_spans = [(h[0], h[1]) for h in headers]  # "The 10 most valuable AI startups": the items' figures
         return []  # and the rounds they recall are the ranking's evidence, not news
     if not _FUNDING_CUE.search(r.title) and 2 * sum(1 for h in headers if _FUNDING_CUE.search(h[3])) < len(headers):

@@ -332,6 +332,31 @@ _VALUATIONS_TITLE = re.compile(r"(?i)\bvaluations?\b")
 _NEWS_TITLE = re.compile(r"(?i)\b(?:rais\w*|this week|today|new rounds?|funding round|closes|secures|lands)\b")
 
 
+# A headline over a period longer than the news cycle: the year, a half, a quarter, all time
+_LONG_PERIOD_TITLE = re.compile(
+    r"(?i)\b(?:of the year|year[- ]in[- ]review|in review|this year|so far|year[- ]to[- ]date|ytd|all[- ]time|ever|"
+    r"of the (?:decade|quarter|half)|(?:first|second) half|H[12]|Q[1-4]|quarter(?:ly)?|recap|look(?:s|ing)? back|"
+    r"rewind|wrapped|(?:of|in|for) (?:19|20)\d\d|(?:19|20)\d\d['’]s|since (?:19|20)\d\d|every \w+ (?:startup |company )?that)\b")
+_RANKS = re.compile(r"(?i)\b(?:biggest|largest|top|most|best|richest|ranked|ranking|leaderboard|league|\d+ (?:biggest|largest))\b")
+
+
+_COUNTED_RANKING = re.compile(r"(?i)\b(?:top|the)\s+(?:\d+|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|"
+                              r"twenty)\s+(?:\w+\s+){0,3}?(?:biggest|largest|richest|best-funded|most)\b|"
+                              r"\btop\s+(?:\d+|five|ten|twenty)\b")
+_NEWS_PERIOD = re.compile(r"(?i)\b(?:this week|week['’]?s?|weekly|today|daily|day['’]s|this month|new|january|february|march|"
+                          r"april|may|june|july|august|september|october|november|december)\b")
+
+
+def is_recap_title(title: str) -> bool:
+    """A headline that ranks or recaps ("The 10 biggest AI rounds of 2026", "Every fusion startup that has raised
+    over $100M", "The 12 largest AI raises", with no week or day it reports on): the items under it are
+    earlier deals, not this week's news."""
+    if _NEWS_PERIOD.search(title):
+        return False
+    return bool(_LONG_PERIOD_TITLE.search(title) and (_RANKS.search(title) or re.search(r"(?i)\bevery\b", title))
+                or _COUNTED_RANKING.search(title))
+
+
 def is_ranking_title(title: str, *, valuations: bool = False) -> bool:
     """A headline that ranks ("The 6 most active investors", "most valuable AI startups") and reports no
     round of its own: the figures under it are the ranking's evidence. ``valuations``: a headline on

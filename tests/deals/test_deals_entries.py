@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from crawler.deals import load_resources, parse_article
+from crawler.deals import taxonomy as tx
 
 RES = load_resources()
 WHEN = dt.datetime(2026, 4, 20, tzinfo=dt.UTC)
@@ -53,3 +54,25 @@ def test_an_entry_takes_the_backers_under_its_own_header_only() -> None:
     deals = {d.company: d for d in parse_article("Two rounds", text, WHEN, resources=RES).deals}
     assert deals["Corvane"].investors == ("Tamsin Capital",)
     assert set(deals["Quillmark"].investors) == {"Harrow Row", "Pellow Fund"}
+
+
+@pytest.mark.parametrize("title", [
+    "The 10 biggest AI funding rounds of 2025, ranked",
+    "Look back: the eight biggest robotics rounds of 2025",
+    "The 5 best-funded AI legal startups, ranked by total raised",
+    "Every fusion startup that has raised over $100M",
+    "Top 20 AI startups by money raised",
+])
+def test_a_headline_that_ranks_or_recaps_a_long_period_lists_no_news(title: str) -> None:
+    assert tx.is_recap_title(title)
+
+
+@pytest.mark.parametrize("title", [
+    "The week's 5 biggest AI funding rounds: robots, radiology and a $1B tender",
+    "The 5 biggest AI funding rounds this week: contract agents, robot hands and hot GPUs",
+    "Funding Daily: the top 3 rounds today",
+    "Kvist AI raises SEK 95 million in one of Sweden's biggest seed rounds",
+    "The 4 Biggest AI Infrastructure Funding Rounds Of March 2026",
+])
+def test_a_headline_over_this_weeks_deals_is_news(title: str) -> None:
+    assert not tx.is_recap_title(title)
