@@ -131,10 +131,14 @@ _MAIN_VERB = re.compile(r"\s(?:will|to|has|have|had|is|are|was|were|agreed|agree
 _STAKE_IN = re.compile(r"\b(?:an?\s+)?(?:[\d.]+%\s+|[\d.]+\s+per\s?cent\s+|minority\s+|majority\s+)?stake\s+in\s+|"
                        r"\b(?:newly[- ]issued|new|fresh)\s+shares\s+(?:in|of)\s+|"
                        r"(?:^|\s)(?:[1-4]?\d(?:\.\d+)?\s?%|[1-4]?\d(?:\.\d+)?\s+per\s?cent)\s+of\s+", re.I)  # "take 20% of X"
+_PAID_FOR_STAKE = re.compile(r"(?i)^\s*for\s+(?:an?|the|its)\s+(?:(?:majority|controlling|minority|[\d.]+\s?%|"
+                             r"[\d.]+\s+per\s?cent)\s+)?(?:stake|holding|shareholding)\s+in\s+")
 _CONTROL = re.compile(r"(?i)\b(?:majority|controlling|(?:[5-9]\d|100)(?:\.\d+)?\s?(?:%|per\s?cent))")
 _GENERIC_INVESTEE = re.compile(r"(?i)^\s*(?:in|into)\s+(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:startup|start-up|company|"
                                r"lab|firm|business|maker|developer|group|outfit)\b|^\s*(?:in|into)\s+it\b")
 _FOR_AFTER = re.compile(r"\s*for\s+")  # a headline that opens on its figure: "$22M for Beacon Docs as ..."
+_NAME_BEFORE = re.compile(r"[A-Z][\w&.'’-]*\s+$")
+_RELATIVE_AFTER = re.compile(r",\s*(?:which|who|whose|where)\b")
 _ROUND_FOR = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:seed|pre-seed|round|series [a-z]\d?|funding|financing|raise)"
                         r"(?:\s+round)?\s+for\s+")
 _ARTICLE_ONLY = re.compile(r"\s*(?:an?|the|its|this|that)\s+", re.I)
@@ -507,10 +511,14 @@ class FrameMixin(InvestorMixin):
             inherited = [v for v in self._verbs(wider) if whole is not None and v[0] < whole.start]
             if inherited:
                 L, before, verbs = wider_l, wider, inherited
-        # noun right after the figure: "$5B investment", "$38bn of loans", "$700m Run:ai acquisition"
+        # noun right after the figure: "$5B investment", "$38bn of loans", "$700m Run:ai acquisition"; not one
+        # in a relative clause about the company ("to Calder Fab, which is building a plant")
+        noun_head = _RELATIVE_AFTER.split(after_head, 1)[0]
         noun_type = None
         for dtype, rx in tx.TYPE_NOUNS:
-            nm = rx.search(after_head)
+            # not a word of a name ("to Calder Fab", "Acme Capital"): a capitalised word after a capitalised one
+            nm = next((x for x in rx.finditer(noun_head) if not (x.group(0)[:1].isupper() and _NAME_BEFORE.search(
+                noun_head, 0, x.start()) and not (field_ == "title" and self.title_case))), None)
             if nm and nm.start() < 45 and (noun_type is None or nm.start() < noun_type[1] or dtype == "joint_venture"):
                 noun_type = (dtype, nm.start(), nm.end())  # "$27 billion data centre joint venture" is a JV
             if noun_type is not None and noun_type[0] == "joint_venture":
@@ -627,6 +635,13 @@ class FrameMixin(InvestorMixin):
                 cand.investors = self.name_list(lender, field_)
                 return cand
         stake = _STAKE_IN.search(obj_text) if re.match(r"(?i)(?:take|took|buy|bought|acquir|purchas)", vword) else None
+        paid = _PAID_FOR_STAKE.match(after) if cls == "spend" else None
+        if paid is not None and (held := self._named_party(after[paid.end():paid.end() + 90], field_)) is not None:
+            # "has agreed to pay about €60 million for a majority stake in Spraakhuis": control is a purchase
+            cand.company, cand.investors = held, self.name_list(subj_text, field_)
+            cand.deal_type = "acquisition" if _CONTROL.search(paid.group(0)) else "equity"
+            cand.verb = "acquire" if cand.deal_type == "acquisition" else "invest"
+            return cand
         if stake is not None and _CONTROL.search(stake.group(0)):
             stake = None  # "buy a 70% stake in X": control of X changes hands, an acquisition
         if stake is not None and benef is None:  # "Meta takes a 49% stake in Scale AI for $14.3 billion"

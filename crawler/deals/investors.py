@@ -228,6 +228,7 @@ _INV_TABLE = tuple((pat, kind, pat.pattern.startswith("^"), tuple(frozenset(grou
                    for (pat, kind), needs in zip(_INV_PATTERNS, _INV_NEEDS, strict=True))
 # Every word any pattern needs: looked up once per sentence, then each pattern's test is set arithmetic.
 _NEEDED_WORDS = tuple(sorted({w for needs in _INV_NEEDS for group in needs for w in group}))
+_COUNTRY_PREFIX = re.compile(r"(?:U\.S\.|U\.K\.|US|UK|EU|UAE)\s+")
 # "angels from Monzo and Wise", "executives at Google": the employers are not investors.
 _AFFILIATION = re.compile(
     r"\b(?i:angels?|angel investors|individual investors|VCs|venture capitalists|operators|executives|employees|founders|"
@@ -309,7 +310,11 @@ class InvestorMixin:
                 continue
             if det:
                 first = names[0]
-                if first.start != det.end() and not _APPOSITIVE.fullmatch(item[det.end():first.start]):
+                between = item[det.end():first.start]
+                if first.start != det.end() and not _APPOSITIVE.fullmatch(between) and not _COUNTRY_PREFIX.fullmatch(between):
+                    continue
+                if _COUNTRY_PREFIX.fullmatch(between):  # "the U.S. Department of Energy": the name as written
+                    out.append(item[det.end():first.end])
                     continue
                 if len(names) > 1 and re.fullmatch(r"(?:\s+[a-z][\w-]*)+\s+", item[first.end:names[-1].start]):
                     first = names[-1]  # "the Gulf sovereign fund Azimuth Holdings"
