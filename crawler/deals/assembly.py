@@ -595,6 +595,10 @@ def _separate_deal(r: _Reader, group: list[Candidate], c: Candidate) -> bool:
     return True
 
 
+_FORMS_NAMED = re.compile(r"\b(?:launch(?:es|ed)?|form(?:s|ed)?|creat(?:e|es|ed)|set(?:s)? up|establish(?:es|ed)?|"
+                          r"unveil(?:s|ed)?)\s+(?=[A-Z])")
+
+
 def _venture_name(r: _Reader, group: list[Candidate]) -> str | None:
     """A named venture ("The Global AI Infrastructure Investment Partnership") near the deal sentence."""
     blocks = {c.sent.block for c in group if c.field == "text"}
@@ -615,6 +619,13 @@ def _venture_name(r: _Reader, group: list[Candidate]) -> str | None:
         for c in r.chunks(s.text, "text"):
             if r.names.kind(c.text) == "venture":
                 return r.canon(c.text)
+    sponsors = [i for c in group for i in c.investors]
+    for text in (r.title, *(s.text for s in r.all_sents[:4] if s.kind != "noise")):
+        for m in _FORMS_NAMED.finditer(text):  # "Kestrel Telecom and Brookfield launch Aurora Compute with $5 billion"
+            names = r.chunks(text[m.end():m.end() + 60], "text")
+            if names and names[0].start == 0 and not names[0].possessive and \
+                    not any(same_entity(names[0].text, x) for x in sponsors):
+                return r.canon(names[0].text)
     name = r.jv_name  # named in the headline or the lead ("to launch 'Arirang Intelligence' joint venture")
     return name if name and len(name) > 2 and name.split()[0].lower() not in STOP else None
 
