@@ -229,6 +229,11 @@ def accept(r: _Reader, c: Candidate) -> bool:
     if c.background == 0 and (lead or roundup) and c.sent.kind in ("body", "bullet"):
         c.support = 1.0
         return True
+    if (title_company or r.focus is not None and same_entity(c.company, r.focus)) and c.background == 0 and \
+            c.sent.kind == "body" and _SEPARATE.search(c.sent.text) and \
+            not tx.STAKE_SO_FAR.search(c.sent.text):
+        c.support = 0.9  # "Separately, Macquarie committed $300mn in new equity": the story's second deal
+        return True
     if c.round == "Secondary" and c.background == 0 and c.sent.kind == "body" and any(
             o.support >= 1.0 and o.background == 0 and o.round not in (None, "Secondary") and
             same_entity(o.company or "", c.company) for o in r.cands):

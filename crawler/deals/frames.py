@@ -134,8 +134,10 @@ _STAKE_IN = re.compile(r"\b(?:an?\s+)?(?:[\d.]+%\s+|[\d.]+\s+per\s?cent\s+|minor
 _PAID_FOR_STAKE = re.compile(r"(?i)^\s*for\s+(?:an?|the|its)\s+(?:(?:majority|controlling|minority|[\d.]+\s?%|"
                              r"[\d.]+\s+per\s?cent)\s+)?(?:stake|holding|shareholding)\s+in\s+")
 _CONTROL = re.compile(r"(?i)\b(?:majority|controlling|(?:[5-9]\d|100)(?:\.\d+)?\s?(?:%|per\s?cent))")
-_GENERIC_INVESTEE = re.compile(r"(?i)^\s*(?:in|into)\s+(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:startup|start-up|company|"
-                               r"lab|firm|business|maker|developer|group|outfit)\b|^\s*(?:in|into)\s+it\b")
+_GENERIC_INVESTEE = re.compile(r"(?i)^\s*(?:in\s+(?:new\s+|fresh\s+)?equity\s+)?(?:(?:in|into)\s+|for\s+an?\s+(?:minority\s+|"
+                               r"[\d.]+\s?%\s+|[\d.]+\s+per\s?cent\s+)?stake\s+in\s+)(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?"
+                               r"(?:startup|start-up|company|lab|firm|business|maker|developer|group|outfit)\b|"
+                               r"^\s*(?:in|into)\s+it\b")
 _FOR_AFTER = re.compile(r"\s*for\s+")  # a headline that opens on its figure: "$22M for Beacon Docs as ..."
 _NAME_BEFORE = re.compile(r"[A-Z][\w&.'’-]*\s+$")
 _RELATIVE_AFTER = re.compile(r",\s*(?:which|who|whose|where)\b")

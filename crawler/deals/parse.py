@@ -129,6 +129,10 @@ _OF_SHARES = re.compile(r"\s+(?:worth\s+)?(?:of|in)\s+(?:its\s+|their\s+|the\s+c
 _RAISED_JUST_BEFORE = re.compile(r"(?i)\b(?:raised|raises|raising|secured|closed)\s+(?:\w+\s+){0,2}$")
 _PARTS_CUE = re.compile(r"(?i)\b(?:comprising|comprised of|made up of|consisting of|split (?:into|between)|"
                         r"divided (?:into|between)|in the form of)\b")
+# "The larger piece is a $1.8bn ...", "The equity portion, $500 million, ...": one part of a total told before
+_PIECE = re.compile(r"(?i)^(?:the\s+)?(?:larger|smaller|biggest|largest|first|second|third|other|remaining|equity|debt|"
+                    r"credit|loan|cash)\s+(?:piece|part|portion|component|slice|leg)\b")
+_DEBT_NOUN = re.compile(r"(?i)\b(?:facility|senior secured|delayed[- ]draw|term loan|revolver|lending)\b")
 _TYPED_PART = re.compile(r"(?i)\b(equity|debt|loans?|credit|venture debt)\s*\(\s*$")
 _IN_CASH = re.compile(r"\s+in cash\b", re.I)
 _SHEET_OPENER = re.compile(r"((?:[A-Z][\w.&'’-]*\s+){0,2}[A-Z][\w.&'’-]*)\s+(?:is|are|was|has|[a-z]{2,}[^s\W]s)\b")
@@ -277,6 +281,14 @@ class _Reader(FrameMixin):
                 dtype = "debt" if tx.DEBT_WORDS.search(t) else "equity"
                 cand = Candidate(None, dtype, m, sent, field_, order, verb="raise", generic_subject=True,
                                  round=tx.find_round(t))
+            if cand is None and field_ == "text" and _PIECE.match(t) and (total := self._total_before(sent, m)):
+                # "... closed $2.3bn of financing. The larger piece is a $1.8bn senior secured facility led by
+                # Blue Owl": a part of the total told just before, of the kind its own noun names
+                tail = t[me:me + 70]
+                dtype = "debt" if tx.DEBT_WORDS.search(tail) or _DEBT_NOUN.search(tail) else "equity"
+                cand = Candidate(total.company, dtype, m, sent, field_, order, verb="raise",
+                                 generic_subject=total.generic_subject)
+                cand.background = total.background
             if cand is not None:
                 self.joint_venture(cand, t, field_)
                 out.append(cand)
@@ -315,6 +327,17 @@ class _Reader(FrameMixin):
         if not out:
             self._attach(sent, inv, leads, vals)
         return out
+
+    def _total_before(self, sent: Sentence, m: Money) -> Candidate | None:
+        """The latest deal of the paragraph or the one before that is larger than ``m``: the total it is part of."""
+        part = to_usd(m, self.resources, self.date)
+        for c in reversed(self.cands):
+            if sent.block - c.sent.block > 1 or c.field != "text":
+                break
+            whole = to_usd(c.money, self.resources, self.date)
+            if c.company and part and whole and whole > part * 1.05 and c.deal_type != "acquisition":
+                return c
+        return None
 
     def loose_candidate(self, sent: Sentence, t: str, m: Money, order: int) -> Candidate:
         """A deal-sized figure in a sentence no frame could read ("Medrift ($18 million Series A, led by

@@ -60,7 +60,7 @@ TYPE_NOUNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("acquisition", re.compile(r"\b(?:acquisition|takeover|buyout|purchase of|merger)\b", re.I)),
     ("joint_venture", re.compile(r"\b(?:joint[- ]venture|JV)\b", re.I)),
     ("debt", re.compile(r"\b(?:debt|loans?|credit (?:facility|line)|(?:growth )?capital facility|term facility|"
-                        r"lending facility|revolving|notes|bonds?|borrowing|"
+                        r"lending facility|revolving|notes|bonds?|borrowing|senior secured|delayed[- ]draw|"
                         r"convertible|term loan|lenders?|private credit)\b", re.I)),
     ("compute_commitment", re.compile(r"\b(?:cloud (?:spend(?:ing)?|contract|deal|commitment|services|capacity"
                                       r"|credits)|compute (?:deal|contract|commitment|capacity)|in (?:cloud|"
