@@ -159,6 +159,8 @@ def vetoed(r: _Reader, c: Candidate) -> bool:
     if c.field == "title":
         return _granted(r, to_usd(c.money, r.resources, r.date))  # "Cogsworth wins £2.5m" over "has been
         # awarded a £2.5m grant from Innovate UK"
+    if tx.is_recap_title(r.title) and not r.title_amounts and c.sent.kind == "bullet":
+        return True  # "Seven funded AI startups that shut down": "1. Harbinger Legal (raised $34 million)."
     return tx.is_ranking_title(r.title) and not r.title_amounts  # "The 6 most active AI investors": the
     # rounds under it are the ranking's evidence
 

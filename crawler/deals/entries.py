@@ -163,6 +163,11 @@ def _dated(rest: str, year: int | None, month: int | None = None) -> bool:
     return year is not None and any(int(y) < year for y in _YEAR.findall(rest))
 
 
+def _recalls_earlier_year(r: _Reader) -> bool:
+    """"Where are they now? The 2023 demo day standouts": a list headed by an earlier year recalls that year."""
+    return r.year is not None and any(int(y) < r.year for y in _YEAR.findall(r.title))
+
+
 def entry_deals(r: _Reader) -> list[Candidate]:
     """One candidate per entry header, when the article lists at least two."""
     text = r.text
@@ -181,6 +186,8 @@ def entry_deals(r: _Reader) -> list[Candidate]:
         if not line.strip() or len(line) > 250 or (columns and _NOT_DEAL_COLUMNS.search(columns)):
             continue  # ... or a row of a table of market values, revenue or prices
         found = _header(r, line)
+        if found is not None and found[0].lower() in tx.FIELD_LABELS:
+            found = None  # "Today: 7 rounds, $312.5M disclosed": a field of the digest, not a company
         if found is not None and r.names.kind(found[0]) in _BACKER_KINDS:
             found = None  # "2 | Andreessen Horowitz | 61 | 29 | ...": a table of investors, not of companies
         stop = start + len(line)
@@ -194,7 +201,7 @@ def entry_deals(r: _Reader) -> list[Candidate]:
     if 2 * len(dated) >= len(headers):
         r.recap_spans = [(h[0], h[1]) for h in headers]  # no reading of these lines is news
         return []  # "1. Databricks: $10 billion in December": a recap of the period, not this week's news
-    if tx.is_ranking_title(r.title, valuations=True) or tx.is_recap_title(r.title):
+    if tx.is_ranking_title(r.title, valuations=True) or tx.is_recap_title(r.title) or _recalls_earlier_year(r):
         r.recap_spans = [(h[0], h[1]) for h in headers]  # "The 10 most valuable AI startups": the items' figures
         return []  # and the rounds they recall are the ranking's evidence, not news
     if not _FUNDING_CUE.search(r.title) and 2 * sum(1 for h in headers if _FUNDING_CUE.search(h[3])) < len(headers):

@@ -311,6 +311,7 @@ FIELD_LABELS = frozenset({
     "other investors", "investors", "participants", "backers", "amount", "size", "round", "why", "why it matters",
     "when", "where", "status", "note", "notes", "context", "background", "deal", "buyer", "seller", "target",
     "type", "terms", "price", "sector", "stage", "total", "co-investors", "also", "bottom line", "the deal",
+    "today", "yesterday", "tonight", "this week", "last week", "this month", "week", "month", "year", "headline",
     "the numbers", "by the numbers", "watch", "what to watch", "takeaway", "read more", "related", "update",
     "company", "startup", "our take", "my take", "take", "analysis", "verdict", "why we care", "use of funds",
     "prior funding", "previous funding", "funding to date", "total raised", "what it does", "watch for", "hq",
@@ -327,7 +328,11 @@ DESCRIBES_COMPANY_LABELS = frozenset({"what company does", "what the company doe
 
 # A headline ranking companies by value or investors by activity, and one that reports this period's deals
 _RANKING_TITLE = re.compile(r"(?i)\b(?:most valuable|richest|league tables?|most active|ranked|ranking|"
-                            r"unicorns? (?:list|to watch)|(?:top|leading) (?:\d+ )?(?:investors|backers|vcs|funds))")
+                            r"unicorns?|to watch|where are they now|(?:top|leading) (?:\d+ )?(?:investors|backers|vcs|funds))")
+# A headline over companies' ends, not their rounds: the figures under it are what they had raised
+_FAILURE_TITLE = re.compile(r"(?i)\b(?:shut(?:s|ting)? down|shutdowns?|wound down|wind(?:s|ing)? down|closures?|layoffs?|"
+                            r"lay(?:s|ing)? off|laid off|job cuts|went bust|go(?:es|ne)? bust|bankrupt\w*|insolven\w*|"
+                            r"graveyard|post-?mortem|burned|dead)\b")
 _VALUATIONS_TITLE = re.compile(r"(?i)\bvaluations?\b")
 _NEWS_TITLE = re.compile(r"(?i)\b(?:rais\w*|this week|today|new rounds?|funding round|closes|secures|lands)\b")
 
@@ -343,7 +348,7 @@ _RANKS = re.compile(r"(?i)\b(?:biggest|largest|top|most|best|richest|ranked|rank
 _COUNTED_RANKING = re.compile(r"(?i)\b(?:top|the)\s+(?:\d+|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|"
                               r"twenty)\s+(?:\w+\s+){0,3}?(?:biggest|largest|richest|best-funded|most)\b|"
                               r"\btop\s+(?:\d+|five|ten|twenty)\b")
-_NEWS_PERIOD = re.compile(r"(?i)\b(?:this week|week['’]?s?|weekly|today|daily|day['’]s|this month|new|january|february|march|"
+_NEWS_PERIOD = re.compile(r"(?i)\b(?:this week|week['’]?s?|weekly|today|daily|day['’]s|this month|new rounds?|january|february|march|"
                           r"april|may|june|july|august|september|october|november|december)\b")
 
 
@@ -351,6 +356,8 @@ def is_recap_title(title: str) -> bool:
     """A headline that ranks or recaps ("The 10 biggest AI rounds of 2026", "Every fusion startup that has raised
     over $100M", "The 12 largest AI raises", with no week or day it reports on): the items under it are
     earlier deals, not this week's news."""
+    if _FAILURE_TITLE.search(title):
+        return True  # "Seven funded AI startups that shut down this year": what they had raised, not news
     if _NEWS_PERIOD.search(title):
         return False
     return bool(_LONG_PERIOD_TITLE.search(title) and (_RANKS.search(title) or re.search(r"(?i)\bevery\b", title))
