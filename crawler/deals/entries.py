@@ -55,6 +55,8 @@ _MONTH_CELL = re.compile(r"(?i)(?:january|february|march|april|may|june|july|aug
 _FUNDING_CUE = re.compile(r"(?i)\b(?:rais\w*|fund\w*|round\w*|financ\w*|invest\w*|backed|backers?|seed|pre-seed|series|"
                           r"led by|lead|deals?|acqui\w*|bought|buys?|merger|m&a|debt|loan|venture|vc|capital|"
                           r"secured|closed|landed|bagged|stake|valuation)\b")
+_AGGREGATE_HEADING = re.compile(r"(?i)^\s*(?:#+\s*)?(?:totals?\s+)?by\s+(?:sector|stage|region|country|industry|round|"
+                                r"vertical|category|geography|market|segment|size|month|quarter|city|state|type)\b")
 _BACKER_KINDS = frozenset({"vc", "pe", "bank", "sovereign"})
 _UNDISCLOSED = re.compile(r"(?i)\b(?:undisclosed|not disclosed|unannounced)\b")
 _ACQUIRED = re.compile(r"(?i)\b(?:acqui\w+|bought|buyout|takeover|merger|m&a)\b")
@@ -175,10 +177,19 @@ def entry_deals(r: _Reader) -> list[Candidate]:
     pos = 0
     columns = ""  # the header row of the table the line sits in, if any
     tail = tail_start(text)  # "RELATED" and what follows: other stories' headlines
+    aggregate = False  # under "By sector" / "By stage": rows of a period's totals, not companies
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
         if tail is not None and start >= tail:
             break
+        if not line.strip():
+            aggregate = False
+            continue
+        if _AGGREGATE_HEADING.match(line):
+            aggregate = True
+            continue
+        if aggregate:
+            continue
         if "|" not in line:
             columns = ""
         elif not columns and not find_money(line):

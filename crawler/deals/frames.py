@@ -141,6 +141,7 @@ _GENERIC_INVESTEE = re.compile(r"(?i)^\s*(?:in\s+(?:new\s+|fresh\s+)?equity\s+)?
 _FOR_AFTER = re.compile(r"\s*for\s+")  # a headline that opens on its figure: "$22M for Beacon Docs as ..."
 _NAME_BEFORE = re.compile(r"[A-Z][\w&.'’-]*\s+$")
 _RELATIVE_AFTER = re.compile(r",\s*(?:which|who|whose|where)\b")
+_LED_SALE = re.compile(r"\s(?:co-)?(?:led|leads|is leading|will lead|backed|bought|is buying|will buy)\s+(?:an?\s+|the\s+)?$")
 _ROUND_FOR = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:seed|pre-seed|round|series [a-z]\d?|funding|financing|raise)"
                         r"(?:\s+round)?\s+for\s+")
 _ARTICLE_ONLY = re.compile(r"\s*(?:an?|the|its|this|that)\s+", re.I)
@@ -490,9 +491,15 @@ class FrameMixin(InvestorMixin):
             sec_at = around.start() - L  # "OpenAI staff sell $6.6 billion in shares": the sale runs across the figure
         if sec_at is not None and not tx.ACQUIRE_VERBS.search(before):
             # "a tender offer letting employees sell $6 billion of stock": the company whose shares change hands
-            company, generic = self.single_subject(before[:sec_at], field_)
+            led = _LED_SALE.search(before[:sec_at])
+            buyers: list[str] = []
+            if led is not None:  # "Coatue led a $40 million tender offer": the buyer leads, the story's company sells
+                buyers = self.name_list(before[:led.start()], field_)
+                company, generic = (None, True) if buyers else self.single_subject(before[:sec_at], field_)
+            else:
+                company, generic = self.single_subject(before[:sec_at], field_)
             cand = Candidate(company, "equity", m, sent, field_, order, verb="raise", generic_subject=generic,
-                             round="Secondary")
+                             round="Secondary", investors=buyers, leads=list(buyers))
             cand.background = classify.background_level(before, _own_words(after), self.year, self.month)
             return cand
         if _EQUIPMENT_AFTER.match(after) and not (_DEBT_PAPER.match(after) and _ISSUE.search(before)):
