@@ -26,7 +26,7 @@ _ADVERBS = r"(?:(?:has|have|had|is|was|will|would|just|now|officially|reportedly
            r"recently|today|also|(?:said|says|announced|announces|confirmed)(?: on \w+| \w+day)?(?: that)? it)\s+)*"
 # buyer VERB target
 _ACTIVE = re.compile(
-    _ADVERBS + r"(?P<verb>acquired|acquires|acquiring|bought|buys|buying|purchased|purchases|"
+    r"(?<!\w)" + _ADVERBS + r"(?P<verb>acquired|acquires|acquiring|bought|buys|buying|purchased|purchases|"
     r"(?:takes|took|taken|taking|take)(?=\s+(?:an?\s+|the\s+)?(?:majority|controlling|(?:[5-9]\d|100)(?:\.\d+)?\s?%)\s+"
     r"stake\s+in\s)|"
     r"acqui-?hired|acqui-?hires|snapped up|snaps up|scooped up|scoops up|picked up|picks up|taken over|takes over|took over|"
@@ -107,7 +107,7 @@ _CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "scoop", "subsidiary"
               "rais", "secur", "closed", "closes", "receiv", "bag", "land", "gets", "got", "announc", "complet",
               "talks", "tender", "secondary", "invest", "backs", "backed", "capacity")
 # a round being sought, with no figure yet: "X is in talks to raise new funding at a $2bn valuation"
-_TALKS = re.compile(_ADVERBS + r"(?:in (?:early |advanced |final |preliminary )?(?:funding|fundraising|investment) talks|"
+_TALKS = re.compile(r"(?<!\w)" + _ADVERBS + r"(?:in (?:early |advanced |final |preliminary )?(?:funding|fundraising|investment) talks|"
                     r"in (?:early |advanced |final |preliminary )?talks (?:to raise|with investors|for (?:new |fresh )?"
                     r"(?:funding|capital|investment))|"
                     r"(?:seeks|seeking|looking|plans|planning|aims|hopes) to raise (?:new |fresh )?(?:funding|capital|money)|"
@@ -195,7 +195,9 @@ def amountless_deals(r: _Reader, accepted: list[Candidate]) -> list[Candidate]:
     for a in accepted:
         if a.company and a.field == "text" and not any(same_entity(a.company, o) for o in others):
             others.append(a.company)
-    roundup = len(others) >= 2 or bool(_LIST_HEADLINE.search(r.title))
+    bought = {fold(c.company or "") for c in [*openings, *found] if c.deal_type == "acquisition"}
+    # ... or paragraphs that each open on a purchase of their own ("who bought whom": three or more)
+    roundup = len(others) >= 2 or bool(_LIST_HEADLINE.search(r.title)) or len(bought | {fold(o) for o in others}) >= 3
     found += [c for c in openings if c.deal_type == "acquisition" and (
         roundup or any(same_entity(c.company or "", n) for n in r.title_names)
         or _OTHER_DEALS_LABEL.match(c.sent.text))]  # "Further deals of the week: X has taken over Y"

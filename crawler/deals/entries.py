@@ -34,7 +34,7 @@ _NAME = r"(?P<name>[A-Za-z0-9][\w&.'’+-]*(?:\s+(?:[A-Z0-9&][\w&.'’+-]*|of|de
 # name, an optional place in brackets, a separator, an optional place between pipes, then the figure
 _HEADER = re.compile(_NAME + r"(?:\*\*)?\s*(?:\((?P<place>[^)]{1,60})\))?\s*(?:[-–—:|]|,|(?=(?:raised|raises|closed|"
                      r"secured|landed|grabbed|bagged|picked up) (?:an? )?(?:[$€£¥₹₦₱₺₫฿₩₪]|undisclosed)))\s*"
-                     r"(?:(?P<place2>[A-Z][\w .,'’-]{1,30}?)\s*[|:]\s*)?(?P<rest>.+)$")
+                     r"(?:(?P<place2>[A-Z][\w .,'’-]{1,30}?)\s*[|:—–]\s*)?(?P<rest>.+)$")
 _FIGURE_FIRST = re.compile(r"(?i)^(?:(?:raised|raises|raising|secured|closed|landed|grabbed|bagged|picked up|with)\s+)?"
                            r"(?:an?\s+)?"
                            r"(?:about\s+|roughly\s+|around\s+|nearly\s+|over\s+|more than\s+|up to\s+|just over\s+)?"
