@@ -38,7 +38,7 @@ _ACTIVE = re.compile(
     r"will (?:acquire|buy|purchase|take over)|"
     r"looking into acquiring|is looking into acquiring|"
     r"(?:completed|completes|closed|closes|announced|announces|finali[sz]ed|finali[sz]es|confirmed|confirms) "
-    r"(?:the|its|an?) (?:\w+ )?(?:acquisition|purchase|takeover|buyout) of)\s+", re.I)
+    r"(?:the|its|an?) (?:\w+ ){0,2}(?:acquisition|purchase|takeover|buyout) of)\s+", re.I)
 # target VERB buyer
 _PASSIVE = re.compile(
     r"\s+(?:(?:has|have|had|is|was|will|has now|is now|is set to|is to|set to|to|agreed to|agrees to|"

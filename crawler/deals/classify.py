@@ -93,6 +93,8 @@ def money_role(sentence: str, money: Money, start: int, end: int, *, label: str 
     return "deal"
 
 
+_COMPLETES_ANNOUNCED = re.compile(r"(?i)\b((?:complet\w+|closed|closes|closing|finali[sz]\w+)\s+(?:the|its|their|a)\s+)"
+                                  r"previously\s+(?:announced|disclosed|reported|agreed)\s+")
 _AFTER_ITS_DEAL = re.compile(r"(?i)^\W*(?:(?:a|one|two|three|four|\w+) (?:days?|weeks?|months?|years?) )?(?:after|following|"
                              r"since|on the heels of)\s+(?:[\w.&-]+\s){0,4}?[\w.&-]+['’]s\s+(?:(?:about|nearly|some)\s+)?$")
 _OTHER_EVENT = re.compile(r"\b(?:after|following|on the heels of|since)\s+(?=(?:the|its|their|a|an)\s)", re.I)
@@ -107,6 +109,8 @@ def background_level(before: str, after: str, published_year: int | None, publis
     """
     # "raised $100 million ... less than a year after the last round": what follows "after" dates another event
     after = _OTHER_EVENT.split(after, 1)[0]
+    # "has completed its previously announced acquisition of X": the closing is the news
+    before = _COMPLETES_ANNOUNCED.sub(r"\1", before)
     # "The bank said xAI had closed $5 billion": reported speech, not an earlier deal
     window = f"{before} {after}"
     if "had" in window:

@@ -107,7 +107,8 @@ _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{1,30}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{
                        r"(?:\([^)]{1,40}\)|/[^/]{1,40}/)?\s*(?:[-–—]{1,2}|:)\s+")
 # "NEW YORK--(BUSINESS WIRE)--Kalshi ...", "CHICAGO–(PR Newswire)–Acme ...": a wire release's dateline
 _WIRE_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .,'-]{1,40}?\s*(?:--|–|—)\s*\([^)]{1,40}\)\s*(?:--|–|—)\s*|"
-                            r"^\s*[A-Z][A-Za-z0-9 .,'-]{1,60}?(?:19|20)\d\d\s*/[^/]{2,30}/\s*(?:--|–|—)\s*|"  # "CITY, Feb. 3, 2026 /Wire/ --"
+                            r"^\s*[A-Z][A-Za-z0-9 .,'-]{1,60}?(?:19|20)\d\d\s*(?:/[^/]{2,30}/|\([^)]{2,40}\))\s*(?:--|–|—)\s*|"
+                            # "CITY, Feb. 3, 2026 /Wire/ --", "TORONTO, March 31, 2026 (GLOBAL PRESS WIRE) --"
                             # "Bengaluru, Karnataka, India (IndiaBizWire) Vaakya AI, ...": places, then the wire's name
                             r"^\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?){1,3},?\s*\([A-Za-z ]{0,20}"
                             r"(?:Wire|News|Newswire|PRNewswire|Press)[A-Za-z ]{0,10}\)\s*(?:[-–—]{1,2}\s*)?")
