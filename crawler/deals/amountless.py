@@ -45,13 +45,15 @@ _PASSIVE = re.compile(
     r"has agreed to|is being|was being|will be|would be|could be|is expected to|expected to|has been|have been|"
     r"gets|got|getting)\s+)*"
     r"(?:be(?:en)?\s+)?(?:(?:acquired|bought|purchased|snapped up|taken over|acqui-?hired|absorbed)\s+by|"
-    r"(?:folded|merged|absorbed)\s+into)\s+", re.I)
+    r"(?:folded|merged|merging|merges|absorbed)\s+into)\s+", re.I)
 # target JOINS buyer, read as an acquisition only where the article also speaks of one
 _JOINS = re.compile(r"\s+(?:(?:is|are|will|has|have|had)\s+)?(?:join(?:s|ed|ing)?|be joining)\s+(?:forces\s+with\s+)?"
                     r"(?=[A-Z])")
 _ROLE_BEFORE = re.compile(r"\b(?:CEO|CFO|CTO|COO|[Oo]fficer|[Ff]ounder|[Pp]resident|[Cc]hair\w*|[Dd]irector|[Hh]ead|"
                           r"[Ee]xecutive|[Aa]nalyst|[Rr]eporter|[Hh]ost|[Pp]artner|[Mm]anager|VP)\s+(?:[A-Z][\w.-]*\s*){1,3}$")
-_JOIN_CUE = re.compile(r"(?i)\bacqui|\bbought\b|\bpurchase|\btaken over\b|\bdefinitive agreement\b|"
+_TEAM_END = re.compile(r"(?i)\s+(?:team|founders|founding team|crew|staff)\s*$")
+_JOIN_CUE = re.compile(r"(?i)\bacqui|\bbought\b|\bpurchase|\btaken over\b|\bdefinitive agreement\b|\bas a standalone\b|"
+                       r"\b(?:shar|disclos)\w*\s+(?:the\s+)?(?:financial\s+)?terms\b|"
                        r"\bthe (?:deal|transaction) (?:closed|is done|was completed)|\b(?:price|financial terms|terms of the deal)"
                        r"\b[^.]{0,30}\b(?:not|undisclosed)|\bnow part of\b")
 # "... for $7.5 million": the price paid, when the clause gives one
@@ -413,6 +415,9 @@ def _subject_before(r: _Reader, text: str, pos: int, field_: str) -> str | None:
         text, pos = undated + text[pos:], len(undated)
         clause = undated
     cut = max(clause.rfind(","), clause.rfind(";"), clause.rfind("--"), clause.rfind(" — "))
+    team = _TEAM_END.search(clause)
+    if team is not None:  # "the Tidemark team is joining Basecamp": the team's company
+        clause = clause[:team.start()]
     names = r.chunks(clause, field_)
     if names and names[-1].end >= len(clause.rstrip()) - 1 and not names[-1].possessive:
         return names[-1].text
