@@ -26,6 +26,9 @@ _WIRE_HOSTS = frozenset({
 })
 
 
+_RESERVED = frozenset({"example", "test", "invalid", "localhost"})
+
+
 def site_label(url: str | None) -> str | None:
     """The distinctive label of a URL's host ("quillmark" for blog.quillmark.ai), or None for a wire or outlet."""
     if not url:
@@ -35,6 +38,10 @@ def site_label(url: str | None) -> str | None:
     except ValueError:
         return None
     parts = [p for p in host.split(".") if p and p not in ("www", "blog", "news", "press", "about", "newsroom")]
+    reserved = [p for p in parts if p in _RESERVED]  # RFC 2606: "tallyroute.example", "tillerman.example.co.uk"
+    if reserved:
+        parts = [p for p in parts[:parts.index(reserved[0])]]
+        return parts[-1] if parts and parts[-1] not in _WIRE_HOSTS else None
     if len(parts) < 2:
         return None
     # the label before the public suffix ("co.uk", "com.au" keep two parts)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.deals import load_resources
 from crawler.deals.entities import NameFinder, dedupe_names, same_entity
+from crawler.deals.firstperson import site_label
 
 RES = load_resources()
 
@@ -45,3 +48,14 @@ def test_same_entity_and_dedupe() -> None:
     assert same_entity("Mistral", "Mistral AI")
     assert not same_entity("Mistral AI", "Meta")
     assert dedupe_names(["Bezos", "Bezos Expeditions", "GV"]) == ["Bezos Expeditions", "GV"]
+
+
+@pytest.mark.parametrize(("url", "label"), [
+    ("https://blog.quillmark.ai/posts/series-a", "quillmark"),
+    ("https://www.tillerman.co.uk/blog/our-series-a", "tillerman"),
+    ("https://tallyroute.example/blog/credit-facility", "tallyroute"),  # RFC 2606's reserved names
+    ("https://tillerman.example.co.uk/blog/our-series-a", "tillerman"),
+    ("https://www.businesswire.com/news/home/1/en/", None),  # a wire speaks for nobody
+])
+def test_a_sites_label_names_the_company_that_speaks(url: str, label: str | None) -> None:
+    assert site_label(url) == label
