@@ -29,7 +29,7 @@ _ACTIVE = re.compile(
     r"(?<!\w)" + _ADVERBS + r"(?P<verb>acquired|acquires|acquiring|bought|buys|buying|purchased|purchases|"
     r"(?:takes|took|taken|taking|take)(?=\s+(?:an?\s+|the\s+)?(?:majority|controlling|(?:[5-9]\d|100)(?:\.\d+)?\s?%)\s+"
     r"stake\s+in\s)|"
-    r"acqui-?hired|acqui-?hires|snapped up|snaps up|scooped up|scoops up|picked up|picks up|taken over|takes over|took over|"
+    r"acqui-?hired|acqui-?hires|absorbs|absorbed|(?<=will )absorb|snapped up|snaps up|scooped up|scoops up|picked up|picks up|taken over|takes over|took over|"
     r"(?:hired|hires|is hiring|took on|takes on|brought on|brings on)(?=\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:team|founders|staff|employees)\s+(?:behind|at|of|from)\s)|"
     r"(?:agreed|agrees|signed an? (?:definitive )?agreement|set|sets|plans|planning|moves|moved|is set|"
@@ -103,7 +103,7 @@ _RAISED = re.compile(
     r"(?=\s+(?:from|led by|with|by|in|at|,)|[.,;]|$)", re.I)
 _FROM = re.compile(r"\s(?:from|by)\s+")
 # Every pattern below needs one of these (lower-cased) words: a cheap test before the regexes.
-_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "scoop", "subsidiary", "folded", "merg", "absorbed",
+_CUE_WORDS = ("acqui", "bought", "buy", "purchas", "snap", "scoop", "subsidiary", "folded", "merg", "absorb",
               "sell", "hire", "took on", "takes on", "brought on",
               "brings on", "picked up", "picks up", "take", "took", "join", "sold",
               "rais", "secur", "closed", "closes", "receiv", "bag", "land", "gets", "got", "announc", "complet",
@@ -253,7 +253,7 @@ def _undisclosed(s: Sentence) -> Money:
 
 def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
-    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|subsidiary|folded|merg|absorbed|sell|hire|stake in|took on|takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold", text):
+    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|subsidiary|folded|merg|absorb|sell|hire|stake in|took on|takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold", text):
         return []
     pairs: list[tuple[str, str]] = []
     for m in _ACTIVE.finditer(text):
