@@ -143,6 +143,7 @@ _FOR_AFTER = re.compile(r"\s*for\s+")  # a headline that opens on its figure: "$
 _NAME_BEFORE = re.compile(r"[A-Z][\w&.'’-]*\s+$")
 _RELATIVE_AFTER = re.compile(r",\s*(?:which|who|whose|where)\b")
 _LED_SALE = re.compile(r"\s(?:co-)?(?:led|leads|is leading|will lead|backed|bought|is buying|will buy)\s+(?:an?\s+|the\s+)?$")
+_SUBORDINATE = re.compile(r"\s(?:as|while|amid|despite|even as|because|though|although)\s+(?:the|its|a|an|this)\s")
 _ROUND_FOR = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:seed|pre-seed|round|series [a-z]\d?|funding|financing|raise)"
                         r"(?:\s+round)?\s+for\s+")
 _ARTICLE_ONLY = re.compile(r"\s*(?:an?|the|its|this|that)\s+", re.I)
@@ -512,6 +513,8 @@ class FrameMixin(InvestorMixin):
         if placement is not None and not tx.ACQUIRE_VERBS.search(_PURCHASE_AGREEMENT.sub("", before[:placement.start()])):
             return self._placement(sent, before, placement, m, field_, order)
         verbs = self._verbs(_ASIDE.sub(lambda a: " " * len(a.group(0)), before))
+        if verbs and _SUBORDINATE.search(before, verbs[-1][1]):
+            verbs = []  # "tops up its Series C as the $1.3 billion question lingers": the verb's clause has ended
         if not verbs and L >= 2 and t[L - 2] == ":" and len(before.split()) <= 4:
             # "has closed $235 million made up of two pieces: an $85 million Series B ..., and a $150 million
             # credit facility": each piece is a deal of the verb before the colon
