@@ -51,6 +51,8 @@ _JOINS = re.compile(r"\s+(?:(?:is|are|will|has|have|had)\s+)?(?:join(?:s|ed|ing)
                     r"(?=[A-Z])")
 _ROLE_BEFORE = re.compile(r"\b(?:CEO|CFO|CTO|COO|[Oo]fficer|[Ff]ounder|[Pp]resident|[Cc]hair\w*|[Dd]irector|[Hh]ead|"
                           r"[Ee]xecutive|[Aa]nalyst|[Rr]eporter|[Hh]ost|[Pp]artner|[Mm]anager|VP)\s+(?:[A-Z][\w.-]*\s*){1,3}$")
+_ACQ_CUE = re.compile(r"(?i)acqui|bought|buy|purchas|snap|scoop|subsidiary|folded|merg|absorb|sell|hire|stake in|took on|"
+                      r"takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold")
 _TEAM_END = re.compile(r"(?i)\s+(?:team|founders|founding team|crew|staff)\s*$")
 _JOIN_CUE = re.compile(r"(?i)\bacqui|\bbought\b|\bpurchase|\btaken over\b|\bdefinitive agreement\b|\bas a standalone\b|"
                        r"\b(?:shar|disclos)\w*\s+(?:the\s+)?(?:financial\s+)?terms\b|"
@@ -253,7 +255,7 @@ def _undisclosed(s: Sentence) -> Money:
 
 def _acquisitions(r: _Reader, s: Sentence, field_: str) -> list[Candidate]:
     text = s.text
-    if not re.search(r"(?i)acqui|bought|buy|purchas|snap|scoop|subsidiary|folded|merg|absorb|sell|hire|stake in|took on|takes on|brought on|brings on|picked up|picks up|take[ns]? over|took over|join|sold", text):
+    if not _ACQ_CUE.search(text):
         return []
     pairs: list[tuple[str, str]] = []
     for m in _ACTIVE.finditer(text):

@@ -153,6 +153,14 @@ def context_only(r: _Reader, c: Candidate) -> bool:
 
 def vetoed(r: _Reader, c: Candidate) -> bool:
     """What no weighing of a candidate's other facts can outvote (the learned scorer included)."""
+    key = f"\x00veto{id(c)}"
+    hit = r.feature_cache.get(key)
+    if hit is None:
+        hit = r.feature_cache[key] = (_vetoed(r, c), c)  # the candidate is kept so its id stays its own
+    return hit[0]
+
+
+def _vetoed(r: _Reader, c: Candidate) -> bool:
     if c.deal_type == "acquisition" and (_TALKS_ENDED.search(c.sent.text) or tx.DENIAL.search(r.title) and any(
             same_entity(c.company or "", n) for n in r.title_names)):
         return True  # "Talks over a £1.9bn takeover of Corwin ... have ended", under "Corwin sale talks collapse"
@@ -170,15 +178,13 @@ def _granted(r: _Reader, amount: float | None) -> bool:
     money from a crowdfunding campaign."""
     if amount is None:
         return False
-    for s in r.all_sents:
-        if s.kind == "noise":
-            continue
-        if not _CROWD.search(s.text) and (not _GRANTS.search(s.text) or tx.EQUITY_WORDS.search(s.text) or
-                                          tx.DEBT_WORDS.search(s.text)):
-            continue
-        if any((v := to_usd(m, r.resources, r.date)) and abs(v - amount) <= 0.02 * amount for m in find_money(s.text)):
-            return True
-    return False
+    granted = r.feature_cache.get("\x00granted")
+    if granted is None:  # the article's grant and crowdfunding figures, found once
+        granted = r.feature_cache["\x00granted"] = [
+            v for s in r.all_sents if s.kind != "noise" and (_CROWD.search(s.text) or _GRANTS.search(s.text) and not (
+                tx.EQUITY_WORDS.search(s.text) or tx.DEBT_WORDS.search(s.text)))
+            for m in find_money(s.text) if (v := to_usd(m, r.resources, r.date))]
+    return any(abs(v - amount) <= 0.02 * amount for v in granted)
 
 
 def section_names(s: Sentence, company: str | None) -> bool:

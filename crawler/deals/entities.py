@@ -409,8 +409,12 @@ _SUFFIX_WORDS = frozenset({"inc", "corp", "co", "ltd", "llc", "plc", "ai", "labs
                            "holdings", "group", "the", "and"})
 
 
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=65536)
 def _name_tokens(name: str) -> frozenset[str]:
-    toks = re.findall(r"[a-z0-9]+", name.lower().replace("&", " and "))
+    toks = _ALNUM_RUN.findall(name.lower().replace("&", " and "))
     kept = [t for t in toks if t not in _SUFFIX_WORDS]
     return frozenset(kept or toks)
 

@@ -7,6 +7,7 @@ as rules and the word lists can grow without touching them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # --- rounds -------------------------------------------------------------------------------
 _ROUND_RE = re.compile(
@@ -352,6 +353,7 @@ _NEWS_PERIOD = re.compile(r"(?i)\b(?:this week|week['’]?s?|weekly|today|daily|
                           r"april|may|june|july|august|september|october|november|december)\b")
 
 
+@lru_cache(maxsize=4096)
 def is_recap_title(title: str) -> bool:
     """A headline that ranks or recaps ("The 10 biggest AI rounds of 2026", "Every fusion startup that has raised
     over $100M", "The 12 largest AI raises", with no week or day it reports on): the items under it are
@@ -364,6 +366,7 @@ def is_recap_title(title: str) -> bool:
                 or _COUNTED_RANKING.search(title))
 
 
+@lru_cache(maxsize=4096)
 def is_ranking_title(title: str, *, valuations: bool = False) -> bool:
     """A headline that ranks ("The 6 most active investors", "most valuable AI startups") and reports no
     round of its own: the figures under it are the ranking's evidence. ``valuations``: a headline on
