@@ -108,6 +108,8 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
     company = c.company or ""
     if is_location(company, loose=True) or company.lower() in ("ai", "the company") or _PUBLIC_BODY.search(company):
         return True  # ... or a parliament, ministry or agency: it funds, rules or buys; it takes no round
+    if not_a_company(r, company):
+        return True  # "notes", "Equity", "Indian AI Startups": a word or a crowd, not a company
     amount = to_usd(c.money, r.resources, r.date)
     if amount is not None and amount < MIN_DEAL_USD:
         return True  # a dividend per share, a ticket, a product's price: no round is this small
@@ -126,6 +128,7 @@ def _implausible(r: _Reader, c: Candidate) -> bool:
 _TALKS_ENDED = re.compile(r"(?i)^talks\b(?:(?!\.\s)[^;]){0,200}?\b(?:have|had) (?:ended|collapsed|failed|broken down)\b")
 _CROWD = re.compile(r"(?i)\bcrowd-?fund\w*|\bcrowdcube\b|\bseedrs\b|\bwefunder\b|\bstartengine\b|\bkickstarter\b|"
                     r"\bindiegogo\b")
+_PLURAL_GENERIC = re.compile(r"(?i)\b(?:startups|start-ups|companies|firms|founders|makers|businesses|investors)$")
 _GRANTS = re.compile(r"(?i)\bgrants?\b|\bnon-dilutive\b|\baward(?:s|ed)?\b(?!-)")
 _CLOSED_IN_YEAR = re.compile(r"\b(?:closed|completed|finali[sz]ed)\s+in\s+(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b")
 _RIVAL = re.compile(r"(?i)\b(?:competitors?|rivals?|competing)(?:\s+(?:startup|start-up|company|firm|platform))?,?\s+$")
@@ -160,7 +163,14 @@ def vetoed(r: _Reader, c: Candidate) -> bool:
     return hit[0]
 
 
+def not_a_company(r: _Reader, company: str) -> bool:
+    """A field label ("Equity", "Notes") or a crowd ("Indian AI Startups"); lower-case brands ("kernl") are kept."""
+    return bool(company and (company.lower() in tx.FIELD_LABELS or _PLURAL_GENERIC.search(company)))
+
+
 def _vetoed(r: _Reader, c: Candidate) -> bool:
+    if not_a_company(r, c.company or ""):
+        return True
     if c.deal_type == "acquisition" and (_TALKS_ENDED.search(c.sent.text) or tx.DENIAL.search(r.title) and any(
             same_entity(c.company or "", n) for n in r.title_names)):
         return True  # "Talks over a £1.9bn takeover of Corwin ... have ended", under "Corwin sale talks collapse"

@@ -144,6 +144,8 @@ _NAME_BEFORE = re.compile(r"[A-Z][\w&.'’-]*\s+$")
 _RELATIVE_AFTER = re.compile(r",\s*(?:which|who|whose|where)\b")
 _LED_SALE = re.compile(r"\s(?:co-)?(?:led|leads|is leading|will lead|backed|bought|is buying|will buy)\s+(?:an?\s+|the\s+)?$")
 _SUBORDINATE = re.compile(r"\s(?:as|while|amid|despite|even as|because|though|although)\s+(?:the|its|a|an|this)\s")
+_GLUED_DATELINE = re.compile(r"^\s*[A-ZÀ-Ý]{2,}(?:[ .'-][A-ZÀ-Ý]{2,})+(?=[A-Z][a-zà-ÿ])")
+_COMPUTE_NAME = re.compile(r"\s+(?:Cloud|TPUs?|GPUs?|Trainium|Compute Engine)\b")
 _ROUND_FOR = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:seed|pre-seed|round|series [a-z]\d?|funding|financing|raise)"
                         r"(?:\s+round)?\s+for\s+")
 _ARTICLE_ONLY = re.compile(r"\s*(?:an?|the|its|this|that)\s+", re.I)
@@ -265,6 +267,7 @@ class FrameMixin(InvestorMixin):
         subj = TICKER.sub("", subj)
         subj = _WIRE_DATELINE.sub("", subj)
         subj = _DATELINE.sub("", subj)  # "PARIS - ", "SAN JOSE, June 11 (Wirepoint) - "
+        subj = _GLUED_DATELINE.sub("", subj)  # "SÃO PAULOJuriti AI, a startup ...": a dateline run into the name
         short = _SHORT_NAME.search(subj)
         if short is not None and len(re.findall(r"\b" + re.escape(short.group("short")) + r"\b", self.text)) >= 2:
             return short.group("short"), False  # "The HCM City Development ... Bank (HDBank – HoSE: HDB) signed"
@@ -781,6 +784,12 @@ class FrameMixin(InvestorMixin):
             cand.investors = [self.canon(provider)] if provider else []
             return cand
 
+        if cls == "invest" and benef and _COMPUTE_NAME.search(benef):
+            # "commits up to $600 million to Google Cloud TPUs": the capacity's provider, not a company raising
+            payer, generic = self.single_subject(subj_text, field_)
+            cand.company, cand.generic_subject = payer, generic
+            cand.deal_type, cand.investors = "compute_commitment", [self.canon(_COMPUTE_NAME.split(benef)[0].strip())]
+            return cand
         if cls == "invest" and benef and re.search(re.escape(benef) + r"(?:'s|’s)?\s+(?:[\w-]+\s){0,2}?(?:capacity|"
                                                    r"compute|cloud|GPUs?|servers|chips|computing)\b", after_full):
             payer, generic = self.single_subject(subj_text, field_)

@@ -61,7 +61,8 @@ _NOISE_LINE = re.compile(
     r"\d+\s+min(?:ute)?s? read|share|tweet|email|print|listen(?: to this article)?|"
     r"full details available.*|skip to (?:main )?content|menu|search|subscribe|sign in|log in)\s*$|"
     r"^\s*(?:trending(?: now)?|most (?:popular|read)|popular|top stories|editor's picks|also on \w+|more from \w+|"
-    r"latest|related|recommended|in case you missed it|also in [\w ]{2,20}|more [\w ]{2,12} news)\s*:\s+\S"
+    r"latest|related|recommended|in case you missed it|also in [\w ]{2,20}|more [\w ]{2,12} news|read (?:also|more|next)|"
+    r"see also|also read)\s*:\s+\S"
 )
 _NOISE_PHRASE = re.compile(
     r"(?i)\b(?:we use cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|"

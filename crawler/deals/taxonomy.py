@@ -230,6 +230,7 @@ NON_DEAL_BEFORE = re.compile(
     r"(?:won|wins|winning|awarded|been awarded) (?:a |an |the )?(?:[\w-]+ ){0,3}?(?:contract|order|tender)s? "
     r"(?:worth|valued at|of)(?: up to| about| roughly| nearly)?|"
     r"forecast|projected|estimates?|expected to (?:reach|hit|total|top)|to reach|will total|totall?ed|"
+    r"drew (?:down )?(?:the )?(?:first|remaining|initial|second|rest)|"
     r"tops(?!\s+up)|topped(?!\s+up)|to top(?!\s+up)|exceed(?:ed|s)?|surpass(?:ed|es)?|passes|passed|crossed|hit|capital expenditures?|capex|"
     r"capital spending|guidance|outlook|backlog|termination fees?|break(?:-?up)? fees?|fund (?:size|close)|"
     r"spending (?:plans?|forecasts?|outlook|guidance|targets?|budgets?)|research grants?|grants? (?:of|worth|totall?ing)|"
