@@ -35,9 +35,9 @@ from crawler.deals.resources import load_resources  # noqa: E402
 SHARED = ROOT.parent / "shared"
 BENCH = ROOT / "benchmarks"
 TRAINING_SETS = [SHARED / "eval" / "real-dev", SHARED / "eval" / "dev", SHARED / "seeds", BENCH / "tuning",
-                 BENCH / "heldout"] + [BENCH / f"heldout{i}" for i in (*range(2, 27), 30, 32)]
+                 BENCH / "heldout"] + [BENCH / f"heldout{i}" for i in (*range(2, 27), 28, 30, 32)]
 GOLDEN_DIRS = [ROOT / "tests" / "data" / "articles", ROOT / "tests" / "deals" / "golden"]
-BLIND_SETS = [BENCH / f"heldout{i}" for i in (27, 28, 29, 31, 33, 34)]
+BLIND_SETS = [BENCH / f"heldout{i}" for i in (27, 29, 31, 33, 34)]
 PARAMS = {"n_estimators": 150, "max_depth": 3, "learning_rate": 0.1, "random_state": 0}
 OUT = ROOT / "crawler" / "deals" / MODEL_FILE
 
